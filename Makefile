@@ -1,0 +1,48 @@
+# Two commands for a fresh machine: `make run` (the app on the embedded data) and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+DB      := data/khuyencong.duckdb
+PORT    ?= 8501
+
+.PHONY: run test build check setup setup-dev browser bench load clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+setup-dev: $(VENV)/.dev
+
+$(DB): $(VENV)/.runtime
+	$(BIN)/python -m etl build --db $(DB)
+
+build: $(VENV)/.runtime
+	$(BIN)/python -m etl build --db $(DB)
+
+check: $(DB)
+	$(BIN)/python -m etl check --db $(DB)
+
+run: $(DB)
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
+
+# Debian's Chromium drives the browser tests and kaleido's static images (no browser download here).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core poppler-utils)
+
+test: $(VENV)/.dev browser
+	$(BIN)/python -m pytest -q tests
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -f $(DB)

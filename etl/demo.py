@@ -1,0 +1,454 @@
+"""Step 3: demo data — generated, seeded, and calibrated so that it agrees with every published figure.
+
+Budgets: for each year, per-unit priors (KCQG/KCĐP, planned/actual) are adjusted by weighted least squares so
+that every sum a published figure constrains ('calibrate = target' in figures.csv) holds exactly, then rounded to
+whole triệu đồng without breaking those sums. Đề án split each unit's fund budget; staffing and collaborator
+networks are fitted to the 2022 national report. Every row carries origin 'demo'.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .common import CONTENT_CATEGORIES, FIRST_YEAR, LAST_YEAR, BuildError, era_of
+from .published import members, years_of
+
+SEED = 20250701
+SOURCE_ID = "demo-generator"
+
+# National priors (triệu đồng), before calibration: a smooth path through what sources say
+# (~100 tỷ KCQG a year around 2016–2018, ~287 tỷ a year in 2021–2025).
+NATION_PRIOR = {
+    # year: (kcqg_planned, kcdp_planned)
+    2013: (55_000, 120_000), 2014: (70_000, 125_000), 2015: (88_000, 130_000), 2016: (108_000, 138_000),
+    2017: (112_000, 146_000), 2018: (110_000, 162_000), 2019: (104_000, 170_000), 2020: (98_000, 168_000),
+    2021: (110_000, 175_000), 2022: (118_000, 180_000), 2023: (120_000, 185_000), 2024: (60_000, 190_000),
+    2025: (118_000, 185_000),
+}
+AVG_PROJECT_MVND = {"kcqg": 420.0, "kcdp": 160.0}
+KCQG_DEMO_MODEL_CEILING = 500  # TT 26/2014/TTLT-BTC-BCT: ≤ 500 triệu đồng per demonstration model
+CATEGORY_WEIGHTS = [0.20, 0.07, 0.25, 0.10, 0.07, 0.11, 0.10, 0.03, 0.07]
+
+
+@dataclass
+class DemoOptions:
+    seed: int = SEED
+    first_year: int = FIRST_YEAR
+    last_year: int = LAST_YEAR
+    project_scale: float = 1.0  # the benchmark's scale factor: more, smaller đề án
+
+
+def generate(ref: dict[str, pd.DataFrame], figures: pd.DataFrame, opts: DemoOptions | None = None) -> dict[str, pd.DataFrame]:
+    opts = opts or DemoOptions()
+    rng = np.random.default_rng(opts.seed)
+    years = list(range(opts.first_year, opts.last_year + 1))
+    targets = figures[figures.calibrate == "target"]
+    budget = _budgets(ref, targets, years, rng)
+    projects = _projects(ref, targets, budget, years, rng, opts.project_scale)
+    staffing = _staffing(ref, targets, years, rng)
+    collaborators = _collaborators(ref, figures, years, rng)
+    for df in (budget, projects, staffing, collaborators):
+        df["origin"] = "demo"
+        df["source_id"] = SOURCE_ID
+    return {"budget": budget, "project": projects, "staffing": staffing, "collaborators": collaborators}
+
+
+def _codes(ref, era: str) -> list[str]:
+    return sorted(ref["province"].province_code) if era == "63" else sorted(ref["unit_2025"].unit_code)
+
+
+def _successor_sum(ref, values: dict[str, float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for p, u in zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code):
+        out[u] = out.get(u, 0.0) + values[p]
+    return out
+
+
+def _target(fig) -> float:
+    return float(fig.demo_target) if pd.notna(fig.demo_target) else float(fig.value)
+
+
+# ---------------------------------------------------------------- budgets
+
+VARS = [("kcqg", "planned"), ("kcqg", "actual"), ("kcdp", "planned"), ("kcdp", "actual")]
+
+
+def _budgets(ref, targets, years, rng) -> pd.DataFrame:
+    prov = sorted(ref["province"].province_code)
+    # Unit weights: bigger economies carry more local funds; KCQG is spread more evenly.
+    size = dict(zip(prov, rng.lognormal(0.0, 0.45, len(prov))))
+    for big in ("01", "79"):
+        size[big] *= 2.2
+    kcqg_w = {p: size[p] ** 0.5 * rng.lognormal(0, 0.25) for p in prov}
+    kcdp_w = {p: size[p] * rng.lognormal(0, 0.3) for p in prov}
+    budget_targets = targets[targets.measure.str.startswith("budget.")]
+    per_year = _split_multi_year(ref, budget_targets, years, kcqg_w, kcdp_w)
+    rows = []
+    for y in years:
+        era = era_of(y)
+        codes = _codes(ref, era)
+        kq, kd = NATION_PRIOR.get(y, _extrapolate(y))
+        wq = kcqg_w if era == "63" else _successor_sum(ref, kcqg_w)
+        wd = kcdp_w if era == "63" else _successor_sum(ref, kcdp_w)
+        sq, sd = sum(wq[c] for c in codes), sum(wd[c] for c in codes)
+        # Stage 1, plans: priors from national totals and unit weights. Where a source fixes only the national
+        # total, the national split between the funds is held at the prior ratio (a demo assumption).
+        cons = per_year.get(y, [])
+        plan_prior = {}
+        for c in codes:
+            plan_prior[(c, "kcqg", "planned")] = kq * wq[c] / sq * rng.lognormal(0, 0.15)
+            plan_prior[(c, "kcdp", "planned")] = kd * wd[c] / sd * rng.lognormal(0, 0.12)
+        plan_cons = [c for c in cons if c.keys[0][2] == "planned"]
+        nation_total = [c for c in plan_cons if len(c.keys) == 2 * len(codes)]
+        nation_fund = [c for c in plan_cons if len(c.keys) == len(codes)]
+        if nation_total and not nation_fund:
+            t = nation_total[0].total
+            kq_part = float(round(t * kq / (kq + kd)))
+            plan_cons.append(Constraint("demo:nation-fund-split", [(c, "kcqg", "planned") for c in codes], kq_part))
+        plans = _calibrate_year(plan_prior, plan_cons, y)
+        # Stage 2, actuals: each unit executes 80–99% of its own plan, then the published actuals are imposed.
+        act_prior = {(c, f, "actual"): plans[(c, f, "planned")] * rng.uniform(0.8, 0.99)
+                     for c in codes for f in ("kcqg", "kcdp")}
+        actuals = _calibrate_year(act_prior, [c for c in cons if c.keys[0][2] == "actual"], y)
+        solved = {**plans, **actuals}
+        for c in codes:
+            for fund in ("kcqg", "kcdp"):
+                rows.append({"era": era, "unit_code": c, "year": y, "fund": fund,
+                             "planned_mvnd": solved[(c, fund, "planned")], "actual_mvnd": solved[(c, fund, "actual")]})
+    df = pd.DataFrame(rows)
+    df[["planned_mvnd", "actual_mvnd"]] = df[["planned_mvnd", "actual_mvnd"]].astype("int64")
+    return df
+
+
+def _extrapolate(y: int) -> tuple[float, float]:
+    """Priors outside 2013–2025 (used by the benchmark's longer histories): the nearest known year."""
+    return NATION_PRIOR[min(max(y, 2013), 2025)]
+
+
+@dataclass
+class Constraint:
+    figure_id: str
+    keys: list[tuple[str, str, str]]  # (unit, fund, status)
+    total: float
+
+
+def _constraint(ref, fig, year: int, total: float) -> Constraint:
+    _, fund, status = fig.measure.split(".")
+    funds = ["kcqg", "kcdp"] if fund == "total" else [fund]
+    units = members(fig.scope, fig.scope_key, year, ref)
+    return Constraint(fig.figure_id, [(u, f, status) for u in units for f in funds], total)
+
+
+def _split_multi_year(ref, figs, years, kcqg_w, kcdp_w) -> dict[int, list[Constraint]]:
+    """Per-year constraints; a multi-year total is split across its years in proportion to the national priors."""
+    out: dict[int, list[Constraint]] = {}
+    for fig in figs.itertuples():
+        span = [y for y in years_of(fig) if y in years]
+        if not span:
+            continue
+        _, fund, _ = fig.measure.split(".")
+        if len(span) == 1:
+            out.setdefault(span[0], []).append(_constraint(ref, fig, span[0], _target(fig)))
+            continue
+        weight = []
+        for y in span:
+            kq, kd = NATION_PRIOR.get(y, _extrapolate(y))
+            weight.append({"kcqg": kq, "kcdp": kd, "total": kq + kd}[fund])
+        parts = _apportion(_target(fig), weight)
+        for y, part in zip(span, parts):
+            out.setdefault(y, []).append(_constraint(ref, fig, y, part))
+    return out
+
+
+def _apportion(total: float, weights: list[float]) -> list[int]:
+    """Whole numbers proportional to `weights` that add up to `total` exactly (largest remainder)."""
+    raw = np.array(weights, dtype=float) / sum(weights) * total
+    base = np.floor(raw).astype(int)
+    short = int(round(total)) - int(base.sum())
+    for i in np.argsort(-(raw - base), kind="stable")[:short]:
+        base[i] += 1
+    return base.tolist()
+
+
+def _calibrate_year(prior: dict, constraints: list[Constraint], year: int) -> dict:
+    """Closest integers to `prior` (weighted least squares) that meet every constraint exactly."""
+    fixed: dict = {}
+    active = []
+    for c in constraints:
+        if c.total == 0:  # a published zero (e.g. no KCQG in a region): every member is zero
+            fixed.update({k: 0.0 for k in c.keys})
+        else:
+            active.append(c)
+    # Iterative proportional fitting: scale each constrained set in turn until all hold. It keeps every value
+    # positive and stays as close to the priors as the constraints allow (minimum relative-entropy change).
+    values = {k: v for k, v in prior.items() if k not in fixed}
+    for _ in range(5000):
+        worst = 0.0
+        for c in active:
+            keys = [k for k in c.keys if k in values]
+            current = sum(values[k] for k in keys)
+            if current <= 0:
+                raise BuildError(f"demo calibration for {year}: {c.figure_id} constrains units whose budgets are all zero")
+            factor = c.total / current
+            worst = max(worst, abs(factor - 1))
+            for k in keys:
+                values[k] *= factor
+        if worst < 1e-12:
+            break
+    else:
+        raise BuildError(f"demo calibration for {year} does not converge: published targets contradict each other")
+    values.update(fixed)
+    return _round_preserving(values, active, year)
+
+
+def _round_preserving(values: dict, constraints: list[Constraint], year: int) -> dict:
+    """Round to whole triệu đồng, then repair each constraint (smallest first) on a member no earlier one uses."""
+    out = {k: int(np.floor(v + 0.5)) for k, v in values.items()}
+    done: set = set()
+    for c in sorted(constraints, key=lambda c: len(c.keys)):
+        gap = int(round(c.total)) - sum(out[k] for k in c.keys)
+        if gap:
+            free = [k for k in c.keys if k not in done and out[k] + gap >= 0]
+            if not free:
+                raise BuildError(f"demo calibration for {year}: cannot meet {c.figure_id} in whole triệu đồng")
+            slack = max(free, key=lambda k: out[k])
+            out[slack] += gap
+        done.update(c.keys)
+    for c in constraints:
+        assert sum(out[k] for k in c.keys) == int(round(c.total)), (year, c.figure_id)
+    return out
+
+
+# ---------------------------------------------------------------- đề án
+
+def _projects(ref, targets, budget: pd.DataFrame, years, rng, scale: float) -> pd.DataFrame:
+    counts = _project_counts(ref, targets, budget, years, rng, scale)
+    cats = [c[0] for c in CONTENT_CATEGORIES]
+    model = cats.index("mo-hinh-trinh-dien")
+    forced_models = _forced_model_counts(targets)
+    rows = []
+    for b in budget.itertuples():
+        n = counts.get((b.unit_code, b.year, b.fund), 0)
+        if n == 0:
+            continue
+        planned = _split_amount(b.planned_mvnd, n, rng)
+        actual = _apportion(b.actual_mvnd, [max(p, 1e-9) for p in planned]) if b.actual_mvnd else [0] * n
+        chosen = rng.choice(len(cats), size=n, p=CATEGORY_WEIGHTS)
+        key = (b.unit_code, b.fund)
+        for i in range(n):
+            if b.fund == "kcqg" and chosen[i] == model and planned[i] > KCQG_DEMO_MODEL_CEILING:
+                chosen[i] = cats.index("dao-tao-nghe")
+        if key in forced_models and b.year in forced_models[key]["years"]:
+            chosen = np.where(chosen == model, cats.index("tu-van"), chosen)
+        for i in range(n):
+            rows.append({"era": b.era, "unit_code": b.unit_code, "year": b.year, "fund": b.fund,
+                         "category_id": cats[chosen[i]], "planned_mvnd": planned[i], "actual_mvnd": actual[i]})
+    df = pd.DataFrame(rows)
+    _force_models(df, forced_models, model_id=cats[model])
+    df.insert(0, "project_id", [f"DEMO-{r.year}-{r.unit_code}-{r.fund}-{i:05d}" for i, r in enumerate(df.itertuples())])
+    df["title_vi"] = "Đề án minh họa (" + df["category_id"] + ")"
+    return df
+
+
+def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
+    counts = {}
+    for b in budget.itertuples():
+        if b.planned_mvnd <= 0:
+            continue
+        mean = max(b.planned_mvnd / AVG_PROJECT_MVND[b.fund] * scale, 1.0)
+        counts[(b.unit_code, b.year, b.fund)] = max(1, int(rng.poisson(mean)))
+    budget_of = {(b.unit_code, b.year, b.fund): b.planned_mvnd for b in budget.itertuples()}
+    for fig in targets[targets.measure.str.startswith("projects.count")].itertuples():
+        parts = fig.measure.split(".")
+        if len(parts) == 4:  # a category count: handled when categories are drawn
+            continue
+        funds = ["kcqg", "kcdp"] if parts[2] == "all" else [parts[2]]
+        for y in years_of(fig):
+            if y not in years:
+                continue
+            keys = [(u, y, f) for u in members(fig.scope, fig.scope_key, y, ref) for f in funds
+                    if budget_of.get((u, y, f), 0) > 0]
+            cur = [counts[k] for k in keys]
+            new = _apportion(int(fig.value) * (scale if fig.scope == "nation" else 1), [max(c, 1) for c in cur])
+            for k, n in zip(keys, new):
+                counts[k] = max(1, min(n, budget_of[k]))  # at least one đề án, at least 1 triệu each
+            assert sum(counts[k] for k in keys) == int(fig.value) * (scale if fig.scope == "nation" else 1), fig.figure_id
+    return counts
+
+
+def _forced_model_counts(targets) -> dict:
+    out = {}
+    for fig in targets[targets.measure.str.startswith("projects.count.")].itertuples():
+        parts = fig.measure.split(".")
+        if len(parts) == 4:
+            out[(fig.scope_key, parts[2])] = {"years": set(years_of(fig)), "n": int(fig.value), "figure": fig.figure_id}
+    return out
+
+
+def _force_models(df: pd.DataFrame, forced: dict, model_id: str) -> None:
+    """Exactly n demonstration-model đề án for a unit and fund over a span of years (e.g. Quảng Ninh's 13)."""
+    for (unit, fund), spec in forced.items():
+        sel = df[(df.unit_code == unit) & (df.fund == fund) & df.year.isin(spec["years"])
+                 & (df.planned_mvnd <= KCQG_DEMO_MODEL_CEILING)]
+        if len(sel) < spec["n"]:
+            raise BuildError(f"demo: {spec['figure']} needs {spec['n']} eligible đề án, only {len(sel)} generated")
+        df.loc[sel.index[: spec["n"]], "category_id"] = model_id
+
+
+def _split_amount(total: int, n: int, rng) -> list[int]:
+    if total <= 0:
+        return [0] * n
+    if n >= total:
+        return _apportion(total, [1.0] * n)
+    weights = rng.gamma(2.0, 1.0, n)
+    parts = _apportion(total - n, weights.tolist())
+    return [p + 1 for p in parts]  # every đề án carries at least 1 triệu đồng
+
+
+# ---------------------------------------------------------------- staffing
+
+BANDS = [("staffing.units_ge30", 30, 45), ("staffing.units_20_29", 20, 29), ("staffing.units_10_19", 10, 19),
+         ("staffing.units_lt10", 5, 9)]
+
+
+def _staffing(ref, targets, years, rng) -> pd.DataFrame:
+    prov = sorted(ref["province"].province_code)
+    t = {f.measure + ("/set" if f.scope == "set" else ""): f for f in targets.itertuples()
+         if f.measure.startswith("staffing.")}
+    named = t["staffing.units_ge30/set"].scope_key.split()
+    others = [p for p in prov if p not in named]
+    size = dict(zip(others, rng.lognormal(0, 0.4, len(others))))
+    ranked = sorted(others, key=lambda p: -size[p])
+    n_band = [int(t[b[0]].value) for b in BANDS]
+    if n_band[0] != len(named) or sum(n_band) != len(prov):
+        raise BuildError("demo staffing: the size bands do not add up to the 63 centres")
+    band_of = {p: 0 for p in named}
+    pos = 0
+    for bi in (1, 2, 3):
+        for p in ranked[pos: pos + n_band[bi]]:
+            band_of[p] = bi
+        pos += n_band[bi]
+    lo = {p: BANDS[band_of[p]][1] for p in prov}
+    hi = {p: BANDS[band_of[p]][2] for p in prov}
+    total = {p: int(rng.integers(lo[p], hi[p] + 1)) for p in prov}
+    _fit_sum(total, int(_target(t["staffing.total"])), lo, hi, rng)
+    share = {p: rng.uniform(0.3, 0.5) for p in prov}
+    grass = {p: max(1, int(round(total[p] * share[p]))) for p in prov}
+    _fit_sum(grass, int(_target(t["staffing.grassroots"])), {p: 1 for p in prov}, {p: total[p] - 1 for p in prov}, rng)
+
+    rows = []
+    drift = {p: rng.normal(0.015, 0.02) for p in prov}
+    for y in years:
+        if y == 2022:
+            vals = {p: (total[p], grass[p]) for p in prov}
+        else:
+            vals = {}
+            for p in prov:
+                f = (1 + drift[p]) ** (y - 2022)
+                tt = max(4, int(round(total[p] * f + rng.normal(0, 0.8))))
+                vals[p] = (tt, min(tt - 1, max(1, int(round(grass[p] * f)))))
+        if era_of(y) == "34":  # merged centres: the members' staff, streamlined by about 15%
+            merged: dict[str, list[int]] = {}
+            for p, u in zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code):
+                m = merged.setdefault(u, [0, 0])
+                m[0] += vals[p][0]
+                m[1] += vals[p][1]
+            vals = {u: (int(round(a * 0.85)), int(round(g * 0.85))) for u, (a, g) in merged.items()}
+        for c, (a, g) in sorted(vals.items()):
+            rows.append({"era": era_of(y), "unit_code": c, "year": y, "staff_total": a, "staff_grassroots": g})
+    return pd.DataFrame(rows)
+
+
+def _fit_sum(values: dict, total: int, lo: dict, hi: dict, rng) -> None:
+    """Move values one at a time, within their bounds, until they add up to `total`."""
+    keys = sorted(values)
+    gap = total - sum(values.values())
+    guard = 0
+    while gap:
+        k = keys[int(rng.integers(len(keys)))]
+        step = 1 if gap > 0 else -1
+        if lo[k] <= values[k] + step <= hi[k]:
+            values[k] += step
+            gap -= step
+        guard += 1
+        if guard > 1_000_000:
+            raise BuildError(f"demo: cannot reach a total of {total} within the bands")
+
+
+# ---------------------------------------------------------------- collaborators
+
+def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
+    prov = sorted(ref["province"].province_code)
+    t = {f.figure_id: f for f in figures[figures.calibrate == "target"].itertuples() if f.measure.startswith("collab.")}
+    # provinces a published figure says have collaborators (e.g. Long Khánh's six, in Đồng Nai) get a network
+    must_have = {f.scope_key for f in figures.itertuples() if f.measure == "collab.total_people" and f.value > 0}
+    by_measure = {f.measure: f for f in t.values() if f.scope == "nation"}
+    developed = next(f for f in t.values() if f.measure == "collab.developed").scope_key.split()
+    districts_total = {p: int(rng.integers(7, 16)) for p in prov}
+    for big in ("01", "79"):
+        districts_total[big] = int(rng.integers(22, 31))
+    communes_total = {p: int(districts_total[p] * rng.uniform(11, 22)) for p in prov}
+    zero_district = {(f.scope_key, int(f.year)) for f in t.values() if f.measure == "collab.district_people"}
+
+    # 2022: which provinces have a network, and how far it reaches
+    n_d = int(_target(by_measure["collab.districts_covered"]))
+    n_c = int(_target(by_measure["collab.communes_covered"]))
+    others = [p for p in prov if p not in developed]
+    with_network = sorted(set(rng.choice(others, size=22, replace=False).tolist()) | (must_have - set(developed)))
+    dcov = {p: 0 for p in prov}
+    for p in developed:
+        dcov[p] = districts_total[p]  # developed networks: every district
+    for p in with_network:
+        dcov[p] = max(1, int(districts_total[p] * rng.uniform(0.15, 0.6)))
+    lo = {p: (districts_total[p] if p in developed else (1 if p in with_network else 0)) for p in prov}
+    hi = {p: (districts_total[p] if p in developed else (int(districts_total[p] * 0.8) if p in with_network else 0))
+          for p in prov}
+    _fit_sum(dcov, n_d, lo, hi, rng)
+    commune_net = developed + sorted(rng.choice(with_network, size=9, replace=False).tolist())
+    ccov = {p: (int(rng.integers(8, 30)) if p in commune_net else 0) for p in prov}
+    _fit_sum(ccov, n_c, {p: (1 if p in commune_net else 0) for p in prov},
+             {p: (communes_total[p] if p in commune_net else 0) for p in prov}, rng)
+
+    start = {p: int(rng.integers(2013, 2021)) for p in prov}
+    rows = []
+    for y in years:
+        vals = {}
+        for p in prov:
+            grow = 1.0 if y == 2022 else (min(1.0, max(0.0, (y - start[p] + 1) / (2022 - start[p] + 1))) if y < 2022
+                                          else 1 + 0.04 * (y - 2022))
+            d = min(districts_total[p], int(round(dcov[p] * grow)))
+            c = min(communes_total[p], int(round(ccov[p] * grow)))
+            if (p, y) in zero_district:
+                d = 0
+            vals[p] = [d, d + int(round(d * 0.3)), c, c, districts_total[p], communes_total[p]]
+        for f in t.values():
+            if f.measure == "collab.total_people" and int(f.year) == y and f.calibrate == "target":
+                v = vals[f.scope_key]
+                v[3] = max(0, int(f.value) - v[1])  # commune collaborators make up the stated network size
+                v[2] = min(v[2], v[3]) if v[3] else 0
+        if era_of(y) == "34":
+            vals = _merge_2025(ref, vals)
+        for c, v in sorted(vals.items()):
+            rows.append({"era": era_of(y), "unit_code": c, "year": y, "districts_covered": v[0],
+                         "collaborators_district": v[1], "communes_covered": v[2], "collaborators_commune": v[3],
+                         "districts_total": v[4], "communes_total": v[5]})
+    df = pd.DataFrame(rows)
+    for col in ("districts_covered", "collaborators_district", "districts_total"):
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+def _merge_2025(ref, vals: dict) -> dict:
+    """After 1/7/2025 there is no district level and communes were merged (10.035 → 3.321, FACTS.md §2):
+    district fields are empty, commune figures scale with the merger."""
+    ratio = 3321 / 10035
+    merged: dict[str, list] = {}
+    for p, u in zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code):
+        m = merged.setdefault(u, [None, None, 0, 0, None, 0])
+        m[2] += vals[p][2]
+        m[3] += vals[p][3]
+        m[5] += vals[p][5]
+    return {u: [None, None, int(round(m[2] * ratio)), m[3], None, max(1, int(round(m[5] * ratio)))]
+            for u, m in merged.items()}

@@ -1,0 +1,110 @@
+"""Step 1: the reference geography from data/reference/, validated (codes, names, groupings, the 2025 crosswalk)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from .common import DATA, DataError, _rel, read_csv_rows
+
+CODE = re.compile(r"^\d{2}$")
+
+
+def load(ref_dir: Path = DATA / "reference") -> dict[str, pd.DataFrame]:
+    """All reference tables as DataFrames, or a DataError naming the file, row and column at fault."""
+    provinces = _units(ref_dir / "provinces.csv", "province_code", 63,
+                       ["name_vi", "unit_type", "name_ascii", "slug", "capital_vi", "capital_lat", "capital_lon"])
+    for i, r in enumerate(provinces, start=2):
+        for col, lo, hi in (("capital_lat", 8.0, 23.5), ("capital_lon", 102.0, 110.0)):
+            try:
+                v = float(r[col])
+            except ValueError:
+                raise DataError(_rel(ref_dir / "provinces.csv"), f"«{r[col]}» không phải là số",
+                                f"«{r[col]}» is not a number", row=i, column=col) from None
+            if not lo <= v <= hi:
+                raise DataError(_rel(ref_dir / "provinces.csv"), f"{v} nằm ngoài Việt Nam ({lo}–{hi})",
+                                f"{v} lies outside Vietnam ({lo}–{hi})", row=i, column=col)
+    units = _units(ref_dir / "units_2025.csv", "unit_code", 34, ["name_vi", "unit_type", "name_ascii", "slug"])
+    province_codes = {r["province_code"] for r in provinces}
+    unit_codes = {r["unit_code"] for r in units}
+
+    path = ref_dir / "reform_2025.csv"
+    reform = read_csv_rows(path, ["province_code", "unit_code", "source_id"])
+    seen: set[str] = set()
+    for i, r in enumerate(reform, start=2):
+        _known(path, i, "province_code", r["province_code"], province_codes)
+        _known(path, i, "unit_code", r["unit_code"], unit_codes)
+        if r["province_code"] in seen:
+            raise DataError(_rel(path), f"tỉnh {r['province_code']} xuất hiện hai lần",
+                            f"province {r['province_code']} appears twice", row=i, column="province_code")
+        seen.add(r["province_code"])
+    _complete(path, "province_code", seen, province_codes)
+    _complete(path, "unit_code", {r["unit_code"] for r in reform}, unit_codes)
+
+    groupings = read_csv_rows(ref_dir / "groupings.csv", ["grouping_id", "era", "name_vi", "name_en", "source_id", "note"])
+    path = ref_dir / "groups.csv"
+    groups = read_csv_rows(path, ["grouping_id", "group_id", "sort_order", "name_vi", "name_en"])
+    group_keys = {(g["grouping_id"], g["group_id"]) for g in groups}
+    path = ref_dir / "group_members.csv"
+    members = read_csv_rows(path, ["grouping_id", "era", "group_id", "member_code"])
+    placed: dict[tuple[str, str], set[str]] = {}
+    for i, r in enumerate(members, start=2):
+        if (r["grouping_id"], r["group_id"]) not in group_keys:
+            raise DataError(_rel(path), f"nhóm «{r['grouping_id']}/{r['group_id']}» không có trong groups.csv",
+                            f"group «{r['grouping_id']}/{r['group_id']}» is not in groups.csv", row=i, column="group_id")
+        valid = province_codes if r["era"] == "63" else unit_codes
+        _known(path, i, "member_code", r["member_code"], valid)
+        key = (r["grouping_id"], r["era"])
+        if r["member_code"] in placed.setdefault(key, set()):
+            raise DataError(_rel(path), f"{r['member_code']} thuộc hai nhóm của cùng một cách phân nhóm",
+                            f"{r['member_code']} is in two groups of the same grouping", row=i, column="member_code")
+        placed[key].add(r["member_code"])
+    for (gid, era), codes in placed.items():
+        _complete(path, f"member_code ({gid}, era {era})", codes, province_codes if era == "63" else unit_codes)
+
+    aliases = read_csv_rows(ref_dir / "province_aliases.csv", ["era", "alias", "code", "why"])
+    frames = {
+        "province": provinces, "unit_2025": units, "reform_2025": reform, "grouping": groupings,
+        "grouping_group": groups, "grouping_member": members, "province_alias": aliases,
+    }
+    out = {k: pd.DataFrame(v) for k, v in frames.items()}
+    out["province"]["capital_lat"] = out["province"]["capital_lat"].astype(float)
+    out["province"]["capital_lon"] = out["province"]["capital_lon"].astype(float)
+    out["grouping_group"]["sort_order"] = out["grouping_group"]["sort_order"].astype(int)
+    return out
+
+
+def _units(path: Path, code_col: str, expected: int, cols: list[str]) -> list[dict[str, str]]:
+    rows = read_csv_rows(path, [code_col, *cols])
+    rel = _rel(path)
+    seen: set[str] = set()
+    for i, r in enumerate(rows, start=2):
+        code = r[code_col]
+        if not CODE.match(code):
+            raise DataError(rel, f"mã «{code}» phải gồm đúng 2 chữ số (ví dụ 01)",
+                            f"code «{code}» must be exactly 2 digits (e.g. 01)", row=i, column=code_col)
+        if code in seen:
+            raise DataError(rel, f"mã {code} bị trùng", f"code {code} is duplicated", row=i, column=code_col)
+        seen.add(code)
+        if not r["name_vi"]:
+            raise DataError(rel, "tên trống", "name is empty", row=i, column="name_vi")
+        r["name_vi"] = unicodedata.normalize("NFC", r["name_vi"])
+    if len(rows) != expected:
+        raise DataError(rel, f"cần đúng {expected} đơn vị, có {len(rows)}",
+                        f"expected exactly {expected} units, found {len(rows)}")
+    return rows
+
+
+def _known(path: Path, row: int, col: str, value: str, valid: set[str]) -> None:
+    if value not in valid:
+        raise DataError(_rel(path), f"mã «{value}» không có trong danh mục", f"code «{value}» is not in the reference list",
+                        row=row, column=col)
+
+
+def _complete(path: Path, col: str, present: set[str], valid: set[str]) -> None:
+    missing = sorted(valid - present)
+    if missing:
+        raise DataError(_rel(path), f"thiếu các mã: {', '.join(missing)}", f"codes missing: {', '.join(missing)}",
+                        column=col)

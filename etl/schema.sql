@@ -1,0 +1,162 @@
+-- The khuyến công warehouse. Amounts are in triệu đồng (million VND): columns ending in _mvnd.
+-- Every fact row says its origin ('demo' | 'imported'; published figures live in published_figure) and source.
+-- Facts are keyed by the unit that existed when they were reported: era '63' (provinces until 30/6/2025) or
+-- era '34' (units from 1/7/2025, Nghị quyết 202/2025/QH15).
+
+CREATE TABLE source (source_id VARCHAR PRIMARY KEY, kind VARCHAR, title VARCHAR, publisher VARCHAR,
+    published VARCHAR, location VARCHAR, licence_note VARCHAR);
+CREATE TABLE province (province_code VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NULL, unit_type VARCHAR,
+    name_ascii VARCHAR, slug VARCHAR, capital_vi VARCHAR, capital_lat DOUBLE, capital_lon DOUBLE);
+CREATE TABLE unit_2025 (unit_code VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NULL, unit_type VARCHAR,
+    name_ascii VARCHAR, slug VARCHAR);
+CREATE TABLE reform_2025 (province_code VARCHAR PRIMARY KEY, unit_code VARCHAR NOT NULL, source_id VARCHAR);
+CREATE TABLE province_alias (era VARCHAR, alias VARCHAR, code VARCHAR, why VARCHAR);
+CREATE TABLE "grouping" (grouping_id VARCHAR, era VARCHAR, name_vi VARCHAR, name_en VARCHAR, source_id VARCHAR,
+    note VARCHAR, PRIMARY KEY (grouping_id, era));
+CREATE TABLE grouping_group (grouping_id VARCHAR, group_id VARCHAR, sort_order INTEGER, name_vi VARCHAR,
+    name_en VARCHAR, PRIMARY KEY (grouping_id, group_id));
+CREATE TABLE grouping_member (grouping_id VARCHAR, era VARCHAR, group_id VARCHAR, member_code VARCHAR,
+    PRIMARY KEY (grouping_id, era, member_code));
+CREATE TABLE fund (fund VARCHAR PRIMARY KEY, label VARCHAR, name_vi VARCHAR, name_en VARCHAR);
+CREATE TABLE content_category (category_id VARCHAR PRIMARY KEY, sort_order INTEGER, name_vi VARCHAR, name_en VARCHAR);
+
+CREATE TABLE budget (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL, fund VARCHAR NOT NULL,
+    planned_mvnd BIGINT, actual_mvnd BIGINT, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
+    PRIMARY KEY (era, unit_code, year, fund, origin));
+CREATE TABLE project (project_id VARCHAR PRIMARY KEY, era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL,
+    year INTEGER NOT NULL, fund VARCHAR NOT NULL, category_id VARCHAR NOT NULL, planned_mvnd BIGINT,
+    actual_mvnd BIGINT, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL, title_vi VARCHAR);
+CREATE TABLE staffing (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+    staff_total INTEGER, staff_grassroots INTEGER, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
+    PRIMARY KEY (era, unit_code, year, origin));
+CREATE TABLE collaborators (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+    districts_covered INTEGER, collaborators_district INTEGER, communes_covered INTEGER,
+    collaborators_commune INTEGER, districts_total INTEGER, communes_total INTEGER,
+    origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL, PRIMARY KEY (era, unit_code, year, origin));
+
+CREATE TABLE published_figure (figure_id VARCHAR PRIMARY KEY, source_id VARCHAR, topic VARCHAR, measure VARCHAR,
+    scope VARCHAR, scope_key VARCHAR, year INTEGER, year_to INTEGER, period VARCHAR, agg VARCHAR, value DOUBLE,
+    unit VARCHAR, qualifier VARCHAR, resolution DOUBLE, value_text VARCHAR, formula VARCHAR, demo_target DOUBLE,
+    calibrate VARCHAR, quote VARCHAR, note VARCHAR);
+CREATE TABLE source_check (figure_id VARCHAR, source_id VARCHAR, stated DOUBLE, formula VARCHAR,
+    recomputed DOUBLE, status VARCHAR);
+CREATE TABLE calibration_check (figure_id VARCHAR, measure VARCHAR, low DOUBLE, high DOUBLE,
+    warehouse_value DOUBLE, ok BOOLEAN);
+CREATE TABLE import_log (import_id VARCHAR PRIMARY KEY, file_name VARCHAR, file_sha256 VARCHAR,
+    imported_at VARCHAR, imported_by VARCHAR, rows_budget INTEGER, rows_project INTEGER, rows_staffing INTEGER,
+    rows_collaborators INTEGER, outcome VARCHAR, archive_path VARCHAR);
+CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+-- Every administrative unit of either era, with the name users know.
+CREATE VIEW unit AS
+    SELECT '63' AS era, province_code AS unit_code, name_vi, name_ascii, slug, unit_type FROM province
+    UNION ALL
+    SELECT '34', unit_code, name_vi, name_ascii, slug, unit_type FROM unit_2025;
+
+-- Imported rows take precedence over demo rows for the same unit, year (and fund).
+CREATE VIEW budget_current AS
+    SELECT * FROM budget
+    QUALIFY row_number() OVER (PARTITION BY era, unit_code, year, fund
+                               ORDER BY CASE origin WHEN 'imported' THEN 0 ELSE 1 END) = 1;
+CREATE VIEW staffing_current AS
+    SELECT * FROM staffing
+    QUALIFY row_number() OVER (PARTITION BY era, unit_code, year
+                               ORDER BY CASE origin WHEN 'imported' THEN 0 ELSE 1 END) = 1;
+CREATE VIEW collaborators_current AS
+    SELECT * FROM collaborators
+    QUALIFY row_number() OVER (PARTITION BY era, unit_code, year
+                               ORDER BY CASE origin WHEN 'imported' THEN 0 ELSE 1 END) = 1;
+CREATE VIEW project_current AS
+    SELECT p.* FROM project p
+    WHERE p.origin = 'imported' OR NOT EXISTS (
+        SELECT 1 FROM project i WHERE i.origin = 'imported' AND i.era = p.era AND i.unit_code = p.unit_code
+          AND i.year = p.year AND i.fund = p.fund);
+
+-- One row per unit and year: every metric, its origin, its groups.
+CREATE VIEW v_unit_year AS
+WITH b AS (
+    SELECT era, unit_code, year,
+        sum(planned_mvnd) FILTER (fund = 'kcqg') AS kcqg_planned_mvnd,
+        sum(actual_mvnd)  FILTER (fund = 'kcqg') AS kcqg_actual_mvnd,
+        sum(planned_mvnd) FILTER (fund = 'kcdp') AS kcdp_planned_mvnd,
+        sum(actual_mvnd)  FILTER (fund = 'kcdp') AS kcdp_actual_mvnd,
+        string_agg(DISTINCT origin, '+' ORDER BY origin) AS budget_origin
+    FROM budget_current GROUP BY ALL),
+p AS (SELECT era, unit_code, year, count(*) AS projects, string_agg(DISTINCT origin, '+' ORDER BY origin) AS project_origin
+      FROM project_current GROUP BY ALL)
+SELECT u.era, u.unit_code, u.name_vi, u.name_ascii, u.slug, b.year,
+    vung.group_id AS vung_id, kca.group_id AS kc_area_id,
+    b.kcqg_planned_mvnd, b.kcqg_actual_mvnd, b.kcdp_planned_mvnd, b.kcdp_actual_mvnd,
+    b.kcqg_planned_mvnd + b.kcdp_planned_mvnd AS total_planned_mvnd,
+    b.kcqg_actual_mvnd + b.kcdp_actual_mvnd AS total_actual_mvnd,
+    p.projects,
+    s.staff_total, s.staff_grassroots,
+    c.collaborators_district, c.collaborators_commune, c.districts_covered, c.districts_total,
+    c.communes_covered, c.communes_total,
+    b.budget_origin, p.project_origin, s.origin AS staffing_origin, c.origin AS collaborators_origin
+FROM b
+JOIN unit u USING (era, unit_code)
+LEFT JOIN p USING (era, unit_code, year)
+LEFT JOIN staffing_current s USING (era, unit_code, year)
+LEFT JOIN collaborators_current c USING (era, unit_code, year)
+LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = u.era AND vung.member_code = u.unit_code
+LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = u.era AND kca.member_code = u.unit_code;
+
+-- The same facts long: one row per unit, year and metric, with its share of the nation and of its region (vùng).
+CREATE VIEW v_unit_metric AS
+WITH long AS (
+    UNPIVOT v_unit_year ON kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd,
+        total_planned_mvnd, total_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district,
+        collaborators_commune, districts_covered, communes_covered
+    INTO NAME metric VALUE value)
+SELECT era, unit_code, name_vi, year, vung_id, kc_area_id, metric, value,
+    CASE WHEN metric LIKE '%_mvnd' OR metric = 'projects' THEN budget_origin
+         WHEN metric LIKE 'staff%' THEN staffing_origin ELSE collaborators_origin END AS origin,
+    100.0 * value / nullif(sum(value) OVER (PARTITION BY era, year, metric), 0) AS share_nation_pct,
+    100.0 * value / nullif(sum(value) OVER (PARTITION BY era, year, metric, vung_id), 0) AS share_region_pct
+FROM long;
+
+-- Groups (regions, conference areas) per year, for either grouping, in the era of the year.
+CREATE VIEW v_group_year AS
+SELECT m.grouping_id, m.group_id, g.name_vi, g.name_en, g.sort_order, v.era, v.year,
+    count(*) AS units,
+    sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
+    sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+    sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
+    sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
+    sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
+    sum(districts_covered) AS districts_covered, sum(communes_covered) AS communes_covered,
+    bool_or(contains(coalesce(budget_origin, '') || coalesce(staffing_origin, '') || coalesce(collaborators_origin, ''), 'demo')) AS any_demo,
+    100.0 * sum(total_planned_mvnd) / sum(sum(total_planned_mvnd)) OVER (PARTITION BY m.grouping_id, v.year) AS share_nation_planned_pct,
+    100.0 * sum(kcqg_planned_mvnd) / nullif(sum(sum(kcqg_planned_mvnd)) OVER (PARTITION BY m.grouping_id, v.year), 0) AS share_nation_kcqg_planned_pct
+FROM v_unit_year v
+JOIN grouping_member m ON m.era = v.era AND m.member_code = v.unit_code
+JOIN grouping_group g ON g.grouping_id = m.grouping_id AND g.group_id = m.group_id
+GROUP BY m.grouping_id, m.group_id, g.name_vi, g.name_en, g.sort_order, v.era, v.year;
+
+-- The nation per year.
+CREATE VIEW v_nation_year AS
+SELECT year, any_value(era) AS era, count(*) AS units,
+    sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
+    sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+    sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
+    sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
+    sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
+    sum(districts_covered) AS districts_covered, sum(communes_covered) AS communes_covered,
+    bool_or(contains(coalesce(budget_origin, '') || coalesce(staffing_origin, '') || coalesce(collaborators_origin, ''), 'demo')) AS any_demo
+FROM v_unit_year GROUP BY year;
+
+-- Across the reform: every year expressed in the 34 units (the 63 aggregated through the crosswalk; never split).
+CREATE VIEW v_unit34_year AS
+SELECT coalesce(r.unit_code, v.unit_code) AS unit_code, u.name_vi, v.year,
+    count(*) AS reporting_units,
+    sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
+    sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+    sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
+    sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
+    sum(collaborators_commune) AS collaborators_commune, sum(communes_covered) AS communes_covered,
+    string_agg(DISTINCT budget_origin, '+') AS budget_origin
+FROM v_unit_year v
+LEFT JOIN reform_2025 r ON v.era = '63' AND r.province_code = v.unit_code
+JOIN unit_2025 u ON u.unit_code = coalesce(r.unit_code, v.unit_code)
+GROUP BY ALL;

@@ -1,0 +1,31 @@
+"""Shared fixtures: one warehouse built once per test session from the repository's data/."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def db_path(tmp_path_factory) -> Path:
+    from etl import build
+    path = tmp_path_factory.mktemp("wh") / "khuyencong.duckdb"
+    build.build(path, log=lambda *_: None)
+    return path
+
+
+@pytest.fixture()
+def con(db_path):
+    c = duckdb.connect(str(db_path), read_only=True)
+    yield c
+    c.close()
+
+
+def scalar(con, sql: str, params=None):
+    return con.execute(sql, params or []).fetchone()[0]
