@@ -1,11 +1,11 @@
-"""Command line: python -m etl build | check | geo … (python -m etl --help)."""
+"""Command line: python -m etl build | check | template | load | geo … (python -m etl --help)."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from .common import DEFAULT_DB, BuildError, DataError
+from .common import DATA, DEFAULT_DB, BuildError, DataError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +18,17 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--first-year", type=int, default=None, help="first demo year (benchmarks; default 2013)")
     c = sub.add_parser("check", help="print the data-quality report; exit 1 on errors")
     c.add_argument("--db", type=Path, default=DEFAULT_DB)
+    t = sub.add_parser("template", help="write the import template (.xlsx): one sheet per kind of data, dropdowns, README")
+    t.add_argument("-o", "--output", type=Path, default=Path("mau-nhap-lieu-khuyen-cong.xlsx"),
+                   help="where to write it (default: %(default)s)")
+    ld = sub.add_parser("load", help="load filled templates or CSV/XLSX files (all-or-nothing per file; archived under "
+                                     "DATA_DIR/imports/ so rebuilds keep them); exit 2 if any file is rejected")
+    ld.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ld.add_argument("--db", type=Path, default=DEFAULT_DB, help="database to load into (default: %(default)s)")
+    ld.add_argument("--data-dir", type=Path, default=DATA, help="data directory holding imports/ (default: %(default)s)")
+    ld.add_argument("--by", default=None, help="who is loading, for the import log (default: the login name)")
+    ld.add_argument("--max-mb", type=float, default=10, help="reject files larger than this (default: %(default)s)")
+    ld.add_argument("--dry-run", action="store_true", help="check the files and show warnings; change nothing")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -32,6 +43,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from . import check
             return check.report(args.db)
+        if args.command == "template":
+            from . import template
+            print(f"wrote {template.write_template(args.output)}")
+            return 0
+        if args.command == "load":
+            from . import load
+            result = load.load_files(args.files, args.db, args.by, args.data_dir,
+                                     max_bytes=int(args.max_mb * 1024 * 1024), dry_run=args.dry_run)
+            print(load.report(result))
+            return 0 if result.ok else 2
     except (DataError, BuildError) as e:
         print(f"LỖI / ERROR: {e}", file=sys.stderr)
         print("Cơ sở dữ liệu cũ (nếu có) được giữ nguyên. / The previous database (if any) is unchanged.", file=sys.stderr)

@@ -1,0 +1,24 @@
+"""Khuyến công dashboard: navigation and shared chrome only; each page lives in pages/."""
+import streamlit as st
+
+from dashboard import state
+from dashboard.i18n import t
+
+st.set_page_config(page_title="Khuyến công", page_icon=":material/factory:", layout="wide")
+lang = state.language_switch()
+
+PAGES = [
+    ("pages/1_tong_quan.py", "page_overview", ":material/dashboard:", "tong-quan"),
+    ("pages/2_kinh_phi.py", "page_budgets", ":material/payments:", "kinh-phi"),
+    ("pages/3_nhan_luc.py", "page_staffing", ":material/groups:", "nhan-luc"),
+    ("pages/4_cong_tac_vien.py", "page_collaborators", ":material/hub:", "cong-tac-vien"),
+    ("pages/5_so_sanh.py", "page_compare", ":material/compare_arrows:", "so-sanh"),
+    ("pages/6_ho_so_tinh.py", "page_profile", ":material/location_city:", "ho-so-tinh"),
+    ("pages/7_nguon_du_lieu.py", "page_sources", ":material/fact_check:", "nguon-du-lieu"),
+]
+navigation = st.navigation([
+    st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=(i == 0))
+    for i, (path, key, icon, url) in enumerate(PAGES)
+])
+st.sidebar.caption(t("app_subtitle", lang))
+navigation.run()

@@ -1,0 +1,1 @@
+"""Shared code of the Streamlit pages: queries, metrics, formatting, labels, charts, maps, filters, page chrome."""

@@ -1,0 +1,49 @@
+"""The one read-only DuckDB connection, shared by every session, and the one way pages run SQL."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "khuyencong.duckdb"
+
+
+class DatabaseUnavailable(RuntimeError):
+    def __init__(self, path: Path, reason: str):
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}")
+
+
+def db_path() -> Path:
+    return Path(os.environ.get("KHUYENCONG_DB", DEFAULT_DB))
+
+
+@st.cache_resource(show_spinner=False)
+def _connect(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
+    # mtime in the key: a rebuilt file (atomic rename) gets a fresh connection
+    con = duckdb.connect(path, read_only=True)
+    con.execute("SELECT count(*) FROM build_info").fetchone()  # a corrupt or foreign file fails here
+    return con
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    path = db_path()
+    if not path.exists():
+        raise DatabaseUnavailable(path, "file not found")
+    try:
+        return _connect(str(path), path.stat().st_mtime)
+    except duckdb.Error as e:
+        raise DatabaseUnavailable(path, str(e).splitlines()[0]) from e
+
+
+def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    """Run named SQL (see queries.py) with user-influenced values only as ? parameters."""
+    cur = connection().cursor()  # a cursor per call: DuckDB connections are not shared across threads
+    try:
+        return cur.execute(sql, list(params)).df()
+    finally:
+        cur.close()

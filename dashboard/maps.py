@@ -1,0 +1,165 @@
+"""Choropleth maps of the 63 provinces or the 34 units, from the geometries simplified once at build time.
+
+Hoàng Sa (Đà Nẵng) and Trường Sa (Khánh Hòa) are always drawn, coloured like their city/province and labelled.
+If the boundary file is missing or broken the map falls back to a clearly labelled tile grid at the capitals.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from shapely.geometry import MultiPolygon, mapping, shape
+from shapely.geometry.polygon import orient
+
+from . import charts
+from .db import query
+from .i18n import t
+
+GEO = Path(__file__).resolve().parent.parent / "data" / "geo"
+FILES = {"63": "provinces_63_simplified.geojson", "34": "units_34_simplified.geojson"}
+ARCHIPELAGO_LABELS = {
+    "48": ("QĐ. Hoàng Sa<br>(Đà Nẵng)", "Hoàng Sa Is.<br>(Đà Nẵng)"),
+    "56": ("QĐ. Trường Sa<br>(Khánh Hòa)", "Trường Sa Is.<br>(Khánh Hòa)"),
+}
+
+
+@st.cache_resource(show_spinner=False)
+def geometry(view: str, geo_dir: str = str(GEO)) -> dict | None:
+    """The GeoJSON for a view with a unique `fid` per feature ('48' and '48-archipelago'), or None if unreadable."""
+    try:
+        data = json.loads((Path(geo_dir) / FILES[view]).read_text(encoding="utf-8"))
+        for f in data["features"]:
+            f["geometry"] = _clockwise(f["geometry"])
+            p = f["properties"]
+            code = p.get("province_code") or p.get("unit_code")
+            p["code"] = code
+            p["fid"] = code if p.get("kind") != "archipelago" else f"{code}-archipelago"
+        if not data["features"]:
+            return None
+        return data
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def region_outlines(grouping: str, geo_dir: str = str(GEO)) -> dict | None:
+    try:
+        data = json.loads((Path(geo_dir) / "regions_simplified.geojson").read_text(encoding="utf-8"))
+        for f in data["features"]:
+            f["geometry"] = _clockwise(f["geometry"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    feats = [f for f in data["features"] if f["properties"].get("grouping_id") == grouping
+             and f["properties"].get("kind") != "archipelago"]
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _clockwise(geom: dict) -> dict:
+    """Plotly draws with d3-geo, which wants exterior rings clockwise (GeoJSON files are counter-clockwise);
+    an unflipped ring would fill the rest of the globe instead of the province."""
+    g = shape(geom)
+    parts = [orient(p, sign=-1.0) for p in (g.geoms if isinstance(g, MultiPolygon) else [g])]
+    return mapping(MultiPolygon(parts) if len(parts) > 1 else parts[0])
+
+
+def _archipelago_centres(geo: dict) -> dict[str, tuple[float, float]]:
+    out = {}
+    for f in geo["features"]:
+        if f["properties"].get("kind") == "archipelago":
+            xs, ys = [], []
+            for poly in _polygons(f["geometry"]):
+                for x, y in poly[0]:
+                    xs.append(x)
+                    ys.append(y)
+            out[f["properties"]["code"]] = (sum(xs) / len(xs), sum(ys) / len(ys))
+    return out
+
+
+def _polygons(geom: dict):
+    return geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+
+
+def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, diverging: bool = False,
+               grouping: str | None = None, geo_dir: str = str(GEO)) -> tuple[go.Figure, bool]:
+    """(figure, is_real_map). `df` has unit_code, name_vi and `value`; kind is 'mvnd', 'pct' or 'count'."""
+    geo = geometry(view, geo_dir)
+    if geo is None:
+        return tile_grid(df, value, view, kind, lang, diverging), False
+    d = df[["unit_code", "name_vi", value]].copy()
+    arch = [f["properties"]["code"] for f in geo["features"] if f["properties"].get("kind") == "archipelago"]
+    extra = d[d.unit_code.isin(arch)].copy()
+    extra["fid"] = extra["unit_code"] + "-archipelago"
+    extra["name_vi"] = [ARCHIPELAGO_LABELS[c][0].replace("<br>", " ") for c in extra["unit_code"]]
+    d["fid"] = d["unit_code"]
+    d = pd.concat([d, extra], ignore_index=True)
+    scale = charts.DIVERGING if diverging else charts.SEQUENTIAL
+    z = d[value].astype(float)
+    zmid = 0 if diverging else None
+    fig = go.Figure(go.Choropleth(
+        geojson=geo, featureidkey="properties.fid", locations=d["fid"], z=z, colorscale=scale, zmid=zmid,
+        marker_line_color="white", marker_line_width=0.6,
+        customdata=list(zip(d["unit_code"], charts.hover(d[value], kind, lang))), text=d["name_vi"],
+        hovertemplate="<b>%{text}</b><br>%{customdata[1]}<extra></extra>",
+        colorbar=dict(thickness=14, len=0.7, tickformat=",.0f" if kind != "pct" else ",.1f")))
+    if grouping:
+        outlines = region_outlines(grouping, geo_dir)
+        if outlines and outlines["features"]:
+            ids = [f"{f['properties']['group_id']}" for f in outlines["features"]]
+            for f in outlines["features"]:
+                f["id"] = f["properties"]["group_id"]
+            fig.add_trace(go.Choropleth(geojson=outlines, locations=ids, z=[0] * len(ids), showscale=False,
+                                        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                                        marker_line_color="#333", marker_line_width=1.6, hoverinfo="skip"))
+    centres = _archipelago_centres(geo)
+    if centres:
+        codes = list(centres)
+        fig.add_trace(go.Scattergeo(lon=[centres[c][0] for c in codes], lat=[centres[c][1] + 0.9 for c in codes],
+                                    mode="text", text=[ARCHIPELAGO_LABELS[c][lang == "en"] for c in codes],
+                                    textfont=dict(size=11, color="#333"), hoverinfo="skip", showlegend=False))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(height=640, margin=dict(l=0, r=0, t=80, b=40))
+    return fig, True
+
+
+def tile_grid(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, diverging: bool = False) -> go.Figure:
+    """Fallback: one square per unit at its capital, clearly labelled as not a map."""
+    caps = query("SELECT r.unit_code AS code, p.capital_lat AS lat, p.capital_lon AS lon FROM reform_2025 r "
+                 "JOIN province p ON p.province_code = r.unit_code") if view == "34" else \
+        query("SELECT province_code AS code, capital_lat AS lat, capital_lon AS lon FROM province")
+    d = df.merge(caps, left_on="unit_code", right_on="code", how="left").dropna(subset=["lat"])
+    fig = go.Figure(go.Scatter(
+        x=d["lon"], y=d["lat"], mode="markers+text", text=d["unit_code"], textfont=dict(size=9, color="black"),
+        marker=dict(symbol="square", size=26, color=d[value].astype(float),
+                    colorscale=charts.DIVERGING if diverging else charts.SEQUENTIAL, showscale=True),
+        customdata=list(zip(d["unit_code"], d["name_vi"], charts.hover(d[value], kind, lang))),
+        hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.add_annotation(text=t("map_fallback", lang), x=0.5, y=1.0, xref="paper", yref="paper", showarrow=False,
+                       font=dict(size=12, color="#a00"))
+    fig.update_layout(height=640)
+    return fig
+
+
+def selected_unit(event) -> str | None:
+    """The unit code of a clicked map feature or bar, from st.plotly_chart's selection event."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for p in points:
+        cd = p.get("customdata")
+        if isinstance(cd, (list, tuple)) and cd:
+            return str(cd[0])
+        loc = p.get("location")
+        if loc:
+            return str(loc).split("-")[0]
+    return None
+
+
+def legend_note(lang: str) -> str:
+    return t("archipelago_note", lang)
+

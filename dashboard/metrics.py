@@ -1,0 +1,77 @@
+"""Derived metrics, computed in one place: totals, execution rates, shares of nation and region, coverage, bands."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FUNDS = ("total", "kcqg", "kcdp")
+STATUSES = ("planned", "actual")
+MEASURES = ("amount", "execution", "share_nation", "share_region", "change")
+BANDS = [("band_ge30", 30, 10**9), ("band_20_29", 20, 29), ("band_10_19", 10, 19), ("band_lt10", 0, 9)]
+
+
+def amount_col(fund: str, status: str) -> str:
+    return f"{fund}_{status}_mvnd"
+
+
+def metric_col(fund: str, status: str, measure: str) -> str:
+    """The column of `derive`'s output that a (fund, status, measure) choice shows."""
+    if measure == "amount":
+        return amount_col(fund, status)
+    if measure == "execution":
+        return f"{fund}_execution_pct"
+    return f"{amount_col(fund, status)}_{measure}_pct"
+
+
+def derive(df: pd.DataFrame, shares: bool = True) -> pd.DataFrame:
+    df = df.copy()
+    for status in STATUSES:
+        if f"kcqg_{status}_mvnd" in df:
+            df[f"total_{status}_mvnd"] = df[f"kcqg_{status}_mvnd"].fillna(0) + df[f"kcdp_{status}_mvnd"].fillna(0)
+    for fund in FUNDS:
+        if amount_col(fund, "planned") in df:
+            df[f"{fund}_execution_pct"] = 100 * df[amount_col(fund, "actual")] / df[amount_col(fund, "planned")].replace(0, np.nan)
+    if shares:
+        for fund in FUNDS:
+            for status in STATUSES:
+                col = amount_col(fund, status)
+                if col not in df:
+                    continue
+                total = df[col].sum()
+                df[f"{col}_share_nation_pct"] = 100 * df[col] / total if total else np.nan
+                if "vung_id" in df:
+                    region_total = df.groupby("vung_id")[col].transform("sum").replace(0, np.nan)
+                    df[f"{col}_share_region_pct"] = 100 * df[col] / region_total
+    if "collaborators_district" in df:
+        df["collaborators_total"] = df["collaborators_district"].fillna(0) + df["collaborators_commune"].fillna(0)
+    if "districts_total" in df:
+        df["district_coverage_pct"] = 100 * df["districts_covered"] / df["districts_total"].replace(0, np.nan)
+    if "communes_total" in df:
+        df["commune_coverage_pct"] = 100 * df["communes_covered"] / df["communes_total"].replace(0, np.nan)
+    if "staff_total" in df:
+        df["size_band"] = df["staff_total"].map(band_of)
+    origin_cols = [c for c in ("budget_origin", "staffing_origin", "collaborators_origin") if c in df]
+    if origin_cols:
+        joined = df[origin_cols].fillna("").astype(str).agg("+".join, axis=1)
+        df["any_demo"] = joined.str.contains("demo")
+        df["any_imported"] = joined.str.contains("imported")
+    for col in df.columns:  # plain floats for plotting and formatting (DuckDB sums arrive as nullable types)
+        if col.endswith(("_mvnd", "_pct")) or col in ("projects", "staff_total", "staff_grassroots"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
+    return df
+
+
+def band_of(staff) -> str | None:
+    if staff is None or staff != staff:
+        return None
+    for key, lo, hi in BANDS:
+        if lo <= staff <= hi:
+            return key
+    return None
+
+
+def with_change(current: pd.DataFrame, previous: pd.DataFrame, col: str) -> pd.Series:
+    """Per-unit % change of `col` against the previous year (same units)."""
+    prev = previous.set_index("unit_code")[col]
+    base = current["unit_code"].map(prev).replace(0, np.nan)
+    return 100 * (current[col] - base) / base

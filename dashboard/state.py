@@ -1,0 +1,136 @@
+"""Sidebar filters that live in the URL: a copied link reproduces the view; bad values fall back with a notice.
+
+Each filter is a Streamlit widget bound to the query parameter of the same name (bind="query-params") and kept
+across page switches (persist_state="session"). Before a widget is drawn its raw URL value is checked, so a
+stale or hostile value produces a visible notice instead of silently vanishing — and never reaches SQL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import streamlit as st
+
+from . import metrics, queries
+from .i18n import t
+
+
+def lang() -> str:
+    """The interface language, from the URL (?lang=en) or the session; Vietnamese by default."""
+    raw = st.query_params.get("lang")
+    if raw in ("vi", "en"):
+        st.session_state["_lang"] = raw
+    return st.session_state.get("_lang", "vi")
+
+
+def language_switch() -> str:
+    current = lang()
+    choice = st.sidebar.segmented_control(t("language", current), ["vi", "en"], default=current, key="lang_switch",
+                                          format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x])
+    if choice and choice != current:
+        st.session_state["_lang"] = choice
+        st.query_params["lang"] = choice
+        st.rerun()
+    if current != "vi":
+        st.query_params["lang"] = current
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
+    return current
+
+
+@dataclass
+class Filter:
+    name: str
+    label_key: str
+    options: Callable[[], list]
+    default: Callable[[list], Any]
+    label: Callable[[Any, str], str]
+    kind: str = "select"  # select | segmented
+
+
+def _group_label(grouping: str) -> Callable[[Any, str], str]:
+    def label(value, lg):
+        if value == "all":
+            return t("all_regions", lg)
+        g = queries.groups(grouping, "63")
+        row = g[g.group_id == value]
+        return value if row.empty else row.iloc[0]["name_en" if lg == "en" else "name_vi"]
+    return label
+
+
+FILTERS: dict[str, Filter] = {
+    "year": Filter("year", "year", lambda: queries.years(), lambda o: o[-1], lambda v, lg: str(v)),
+    "view": Filter("view", "view", lambda: ["63", "34"], lambda o: "63", lambda v, lg: t(f"view_{v}", lg)),
+    "fund": Filter("fund", "fund", lambda: list(metrics.FUNDS), lambda o: "total", lambda v, lg: t(f"fund_{v}", lg)),
+    "status": Filter("status", "status", lambda: list(metrics.STATUSES), lambda o: "planned",
+                     lambda v, lg: t(f"status_{v}", lg), kind="segmented"),
+    "measure": Filter("measure", "measure", lambda: list(metrics.MEASURES[:4]), lambda o: "amount",
+                      lambda v, lg: t(f"measure_{v}", lg)),
+    "grouping": Filter("grouping", "grouping", lambda: ["vung", "kc_area"], lambda o: "vung",
+                       lambda v, lg: {"vung": ("Vùng kinh tế – xã hội", "Socio-economic regions"),
+                                      "kc_area": ("Khu vực khuyến công", "Khuyến công areas")}[v][lg == "en"]),
+}
+
+
+def sidebar(*names: str) -> dict[str, Any]:
+    """Draw the named filters in the sidebar (in a fixed order) and return their values."""
+    lg = lang()
+    values: dict[str, Any] = {}
+    st.sidebar.markdown(f"**{t('filters', lg)}**")
+    for name in names:
+        if name == "region":
+            values[name] = _region(values.get("grouping", "vung"), lg)
+            continue
+        f = FILTERS[name]
+        opts = f.options()
+        _notice_if_invalid(name, [str(o) for o in opts], f.label(f.default(opts), lg), lg)
+        default = f.default(opts)
+        if f.kind == "segmented":
+            v = st.sidebar.segmented_control(t(f.label_key, lg), opts, default=default, key=name, required=True,
+                                             format_func=lambda x, f=f: f.label(x, lg), bind="query-params",
+                                             persist_state="session")
+        else:
+            v = st.sidebar.selectbox(t(f.label_key, lg), opts, index=opts.index(default), key=name,
+                                     format_func=lambda x, f=f: f.label(x, lg), bind="query-params",
+                                     persist_state="session")
+        values[name] = v if v is not None else default
+    if "view" in values and "year" in values and values["view"] == "63" and queries.era_of(values["year"]) == "34":
+        st.sidebar.info(t("notice_2025_63", lg))
+        values["view"] = "34"
+    st.sidebar.caption(t("share_link", lg))
+    return values
+
+
+def _region(grouping: str, lg: str) -> str:
+    opts = ["all"] + queries.groups(grouping, "63")["group_id"].tolist()
+    label = _group_label(grouping)
+    _notice_if_invalid("region", opts, label("all", lg), lg)
+    v = st.sidebar.selectbox(t("region", lg), opts, key="region", format_func=lambda x: label(x, lg),
+                             bind="query-params", persist_state="session")
+    return v or "all"
+
+
+def units_param(name: str, era: str, lo: int, hi: int, default: list[str]) -> list[str]:
+    """A list of unit codes from the URL (?units=01,79); unknown codes are dropped with a notice."""
+    lg = lang()
+    known = set(queries.units(era)["unit_code"])
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default
+    codes = [c.strip() for c in str(raw)[:200].split(",") if c.strip()]
+    good = [c for c in dict.fromkeys(codes) if c in known][:hi]
+    if len(good) != len(codes) or len(good) < lo:
+        st.warning(t("notice_bad_param", lg, name=name, value=_short(raw), default=",".join(default)))
+        return default if len(good) < lo else good
+    return good
+
+
+def _notice_if_invalid(name: str, valid: list[str], default_label: str, lg: str) -> None:
+    raw = st.query_params.get(name)
+    if raw is not None and str(raw) not in valid:
+        st.warning(t("notice_bad_param", lg, name=name, value=_short(raw), default=default_label))
+
+
+def _short(raw) -> str:
+    text = str(raw)
+    return text if len(text) <= 40 else text[:40] + "…"

@@ -1,0 +1,108 @@
+"""Page chrome shared by every page: header, database guard, chart and table blocks with their downloads."""
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import charts, fmt
+from .db import DatabaseUnavailable, connection
+from .i18n import t
+
+PROFILE_PAGE = "pages/6_ho_so_tinh.py"
+
+
+def page(title_key: str, lang: str) -> None:
+    """Header of a page; stops with a recovery page if the database is missing or corrupt."""
+    try:
+        connection()
+    except DatabaseUnavailable as e:
+        recovery(e, lang)
+        st.stop()
+    st.title(t(title_key, lang))
+
+
+def recovery(e: DatabaseUnavailable, lang: str) -> None:
+    st.error(f"### {t('db_missing_title', lang)}\n\n{t('db_missing_body', lang, path=e.path, reason=e.reason)}")
+    st.code("python -m etl build        # hoặc / or: make build", language="bash")
+
+
+def demo_badge(demo: bool, lang: str, imported: bool = False) -> None:
+    if demo:
+        st.badge(t("demo_badge", lang), icon=":material/science:", color="orange", help=t("demo_help", lang))
+    if imported:
+        st.badge(t("imported_badge", lang), icon=":material/verified:", color="green")
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, key: str,
+          selectable: bool = False):
+    """The chart, then CSV of exactly the plotted data and a projector PNG (rendered only when asked for)."""
+    demo_badge(demo, lang)
+    event = st.plotly_chart(fig, key=key, on_select="rerun" if selectable else "ignore",
+                            selection_mode="points", config=charts.PLOTLY_CONFIG)
+    c1, c2, _ = st.columns([1, 1, 3])
+    stem = _stem(name, demo)
+    c1.download_button(t("download_csv", lang), _csv(data, demo), file_name=f"{stem}.csv", mime="text/csv",
+                       key=f"{key}-csv", icon=":material/download:")
+    c2.download_button(t("download_png", lang), lambda: charts.to_png(fig), file_name=f"{stem}.png",
+                       mime="image/png", key=f"{key}-png", icon=":material/image:")
+    return event
+
+
+def table(df: pd.DataFrame, name: str, lang: str, demo: bool, key: str, column_config: dict | None = None) -> None:
+    demo_badge(demo, lang)
+    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch")
+    c1, c2, _ = st.columns([1, 1, 3])
+    stem = _stem(name, demo)
+    c1.download_button(t("download_csv", lang), _csv(df, demo), file_name=f"{stem}.csv", mime="text/csv",
+                       key=f"{key}-csv", icon=":material/download:")
+    c2.download_button(t("download_xlsx", lang), lambda: _xlsx(df, demo), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
+                       icon=":material/table:")
+
+
+def kpi(col, label: str, value: str, delta: str | None = None, help: str | None = None) -> None:
+    col.metric(label, value, delta=delta, help=help, border=True)
+
+
+def open_profile_on_click(event, lang: str) -> None:
+    """Clicking a province (map or bar) opens its profile, carrying the language along."""
+    from .maps import selected_unit
+    code = selected_unit(event)
+    if code:
+        st.switch_page(PROFILE_PAGE, query_params={"unit": code, **({"lang": lang} if lang != "vi" else {})})
+
+
+def _stem(name: str, demo: bool) -> str:
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-").lower()
+    return base + ("_DU-LIEU-MINH-HOA_demo-data" if demo else "")
+
+
+def _labelled(df: pd.DataFrame, demo: bool) -> pd.DataFrame:
+    out = df.copy()
+    if demo and "origin" not in out.columns:
+        out.insert(0, "origin", "demo (dữ liệu minh họa)")
+    return out
+
+
+def _csv(df: pd.DataFrame, demo: bool) -> bytes:
+    return _labelled(df, demo).to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Vietnamese correctly
+
+
+def _xlsx(df: pd.DataFrame, demo: bool) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as w:
+        _labelled(df, demo).to_excel(w, index=False, sheet_name="data")
+    return buf.getvalue()
+
+
+def mvnd_headline(x, lang: str) -> str:
+    """A headline amount in tỷ đồng without the unit (the KPI label carries it; the exact value is its tooltip)."""
+    return fmt.number(x / 1000, 1, lang) if x == x and x is not None else "–"
+
+
+def billions(lang: str) -> str:
+    return "tỷ đồng" if lang == "vi" else "billion VND"

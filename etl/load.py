@@ -1,0 +1,298 @@
+"""Loading filled templates and plain CSV/XLSX files into the warehouse.
+
+A load is all-or-nothing per file and never touches the live database until the new one is complete: the database
+is copied beside itself, the files are applied and validated in the copy, the raw files are archived under
+<data_dir>/imports/ (so that `python -m etl build` replays them), and only then is the copy renamed over the
+original. A rejected file, a file loaded before, or a crash at any point leave the database byte for byte as it was.
+"""
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from . import build, calibration, imports, published, reference
+from .common import DATA, DEFAULT_DB, REFORM_YEAR, BuildError, DataError
+from .imports import DataWarning, Manifest, ParsedFile
+
+MAX_BYTES = imports.MAX_BYTES
+JUMP = 3  # a value above 3× or below 1/3 of the previous year's is worth a second look
+
+
+@dataclass
+class FileOutcome:
+    file: str  # the name the user gave it
+    outcome: str  # 'loaded' | 'already loaded' | 'rejected' | 'valid' (dry run)
+    sha256: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    warnings: list[DataWarning] = field(default_factory=list)
+    errors: list[DataError] = field(default_factory=list)
+
+    @property
+    def source_id(self) -> str | None:
+        return imports.source_id(self.sha256) if self.sha256 else None
+
+
+@dataclass
+class LoadResult:
+    files: list[FileOutcome]
+    db_changed: bool = False
+    calibration_failed: list[str] = field(default_factory=list)  # published figures the loaded data now contradicts
+
+    @property
+    def ok(self) -> bool:
+        return all(f.outcome != "rejected" for f in self.files)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        total = dict.fromkeys(imports.TABLES, 0)
+        for f in self.files:
+            if f.outcome == "loaded":
+                for t, n in f.rows.items():
+                    total[t] += n
+        return total
+
+    @property
+    def warnings(self) -> list[DataWarning]:
+        return [w for f in self.files for w in f.warnings]
+
+    @property
+    def errors(self) -> list[DataError]:
+        return [e for f in self.files for e in f.errors]
+
+
+def load_files(paths, db_path: Path = DEFAULT_DB, imported_by: str | None = None, data_dir: Path = DATA, *,
+               max_bytes: int = MAX_BYTES, dry_run: bool = False, now: datetime | None = None) -> LoadResult:
+    """Load each file (a path, or a (name, bytes) pair as an upload gives it) into the database at `db_path`.
+
+    Returns one outcome per file, in order. Data errors never raise: they reject their file. Anything else (a crash,
+    a full disk) raises, with the database and the archive as they were."""
+    db_path, data_dir = Path(db_path), Path(data_dir)
+    imported_by = imported_by or _login()
+    outcomes: list[FileOutcome] = []
+    pending: list[tuple[FileOutcome, ParsedFile, bytes]] = []
+    for item in paths:
+        outcome, parsed, data = _parse_item(item, max_bytes)
+        outcomes.append(outcome)
+        if parsed is not None:
+            pending.append((outcome, parsed, data))
+    result = LoadResult(outcomes)
+    if not pending:
+        return result
+    if not db_path.exists():
+        raise BuildError(f"không có cơ sở dữ liệu {db_path}; chạy `python -m etl build` trước / "
+                         f"no database at {db_path}; run `python -m etl build` first")
+    imports_dir = data_dir / "imports"
+    with _exclusive(imports_dir), _scratch_copy(db_path) as tmp:
+        con = duckdb.connect(str(tmp))
+        try:
+            applied = _apply_all(con, pending, imports_dir, imported_by, now or datetime.now(timezone.utc))
+            if not applied:
+                return result
+            build._validate(con)
+            result.calibration_failed = _recalibrate(con, data_dir)
+            if dry_run:
+                for outcome, *_ in applied:
+                    outcome.outcome = "valid"
+                return result
+            with _archived(imports_dir, applied):
+                # The digest covers data/, archive included, so it must be taken after archiving.
+                con.execute("UPDATE build_info SET value = ? WHERE key = 'input_sha256'", [build._input_digest(data_dir)])
+                con.execute("CHECKPOINT")
+                con.close()
+                _commit(tmp, db_path)
+        finally:
+            con.close()
+    for outcome, *_ in applied:
+        outcome.outcome = "loaded"
+    result.db_changed = True
+    return result
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _parse_item(item, max_bytes: int) -> tuple[FileOutcome, ParsedFile | None, bytes | None]:
+    if isinstance(item, tuple):
+        name, data = item
+    elif hasattr(item, "getvalue"):  # a Streamlit UploadedFile
+        name, data = item.name, item.getvalue()
+    else:
+        path = Path(item)
+        name = path.name
+        if not path.is_file():
+            return FileOutcome(name, "rejected", errors=[DataError(name, "không tìm thấy tệp", "file not found")]), None, None
+        size = path.stat().st_size
+        if size > max_bytes:  # refuse before reading a runaway file into memory
+            return FileOutcome(name, "rejected", errors=[DataError(name, *imports.too_big(size, max_bytes))]), None, None
+        data = path.read_bytes()
+    parsed = imports.parse(name, data, max_bytes)
+    outcome = FileOutcome(name, "rejected" if parsed.errors else "pending", parsed.sha256, parsed.counts(),
+                          list(parsed.warnings), list(parsed.errors))
+    return (outcome, None, None) if parsed.errors else (outcome, parsed, data)
+
+
+def _apply_all(con, pending, imports_dir: Path, imported_by: str, now: datetime) -> list[tuple]:
+    """Apply every new file to the scratch copy, in order; each in its own transaction so one failing file does
+    not take the others with it. Returns (outcome, parsed, manifest, raw bytes) for the files applied."""
+    loaded = {r[0] for r in con.execute("SELECT file_sha256 FROM import_log").fetchall()}
+    sequence = max([m.sequence for m in imports.read_manifests(imports_dir)] if imports_dir.exists() else [], default=0)
+    applied = []
+    for outcome, parsed, data in pending:
+        if parsed.sha256 in loaded:
+            outcome.outcome = "already loaded"
+            outcome.rows = {}
+            continue
+        sequence += 1
+        manifest = Manifest(parsed.sha256, parsed.name, imported_by, now.strftime("%Y-%m-%dT%H:%M:%SZ"), sequence,
+                            parsed.sha256 + parsed.suffix, parsed.counts())
+        con.execute("BEGIN")
+        try:
+            imports.apply(con, parsed, manifest)
+            outcome.warnings += jump_warnings(con, parsed)
+            con.execute("COMMIT")
+        except (duckdb.ConstraintException, DataError) as e:
+            con.execute("ROLLBACK")
+            outcome.outcome = "rejected"
+            outcome.errors.append(e if isinstance(e, DataError) else DataError(
+                parsed.name, f"không ghi được vào cơ sở dữ liệu ({e})", f"could not be written to the database ({e})"))
+            continue
+        loaded.add(parsed.sha256)
+        applied.append((outcome, parsed, manifest, data))
+    return applied
+
+
+def jump_warnings(con, parsed: ParsedFile) -> list[DataWarning]:
+    """Budget rows far from the same unit and fund's previous year, as the database now stands (earlier years in
+    the same file count). Across the 2025 reform the previous year is the sum of the provinces a unit absorbed."""
+    rows = parsed.tables["budget"]
+    if not rows:
+        return []
+    prev = {}
+    for era, unit, year, fund, planned, actual in con.execute("""
+            SELECT era, unit_code, year + 1, fund, planned_mvnd, actual_mvnd FROM budget_current
+            UNION ALL
+            SELECT '34', r.unit_code, b.year + 1, b.fund, sum(b.planned_mvnd), sum(b.actual_mvnd)
+            FROM budget_current b JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
+            WHERE b.year + 1 = ? GROUP BY ALL""", [REFORM_YEAR]).fetchall():
+        prev[(era, unit, year, fund)] = {"planned_mvnd": planned, "actual_mvnd": actual}
+    out = []
+    for r in rows:
+        before = prev.get((r["era"], r["unit_code"], r["year"], r["fund"]))
+        if before is None:
+            continue
+        for col in ("planned_mvnd", "actual_mvnd"):
+            old, new = before[col], r[col]
+            if old and (new > JUMP * old or new * JUMP < old):
+                label = parsed.headers[(r["_sheet"], col)]
+                out.append(DataWarning(parsed.name,
+                                       f"{new} triệu đồng so với {old} triệu đồng năm {r['year'] - 1} (gấp {new / old:.2g} lần)",
+                                       f"{new} triệu đồng against {old} triệu đồng in {r['year'] - 1} ({new / old:.2g}×)",
+                                       row=r["_row"], column=label, sheet=r["_sheet"]))
+    return out
+
+
+def _recalibrate(con, data_dir: Path) -> list[str]:
+    """Recompute the calibration table as a rebuild would, so that a load and a rebuild give the same database."""
+    figures, _ = published.load(data_dir / "published")
+    checks = calibration.check_all(con, figures, reference.load(data_dir / "reference"))
+    con.execute("DELETE FROM calibration_check")
+    build._insert(con, "calibration_check", checks)
+    return sorted(checks[~checks.ok].figure_id)
+
+
+@contextlib.contextmanager
+def _exclusive(imports_dir: Path):
+    """One load at a time: two app sessions loading together would each replace the other's database."""
+    imports_dir.mkdir(parents=True, exist_ok=True)
+    with open(imports_dir / ".lock", "a") as f:
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock, loads must not overlap
+            yield
+            return
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _scratch_copy(db_path: Path):
+    """A copy of the database beside it (same file system, so the final rename is atomic), removed on the way out
+    unless it has become the database."""
+    if Path(str(db_path) + ".wal").exists():
+        raise BuildError(f"{db_path} đang được ghi (có tệp .wal); thử lại sau / {db_path} is being written "
+                         "(a .wal file exists); try again later")
+    fd, name = tempfile.mkstemp(prefix=db_path.name + ".tmp-", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        shutil.copyfile(db_path, tmp)
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+def _commit(tmp: Path, db_path: Path) -> None:
+    os.replace(tmp, db_path)
+
+
+@contextlib.contextmanager
+def _archived(imports_dir: Path, applied: list[tuple]):
+    """Archive each applied file and its manifest; undo exactly that if the block fails. The manifest is written
+    last: a data file without one is an interrupted load that replay ignores."""
+    undo: list[tuple[Path, bytes | None]] = []
+    try:
+        for _, parsed, manifest, data in applied:
+            for path, content in ((imports_dir / manifest.archive, data),
+                                  (imports_dir / f"{parsed.sha256}.json", manifest.to_json().encode("utf-8"))):
+                undo.append((path, path.read_bytes() if path.exists() else None))
+                part = path.with_name(path.name + ".part")
+                part.write_bytes(content)
+                os.replace(part, path)
+        yield
+    except BaseException:
+        for path, previous in reversed(undo):
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(previous)
+        for part in imports_dir.glob("*.part"):
+            part.unlink(missing_ok=True)
+        raise
+
+
+def report(result: LoadResult) -> str:
+    """The outcome as the CLI prints it."""
+    lines = []
+    for f in result.files:
+        mark = {"loaded": "✓ đã nạp / loaded", "already loaded": "= đã nạp trước đó / already loaded",
+                "rejected": "✗ bị từ chối / rejected", "valid": "✓ hợp lệ (chưa nạp) / valid (dry run)"}[f.outcome]
+        counts = ", ".join(f"{t} {n}" for t, n in f.rows.items() if n)
+        lines.append(f"{mark}: {f.file}" + (f" — {counts}" if counts and f.outcome != "rejected" else "")
+                     + (f" [{f.source_id}]" if f.outcome == "loaded" else ""))
+        for e in f.errors:
+            lines.append("    LỖI / ERROR  " + str(e).replace("\n", "\n                 "))
+        for w in f.warnings:
+            lines.append("    CHÚ Ý / NOTE " + str(w).replace("\n", "\n                 "))
+    if result.calibration_failed:
+        lines.append("Số liệu công bố không còn khớp / published figures now contradicted: "
+                     + ", ".join(result.calibration_failed))
+    if not result.ok:
+        lines.append("Tệp bị từ chối không được nạp gì; cơ sở dữ liệu không đổi vì các tệp đó. / "
+                     "Nothing was loaded from a rejected file.")
+    return "\n".join(lines)

@@ -1,0 +1,90 @@
+"""Tổng quan / Overview: the selected year at a glance, trends, regions side by side, what changed."""
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, fmt, metrics, queries, state, ui
+from dashboard.i18n import t
+
+lang = state.lang()
+ui.page("page_overview", lang)
+f = state.sidebar("year", "grouping")
+year, grouping = f["year"], f["grouping"]
+
+nation = queries.nation_series()
+now = nation[nation.year == year].iloc[0]
+prev = nation[nation.year == year - 1]
+prev = prev.iloc[0] if len(prev) else None
+demo = bool(now.any_demo)
+ui.demo_badge(demo, lang)
+st.caption(t("app_subtitle", lang))
+
+
+def delta(col, pct_points=False):
+    if prev is None or prev[col] != prev[col] or not prev[col]:
+        return None
+    if pct_points:
+        return f"{fmt.number(now[col] - prev[col], 1, lang)} điểm %" if lang == "vi" else f"{fmt.number(now[col] - prev[col], 1, lang)} pp"
+    return fmt.signed_pct(100 * (now[col] - prev[col]) / prev[col], 1, lang)
+
+
+cols = st.columns(4)
+ui.kpi(cols[0], f"{t('kcqg_planned_mvnd', lang)} {year} ({ui.billions(lang)})", ui.mvnd_headline(now.kcqg_planned_mvnd, lang),
+       delta("kcqg_planned_mvnd"), help=fmt.mvnd(now.kcqg_planned_mvnd, lang))
+ui.kpi(cols[1], f"{t('kcqg_actual_mvnd', lang)} ({ui.billions(lang)}) · {fmt.pct(now.kcqg_execution_pct, 1, lang)}",
+       ui.mvnd_headline(now.kcqg_actual_mvnd, lang), delta("kcqg_actual_mvnd"), help=fmt.mvnd(now.kcqg_actual_mvnd, lang))
+ui.kpi(cols[2], f"{t('kcdp_planned_mvnd', lang)} {year} ({ui.billions(lang)})", ui.mvnd_headline(now.kcdp_planned_mvnd, lang),
+       delta("kcdp_planned_mvnd"), help=fmt.mvnd(now.kcdp_planned_mvnd, lang))
+ui.kpi(cols[3], f"{t('kcdp_actual_mvnd', lang)} ({ui.billions(lang)}) · {fmt.pct(now.kcdp_execution_pct, 1, lang)}",
+       ui.mvnd_headline(now.kcdp_actual_mvnd, lang), delta("kcdp_actual_mvnd"), help=fmt.mvnd(now.kcdp_actual_mvnd, lang))
+cols = st.columns(4)
+ui.kpi(cols[0], t("execution_pct", lang), fmt.pct(now.total_execution_pct, 1, lang), delta("total_execution_pct", True))
+ui.kpi(cols[1], t("projects", lang), fmt.number(now.projects, 0, lang), delta("projects"))
+ui.kpi(cols[2], t("staff_total", lang), fmt.number(now.staff_total, 0, lang), delta("staff_total"))
+ui.kpi(cols[3], t("collaborators_total", lang),
+       fmt.number(now[["collaborators_district", "collaborators_commune"]].fillna(0).sum(), 0, lang))
+
+left, right = st.columns(2)
+with left:
+    series = nation[nation.year >= 2016]
+    fig = charts.trend(series, "year", {c: t(c, lang) for c in ("kcqg_planned_mvnd", "kcqg_actual_mvnd",
+                                                                 "kcdp_planned_mvnd", "kcdp_actual_mvnd")},
+                       "mvnd", lang, colors={"kcqg_planned_mvnd": charts.FUND_COLORS["kcqg"],
+                                             "kcqg_actual_mvnd": charts.FUND_COLORS["kcqg"],
+                                             "kcdp_planned_mvnd": charts.FUND_COLORS["kcdp"],
+                                             "kcdp_actual_mvnd": charts.FUND_COLORS["kcdp"]},
+                       dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
+    title = "Kinh phí khuyến công cả nước 2016–2025" if lang == "vi" else "National khuyến công funds 2016–2025"
+    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(series.any_demo.any()))
+    ui.chart(fig, series[["year", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd"]],
+             "nation-trend", lang, bool(series.any_demo.any()), key="trend")
+with right:
+    regions = queries.group_series(grouping)
+    ry = regions[regions.year == year].sort_values("sort_order")
+    ry = ry.assign(region=ry["name_en" if lang == "en" else "name_vi"].map(charts.wrap))
+    fig = charts.grouped_bars(ry, "region", {"kcqg_planned_mvnd": t("kcqg_planned_mvnd", lang),
+                                             "kcqg_actual_mvnd": t("kcqg_actual_mvnd", lang),
+                                             "kcdp_planned_mvnd": t("kcdp_planned_mvnd", lang),
+                                             "kcdp_actual_mvnd": t("kcdp_actual_mvnd", lang)}, "mvnd", lang,
+                              colors={"kcqg_planned_mvnd": "#e8a39b", "kcqg_actual_mvnd": charts.FUND_COLORS["kcqg"],
+                                      "kcdp_planned_mvnd": "#9ecae1", "kcdp_actual_mvnd": charts.FUND_COLORS["kcdp"]})
+    title = f"Các vùng năm {year}: KCQG và KCĐP" if lang == "vi" else f"Regions in {year}: KCQG and KCĐP"
+    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.any_demo.any()), source_gap=95)
+    fig.update_xaxes(tickangle=0)
+    ui.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
+                      "projects", "staff_total"]], f"regions-{year}", lang, bool(ry.any_demo.any()), key="regions")
+
+st.subheader("Thay đổi so với năm trước" if lang == "vi" else "What changed since the previous year")
+if year - 1 in queries.years():
+    view = queries.era_of(year)  # compare like with like: across the reform, both years in the 34 units
+    cur, before = queries.unit_year(year, view), queries.unit_year(year - 1, view)
+    cur = cur.assign(change_pct=metrics.with_change(cur, before, "total_planned_mvnd"))
+    movers = cur.dropna(subset=["change_pct"]).sort_values("change_pct")
+    movers = movers.assign(province=movers["name_vi"])
+    show = pd.concat([movers.head(8), movers.tail(8)]).drop_duplicates("unit_code")
+    fig = charts.ranked_bars(show, "change_pct", "province", "vung_id", "pct", lang, sign_colors=True)
+    title = (f"Tỉnh tăng, giảm mạnh nhất: tổng kinh phí kế hoạch {year} so với {year - 1}" if lang == "vi"
+             else f"Largest rises and falls: total planned funds {year} vs {year - 1}")
+    charts.style(fig, title, "%", lang, bool(cur.any_demo.any()), height=charts.bar_height(len(show)))
+    ev = ui.chart(fig, show[["unit_code", "province", "total_planned_mvnd", "change_pct"]], f"changes-{year}", lang,
+                  bool(cur.any_demo.any()), key="changes", selectable=True)
+    ui.open_profile_on_click(ev, lang)

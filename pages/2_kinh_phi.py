@@ -1,0 +1,73 @@
+"""Kinh phí / Budgets: map and ranking by metric, region → province shares, planned vs actual, content categories."""
+import streamlit as st
+
+from dashboard import charts, maps, metrics, queries, state, ui
+from dashboard.i18n import t
+
+lang = state.lang()
+ui.page("page_budgets", lang)
+f = state.sidebar("year", "view", "fund", "status", "measure", "grouping")
+year, view, fund, status, measure = f["year"], f["view"], f["fund"], f["status"], f["measure"]
+
+df = queries.unit_year(year, view)
+col = metrics.metric_col(fund, status, measure)
+kind = "mvnd" if measure == "amount" else "pct"
+demo = bool(df.any_demo.any())
+what = t(f"fund_{fund}", lang) + ("" if measure == "execution" else f" · {t(f'status_{status}', lang).lower()}")
+metric_name = t(f"measure_{measure}", lang)
+unit = t("unit_mvnd", lang) if kind == "mvnd" else "%"
+units_label = t(f"view_{view}", lang)
+
+left, right = st.columns([3, 2])
+with left:
+    fig, real_map = maps.choropleth(df, col, view, kind, lang, grouping=f["grouping"])
+    charts.style(fig, f"{metric_name}: {what}, {year}", f"{unit} · {units_label}", lang, demo, height=680)
+    ev = ui.chart(fig, df[["unit_code", "name_vi", "vung_id", col]], f"map-{col}-{year}-{view}", lang, demo,
+                  key="map", selectable=True)
+    st.caption(maps.legend_note(lang) + " " + t("click_map_hint", lang))
+    ui.open_profile_on_click(ev, lang)
+with right:
+    ranked = df.assign(province=df["name_vi"])
+    fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang)
+    charts.style(fig, f"{metric_name}: {what}, {year}", unit, lang, demo, height=charts.bar_height(len(df)))
+    ev = ui.chart(fig, ranked.sort_values(col, ascending=False)[["unit_code", "province", col]],
+                  f"ranking-{col}-{year}-{view}", lang, demo, key="ranking", selectable=True)
+    ui.open_profile_on_click(ev, lang)
+
+amount = metrics.amount_col(fund, status)
+left, right = st.columns(2)
+with left:
+    region_names = dict(zip(*[queries.groups("vung", view)[c] for c in ("group_id", "name_en" if lang == "en" else "name_vi")]))
+    fig = charts.region_treemap(df, amount, lang, region_names)
+    title = f"Cơ cấu theo vùng và tỉnh: {what}, {year}" if lang == "vi" else f"Shares by region and province: {what}, {year}"
+    charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
+    ui.chart(fig, df[["vung_id", "unit_code", "name_vi", amount, f"{amount}_share_nation_pct", f"{amount}_share_region_pct"]],
+             f"treemap-{amount}-{year}", lang, demo, key="treemap")
+with right:
+    scatter_fund = fund
+    region_label = {g: n for g, n in region_names.items()}
+    fig = charts.planned_vs_actual(df.assign(region_name=df["vung_id"].map(region_label)), scatter_fund, lang)
+    title = (f"Kế hoạch và thực hiện từng tỉnh: {t(f'fund_{fund}', lang)}, {year}" if lang == "vi"
+             else f"Planned vs actual by province: {t(f'fund_{fund}', lang)}, {year}")
+    charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
+    ev = ui.chart(fig, df[["unit_code", "name_vi", f"{fund}_planned_mvnd", f"{fund}_actual_mvnd", f"{fund}_execution_pct"]],
+                  f"planned-actual-{fund}-{year}", lang, demo, key="scatter", selectable=True)
+    ui.open_profile_on_click(ev, lang)
+
+cats = queries.category_shares(year, tuple(queries.units(queries.era_of(year))["unit_code"]))
+value = f"{status}_mvnd"
+if fund != "total":
+    cats = cats[cats.fund == fund]
+cats = cats.groupby(["category_id", "name_vi", "name_en", "sort_order"], as_index=False).agg(
+    projects=("projects", "sum"), planned_mvnd=("planned_mvnd", "sum"), actual_mvnd=("actual_mvnd", "sum"),
+    origin=("origin", "first")).sort_values("sort_order")
+cats["share_pct"] = 100 * cats[value] / cats[value].sum()
+cats["category"] = cats["name_en" if lang == "en" else "name_vi"]
+fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id=""), "share_pct", "category", "vung_id", "pct", lang)
+fig.update_traces(marker_color=charts.FUND_COLORS.get(fund, "#34495e"))
+title = (f"Tỷ trọng theo nội dung khuyến công (đề án): {what}, {year}" if lang == "vi"
+         else f"Shares by activity type (đề án): {what}, {year}")
+cat_demo = bool(cats.origin.fillna("").str.contains("demo").any())
+charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, cat_demo, height=460)
+ui.chart(fig, cats[["category_id", "category", "projects", "planned_mvnd", "actual_mvnd", "share_pct"]],
+         f"categories-{fund}-{status}-{year}", lang, cat_demo, key="categories")
