@@ -161,3 +161,10 @@ def to_png(fig: go.Figure) -> bytes:
     big = go.Figure(fig)
     big.update_layout(font=dict(size=22), title=dict(font=dict(size=34)), height=PNG_SIZE[1], width=PNG_SIZE[0])
     return big.to_image(format="png", width=PNG_SIZE[0], height=PNG_SIZE[1])
+
+
+# --- charts: staffing & collaborators pages
+
+# --- charts: compare & profile pages
+
+# --- charts: present page (deck)

@@ -104,6 +104,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "open_profile": ("Mở hồ sơ tỉnh", "Open province profile"),
     "click_map_hint": ("Bấm vào một tỉnh trên bản đồ hoặc biểu đồ để mở hồ sơ.",
                        "Click a province on the map or chart to open its profile."),
+    # --- labels: staffing & collaborators pages
+    # --- labels: compare & profile pages
+    # --- labels: sources page
+    # --- labels: present page (deck)
+    # --- labels: import page
 }
 
 

@@ -186,3 +186,12 @@ def imports() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, ttl=600)
 def export_table(name: str) -> pd.DataFrame:
     return query(EXPORTS[name])
+
+
+# --- queries: staffing & collaborators pages
+
+# --- queries: compare & profile pages
+
+# --- queries: sources page
+
+# --- queries: present page (deck)

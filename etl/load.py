@@ -150,9 +150,9 @@ def _apply_all(con, pending, imports_dir: Path, imported_by: str, now: datetime)
     sequence = max([m.sequence for m in imports.read_manifests(imports_dir)] if imports_dir.exists() else [], default=0)
     applied = []
     for outcome, parsed, data in pending:
-        if parsed.sha256 in loaded:
+        if parsed.sha256 in loaded:  # same bytes as a file already in the database: nothing to do, nothing to say
             outcome.outcome = "already loaded"
-            outcome.rows = {}
+            outcome.rows, outcome.warnings = {}, []
             continue
         sequence += 1
         manifest = Manifest(parsed.sha256, parsed.name, imported_by, now.strftime("%Y-%m-%dT%H:%M:%SZ"), sequence,
