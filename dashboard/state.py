@@ -1,8 +1,8 @@
 """Sidebar filters that live in the URL: a copied link reproduces the view; bad values fall back with a notice.
 
-Each filter is a Streamlit widget bound to the query parameter of the same name (bind="query-params") and kept
-across page switches (persist_state="session"). Before a widget is drawn its raw URL value is checked, so a
-stale or hostile value produces a visible notice instead of silently vanishing — and never reaches SQL.
+Each filter's value is one of a fixed list of options, written to the URL as the option itself (?fund=kcqg, whatever
+the language) and kept in the session across page switches. A URL value is only ever compared with the options,
+so a stale or hostile value produces a visible notice and the default — it never reaches SQL.
 """
 from __future__ import annotations
 
@@ -79,21 +79,13 @@ def sidebar(*names: str) -> dict[str, Any]:
     st.sidebar.markdown(f"**{t('filters', lg)}**")
     for name in names:
         if name == "region":
-            values[name] = _region(values.get("grouping", "vung"), lg)
+            grouping = values.get("grouping", "vung")
+            opts = ["all"] + queries.groups(grouping, "63")["group_id"].tolist()
+            values[name] = url_widget(name, opts, "all", _group_label(grouping), t("region", lg), lg)
             continue
         f = FILTERS[name]
         opts = f.options()
-        _notice_if_invalid(name, [str(o) for o in opts], f.label(f.default(opts), lg), lg)
-        default = f.default(opts)
-        if f.kind == "segmented":
-            v = st.sidebar.segmented_control(t(f.label_key, lg), opts, default=default, key=name, required=True,
-                                             format_func=lambda x, f=f: f.label(x, lg), bind="query-params",
-                                             persist_state="session")
-        else:
-            v = st.sidebar.selectbox(t(f.label_key, lg), opts, index=opts.index(default), key=name,
-                                     format_func=lambda x, f=f: f.label(x, lg), bind="query-params",
-                                     persist_state="session")
-        values[name] = v if v is not None else default
+        values[name] = url_widget(name, opts, f.default(opts), f.label, t(f.label_key, lg), lg, f.kind)
     if "view" in values and "year" in values and values["view"] == "63" and queries.era_of(values["year"]) == "34":
         st.sidebar.info(t("notice_2025_63", lg))
         values["view"] = "34"
@@ -101,13 +93,39 @@ def sidebar(*names: str) -> dict[str, Any]:
     return values
 
 
-def _region(grouping: str, lg: str) -> str:
-    opts = ["all"] + queries.groups(grouping, "63")["group_id"].tolist()
-    label = _group_label(grouping)
-    _notice_if_invalid("region", opts, label("all", lg), lg)
-    v = st.sidebar.selectbox(t("region", lg), opts, key="region", format_func=lambda x: label(x, lg),
-                             bind="query-params", persist_state="session")
-    return v or "all"
+def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], str], title: str, lg: str,
+               kind: str = "select", container=None) -> Any:
+    """A select widget whose value lives in the URL as ?name=<option> (the option itself, whatever the language)
+    and in the session (so it survives page switches). A URL value that is not an option: notice, then default."""
+    box = container or st.sidebar
+    key, keep = f"w_{name}", f"keep_{name}"
+    valid = [str(o) for o in opts]
+    raw = st.query_params.get(name)
+    if raw is not None and str(raw) in valid:
+        wanted = opts[valid.index(str(raw))]
+    else:
+        if raw is not None:
+            st.warning(t("notice_bad_param", lg, name=name, value=_short(raw), default=label(default, lg)))
+        wanted = st.session_state.get(keep, default)
+        if wanted not in opts:
+            wanted = default
+    if st.session_state.get(key) != wanted:
+        st.session_state[key] = wanted
+
+    def to_url() -> None:  # runs before the rerun, so the page reads the new value from the URL
+        st.query_params[name] = str(st.session_state[key])
+
+    def show(x) -> str:
+        return label(x, lg)
+
+    if kind == "segmented":
+        value = box.segmented_control(title, opts, key=key, format_func=show, on_change=to_url, required=True)
+    else:
+        value = box.selectbox(title, opts, key=key, format_func=show, on_change=to_url)
+    value = wanted if value is None else value
+    st.session_state[keep] = value
+    st.query_params[name] = str(value)
+    return value
 
 
 def units_param(name: str, era: str, lo: int, hi: int, default: list[str]) -> list[str]:
