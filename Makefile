@@ -32,6 +32,7 @@ check: $(DB)
 	$(BIN)/python -m etl check --db $(DB)
 
 run: $(DB)
+	$(BIN)/python -m dashboard.auth ensure-default
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
 
 # Debian's Chromium drives the browser tests and kaleido's static images (no browser download here).
