@@ -21,9 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     t = sub.add_parser("template", help="write the import template (.xlsx): one sheet per kind of data, dropdowns, README")
     t.add_argument("-o", "--output", type=Path, default=Path("mau-nhap-lieu-khuyen-cong.xlsx"),
                    help="where to write it (default: %(default)s)")
-    ld = sub.add_parser("load", help="load filled templates or CSV/XLSX files (all-or-nothing per file; archived under "
-                                     "DATA_DIR/imports/ so rebuilds keep them); exit 2 if any file is rejected")
-    ld.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ld = sub.add_parser(
+        "load", help="load filled templates or CSV/XLSX files into the database",
+        description="Load filled templates (python -m etl template) or plain CSV/XLSX files with the same columns. "
+                    "Each file is all-or-nothing: any error rejects it with the sheet, row and column, and the "
+                    "database stays byte for byte as it was. Loaded files are archived under DATA_DIR/imports/ so "
+                    "that `python -m etl build` replays them; loading the same file again changes nothing. "
+                    "Exit status 2 if any file was rejected.")
+    ld.add_argument("files", nargs="+", type=Path, metavar="FILE", help="a filled template (.xlsx) or a .csv")
     ld.add_argument("--db", type=Path, default=DEFAULT_DB, help="database to load into (default: %(default)s)")
     ld.add_argument("--data-dir", type=Path, default=DATA, help="data directory holding imports/ (default: %(default)s)")
     ld.add_argument("--by", default=None, help="who is loading, for the import log (default: the login name)")

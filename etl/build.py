@@ -23,7 +23,12 @@ SCHEMA = Path(__file__).with_name("schema.sql")
 def build(db_path: Path = DEFAULT_DB, data_dir: Path = DATA, demo_opts: demo.DemoOptions | None = None,
           log=print) -> dict:
     """Build the warehouse at `db_path`. Returns a summary; raises DataError/BuildError without touching the old file."""
-    db_path = Path(db_path)
+    from .load import _exclusive  # a load running at the same time would otherwise be overwritten by the rebuild
+    with _exclusive(Path(data_dir) / "imports"):
+        return _build(Path(db_path), Path(data_dir), demo_opts, log)
+
+
+def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, log) -> dict:
     ref = reference.load(data_dir / "reference")
     figures, sources = published.load(data_dir / "published")
     consistency = published.source_consistency(figures)

@@ -13,12 +13,12 @@ import io
 import json
 import re
 import unicodedata
-import zipfile
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from .common import CONTENT_CATEGORIES, FIRST_YEAR, FUNDS, LAST_YEAR, DataError, era_of
@@ -70,11 +70,19 @@ YEAR = Column("year", "Năm", "year", f"Năm báo cáo, {FIRST_YEAR}–{LAST_YEA
               f"Reporting year, {FIRST_YEAR}–{LAST_YEAR}", ("nam bao cao", "year"))
 FUND = Column("fund", "Nguồn (KCQG/KCĐP)", "fund", "KCQG (khuyến công quốc gia) hoặc KCĐP (khuyến công địa phương)",
               "KCQG (national funds) or KCĐP (local funds)", ("nguon kinh phi", "nguon von", "fund"))
-PLANNED = Column("planned_mvnd", "Kế hoạch (triệu đồng)", "money", "Kinh phí kế hoạch",
-                 "Planned funds", ("kinh phi ke hoach", "ke hoach kinh phi", "kh", "du toan", "planned", "planned mvnd"))
+PLANNED = Column("planned_mvnd", "Kế hoạch (triệu đồng)", "money", "Kinh phí kế hoạch", "Planned funds",
+                 ("kinh phi ke hoach", "ke hoach kinh phi", "kh", "du toan", "planned", "planned mvnd"))
 ACTUAL = Column("actual_mvnd", "Thực hiện (triệu đồng)", "money", "Kinh phí thực hiện (giải ngân)",
                 "Funds actually spent", ("kinh phi thuc hien", "thuc hien kinh phi", "th", "giai ngan", "quyet toan",
                                          "actual", "actual mvnd"))
+
+
+
+def _count(field_: str, header: str, help_vi: str, help_en: str, *aliases: str) -> Column:
+    """A head or place count. Any may be blank or absent: reports often give some and not others, and district
+    counts end with the districts on 1/7/2025."""
+    return Column(field_, header, "count", help_vi, help_en, aliases, required=False, blank_ok=True)
+
 
 KINDS: dict[str, Kind] = {k.table: k for k in (
     Kind("budget", "Kinh phí", ("kinh phi", "ngan sach", "budget"), (PROVINCE, YEAR, FUND, PLANNED, ACTUAL),
@@ -93,26 +101,24 @@ KINDS: dict[str, Kind] = {k.table: k for k in (
         PLANNED, ACTUAL), ("project_id",), "Đề án khuyến công", "Khuyến công projects (đề án)"),
     Kind("staffing", "Nhân lực", ("nhan luc", "can bo", "staffing"), (
         PROVINCE, YEAR,
-        Column("staff_total", "Tổng số cán bộ (người)", "count", "Tổng số cán bộ làm công tác khuyến công",
-               "Total khuyến công staff", ("tong so can bo", "tong can bo", "staff total"), blank_ok=True),
-        Column("staff_grassroots", "Cán bộ làm việc đến cơ sở (người)", "count",
-               "Số cán bộ làm việc trực tiếp đến cơ sở", "Staff working directly with establishments",
-               ("can bo co so", "can bo lam viec tai co so", "staff grassroots"), blank_ok=True)),
+        _count("staff_total", "Tổng số cán bộ (người)", "Tổng số cán bộ làm công tác khuyến công",
+               "Total khuyến công staff", "tong so can bo", "tong can bo"),
+        _count("staff_grassroots", "Cán bộ làm việc đến cơ sở (người)", "Số cán bộ làm việc trực tiếp đến cơ sở",
+               "Staff working directly with establishments", "can bo co so", "can bo lam viec tai co so")),
          ("unit_code", "year"), "Nhân lực khuyến công", "Khuyến công staffing"),
     Kind("collaborators", "Cộng tác viên", ("cong tac vien", "ctv", "collaborators"), (
         PROVINCE, YEAR,
-        Column("districts_covered", "Số huyện có CTV", "count", "Số huyện có cộng tác viên khuyến công",
-               "Districts with collaborators", ("so huyen co cong tac vien", "districts covered"), blank_ok=True),
-        Column("collaborators_district", "CTV cấp huyện (người)", "count", "Số cộng tác viên cấp huyện",
-               "District-level collaborators", ("cong tac vien cap huyen", "collaborators district"), blank_ok=True),
-        Column("communes_covered", "Số xã có CTV", "count", "Số xã có cộng tác viên khuyến công",
-               "Communes with collaborators", ("so xa co cong tac vien", "communes covered"), blank_ok=True),
-        Column("collaborators_commune", "CTV cấp xã (người)", "count", "Số cộng tác viên cấp xã",
-               "Commune-level collaborators", ("cong tac vien cap xa", "collaborators commune"), blank_ok=True),
-        Column("districts_total", "Tổng số huyện", "count", "Tổng số huyện của tỉnh (để trống từ 2025)",
-               "All districts of the province (blank from 2025)", ("districts total",), blank_ok=True),
-        Column("communes_total", "Tổng số xã", "count", "Tổng số xã của tỉnh", "All communes of the province",
-               ("communes total",), blank_ok=True)),
+        _count("districts_covered", "Số huyện có CTV", "Số huyện có cộng tác viên khuyến công",
+               "Districts with collaborators", "so huyen co cong tac vien"),
+        _count("collaborators_district", "CTV cấp huyện (người)", "Số cộng tác viên cấp huyện",
+               "District-level collaborators", "cong tac vien cap huyen"),
+        _count("communes_covered", "Số xã có CTV", "Số xã có cộng tác viên khuyến công",
+               "Communes with collaborators", "so xa co cong tac vien"),
+        _count("collaborators_commune", "CTV cấp xã (người)", "Số cộng tác viên cấp xã",
+               "Commune-level collaborators", "cong tac vien cap xa"),
+        _count("districts_total", "Tổng số huyện", "Tổng số huyện của tỉnh (để trống từ 2025)",
+               "All districts of the province (blank from 2025)"),
+        _count("communes_total", "Tổng số xã", "Tổng số xã của tỉnh", "All communes of the province")),
          ("unit_code", "year"), "Mạng lưới cộng tác viên khuyến công", "Collaborator networks"),
 )}
 TABLES = tuple(KINDS)
@@ -208,9 +214,10 @@ def source_id(sha256: str) -> str:
     return f"import:{sha256[:12]}"
 
 
-def parse(name: str, data: bytes, max_bytes: int | None = MAX_BYTES) -> ParsedFile:
-    """Every row of a filled template or plain CSV/XLSX, or the located errors that reject it (all of the file)."""
-    parsed = ParsedFile(name, sha256_of(data), ".csv")
+def parse(name: str, data: bytes, max_bytes: int | None = MAX_BYTES, label: str | None = None) -> ParsedFile:
+    """Every row of a filled template or plain CSV/XLSX, or the located errors that reject it (all of the file).
+    `name` tells a CSV by its extension; messages call the file `label`, by default its name."""
+    parsed = ParsedFile(label or name, sha256_of(data), ".csv")
     try:
         if max_bytes is not None and len(data) > max_bytes:
             raise _Fatal(*too_big(len(data), max_bytes))
@@ -262,14 +269,10 @@ class Uncalculated:
 def _xlsx_sheets(data: bytes) -> list[tuple[str, list[tuple]]]:
     """(sheet name, rows) per sheet. Values come from the cached results Excel stores; formula cells without one
     become Uncalculated — openpyxl cannot evaluate formulas, and guessing would load wrong numbers."""
-    import openpyxl
-
     try:
         values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, AttributeError) as e:
-        raise _Fatal(*NOT_A_WORKBOOK) from e
-    except Exception as e:  # openpyxl raises many types for damaged parts; all mean the same to a user
+    except Exception as e:  # zipfile, XML and openpyxl's own errors all mean the same to a user: unreadable
         raise _Fatal(*NOT_A_WORKBOOK) from e
     out = []
     try:
@@ -279,11 +282,12 @@ def _xlsx_sheets(data: bytes) -> list[tuple[str, list[tuple]]]:
             ws_v.reset_dimensions()  # files from some generators declare a wrong size; read to the real end
             ws_f.reset_dimensions()
             rows = []
-            for n, (rv, rf) in enumerate(zip(ws_v.iter_rows(values_only=True), ws_f.iter_rows(values_only=True)),
-                                         start=1):
+            pairs = zip(ws_v.iter_rows(values_only=True), ws_f.iter_rows(values_only=True))
+            for n, (rv, rf) in enumerate(pairs, start=1):
                 if n > MAX_ROWS:
-                    raise _Fatal(f"trang «{ws_v.title}» có quá {MAX_ROWS} dòng", f"sheet «{ws_v.title}» has over {MAX_ROWS} rows")
-                rows.append(tuple(Uncalculated(str(getattr(f, 'text', f))) if v is None and _is_formula(f) else v
+                    raise _Fatal(f"trang «{ws_v.title}» có quá {MAX_ROWS} dòng",
+                                 f"sheet «{ws_v.title}» has over {MAX_ROWS} rows")
+                rows.append(tuple(Uncalculated(str(getattr(f, "text", f))) if v is None and _is_formula(f) else v
                                   for v, f in zip(rv, rf)))
             out.append((ws_v.title, rows))
     except _Fatal:
@@ -307,11 +311,13 @@ def _csv_rows(data: bytes) -> list[tuple]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise _Fatal(f"tệp CSV không phải mã UTF-8 (byte lỗi ở vị trí {e.start}); hãy lưu bằng Excel với kiểu «CSV UTF-8»",
+        raise _Fatal(f"tệp CSV không phải mã UTF-8 (byte lỗi ở vị trí {e.start}); "
+                     "hãy lưu bằng Excel với kiểu «CSV UTF-8»",
                      f"the CSV is not UTF-8 (bad byte at offset {e.start}); save it from Excel as «CSV UTF-8»") from e
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    # Excel in a Vietnamese locale separates with ';' because ',' is the decimal mark.
-    delimiter = max((",", ";", "\t"), key=first.count)
+    # Excel in a Vietnamese locale separates with ';' because ',' is the decimal mark. The header is the line with
+    # the most separators, wherever a title line puts it.
+    top = text.splitlines()[:HEADER_SEARCH_ROWS]
+    delimiter = max((",", ";", "\t"), key=lambda d: max((line.count(d) for line in top), default=0))
     try:
         rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as e:
@@ -371,20 +377,59 @@ def _find_header(rows: list[tuple], kinds: list[Kind], named: bool) -> tuple[int
 
 
 def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_seen: dict) -> None:
+    header = _read_header(parsed, sheet, rows)
+    if header is None:
+        return
+    header_row, kind, cols, factors = header
+    rounded: list[tuple] = []
+    prov_i = next(i for i, c in cols.items() if c is PROVINCE)
+    for n in range(header_row + 1, len(rows) + 1):
+        cells = rows[n - 1]
+        if all(_blank(c) for c in cells) or _is_column_numbering(cells):
+            continue
+        if prov_i < len(cells) and key(_text(cells[prov_i]) or "") in TOTAL_ROWS:
+            parsed.warn("dòng tổng cộng, bỏ qua", "total row, skipped", row=n, sheet=sheet)
+            continue
+        row = _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded)
+        if row is None:
+            continue
+        dup = (kind.table, *(row[k] for k in kind.key))
+        if dup in dup_seen:
+            first_sheet, first_row = dup_seen[dup]
+            other_vi = f" trang {first_sheet}" if first_sheet != sheet else ""
+            other_en = f" on sheet {first_sheet}" if first_sheet != sheet else ""
+            column = parsed.headers.get((sheet, "province" if kind.key[0] == "unit_code" else "project_code"))
+            parsed.error(f"trùng khóa ({_describe(kind, row)}) với dòng {first_row}{other_vi}",
+                         f"duplicate key ({_describe(kind, row)}) of row {first_row}{other_en}",
+                         row=n, column=column, sheet=sheet)
+            continue
+        dup_seen[dup] = (sheet, n)
+        parsed.tables[kind.table].append(row)
+    if rounded:
+        n, label, raw, value = rounded[0]
+        parsed.warn(f"{len(rounded)} số tiền được làm tròn đến triệu đồng (ví dụ dòng {n}, cột «{label}»: "
+                    f"{raw} → {value})",
+                    f"{len(rounded)} amounts rounded to whole triệu đồng (e.g. row {n}, column «{label}»: "
+                    f"{raw} → {value})", sheet=sheet)
+
+
+def _read_header(parsed: ParsedFile, sheet: str | None, rows: list[tuple]):
+    """(header row, kind, {cell index: column}, {cell index: unit factor}) of a sheet, or None when it has no table
+    to read (the reason, if any, is recorded on `parsed`)."""
     named = _sheet_kind(sheet)
     found = _find_header(rows, [named] if named else list(KINDS.values()), named is not None)
     if found is None:
         if named:
-            parsed.error(f"không tìm thấy dòng tiêu đề (cần các cột {', '.join(c.header for c in named.columns if c.required)})",
-                         f"no header row found (expected the columns {', '.join(c.header for c in named.columns if c.required)})",
-                         row=1, sheet=sheet)
+            expected = ", ".join(c.header for c in named.columns if c.required)
+            parsed.error(f"không tìm thấy dòng tiêu đề (cần các cột {expected})",
+                         f"no header row found (expected the columns {expected})", row=1, sheet=sheet)
         elif sheet is None:
             parsed.error("không nhận ra loại số liệu từ dòng tiêu đề; hãy dùng tiêu đề cột như trong tệp mẫu",
                          "cannot tell the kind of data from the header row; use the column headers of the template",
                          row=1)
         elif any(not _blank(c) for r in rows for c in r):
             parsed.warn("trang không nhận ra, bỏ qua", "sheet not recognised, ignored", sheet=sheet)
-        return
+        return None
     header_row, kind, cols = found
     headers = rows[header_row - 1]
     errors_before = len(parsed.errors)
@@ -392,6 +437,10 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_s
         if col.required and col not in cols.values():
             parsed.error(f"thiếu cột bắt buộc «{col.header}»", f"required column «{col.header}» is missing",
                          row=header_row, column=col.header, sheet=sheet)
+        elif col.type == "count" and col not in cols.values():
+            # An imported row replaces the demo row whole: a figure it lacks is stored as unknown, not kept.
+            parsed.warn(f"không có cột «{col.header}»; số liệu này sẽ để trống",
+                        f"no column «{col.header}»; that figure will be stored as unknown", row=header_row, sheet=sheet)
     # A second 'Kế hoạch' column would leave it unclear which one to read.
     twins = {j: col for i, col in cols.items() for j, c in enumerate(headers)
              if j != i and not _blank(c) and key(_split_unit(str(c))[0]) in _column_keys(col)}
@@ -422,36 +471,8 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_s
                              f"unit «{unit}» is not supported; use đồng, nghìn đồng, triệu đồng or tỷ đồng",
                              row=header_row, column=label, sheet=sheet)
     if len(parsed.errors) > errors_before:
-        return
-    rounded: list[tuple] = []
-    prov_i = next(i for i, c in cols.items() if c is PROVINCE)
-    for n in range(header_row + 1, len(rows) + 1):
-        cells = rows[n - 1]
-        if all(_blank(c) for c in cells) or _is_column_numbering(cells):
-            continue
-        if prov_i < len(cells) and key(_text(cells[prov_i]) or "") in TOTAL_ROWS:
-            parsed.warn("dòng tổng cộng, bỏ qua", "total row, skipped", row=n, sheet=sheet)
-            continue
-        row = _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded)
-        if row is None:
-            continue
-        dup = (kind.table, *(row[k] for k in kind.key))
-        if dup in dup_seen:
-            first = dup_seen[dup]
-            parsed.error(f"trùng khóa ({_describe(kind, row)}) với dòng {first[1]}"
-                         + (f" trang {first[0]}" if first[0] != sheet else ""),
-                         f"duplicate key ({_describe(kind, row)}) of row {first[1]}"
-                         + (f" on sheet {first[0]}" if first[0] != sheet else ""),
-                         row=n, column=parsed.headers[(sheet, "province")] if kind.key[0] == "unit_code"
-                         else parsed.headers.get((sheet, "project_code")), sheet=sheet)
-            continue
-        dup_seen[dup] = (sheet, n)
-        parsed.tables[kind.table].append(row)
-    if rounded:
-        n, label, raw, value = rounded[0]
-        parsed.warn(f"{len(rounded)} số tiền được làm tròn đến triệu đồng (ví dụ dòng {n}, cột «{label}»: {raw} → {value})",
-                    f"{len(rounded)} amounts rounded to whole triệu đồng (e.g. row {n}, column «{label}»: {raw} → {value})",
-                    sheet=sheet)
+        return None
+    return header_row, kind, cols, factors
 
 
 def _describe(kind: Kind, row: dict) -> str:
@@ -549,7 +570,9 @@ def _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded) -> dict | 
         return None
     if kind.table == "project":
         code = values.pop("project_code", None)
-        values["project_id"] = f"IMP-{parsed.sha256[:12]}:{code}" if code else f"IMP-{parsed.sha256[:12]}#{sheet or ''}!{n}"
+        # Ids are unique per file: the province's code when given, else where the row stands.
+        prefix = f"IMP-{parsed.sha256[:12]}"
+        values["project_id"] = f"{prefix}:{code}" if code else f"{prefix}#{sheet or ''}!{n}"
     if "planned_mvnd" in values:
         _check_overrun(parsed, values, sheet, n)
     values["_sheet"], values["_row"] = sheet, n
@@ -560,8 +583,8 @@ def _check_overrun(parsed, v, sheet, n) -> None:
     planned, actual = v["planned_mvnd"], v["actual_mvnd"]
     label = parsed.headers[(sheet, "actual_mvnd")]
     if planned == 0 and actual > 0:
-        parsed.warn(f"thực hiện {actual} triệu đồng khi kế hoạch bằng 0", f"actual {actual} triệu đồng against a plan of 0",
-                    row=n, column=label, sheet=sheet)
+        parsed.warn(f"thực hiện {actual} triệu đồng khi kế hoạch bằng 0",
+                    f"actual {actual} triệu đồng against a plan of 0", row=n, column=label, sheet=sheet)
     elif planned > 0 and actual > planned * PLAN_OVERRUN:
         pct = round(100 * actual / planned)
         parsed.warn(f"thực hiện {actual} triệu đồng vượt xa kế hoạch {planned} triệu đồng ({pct}%)",
@@ -758,8 +781,8 @@ def apply(con, parsed: ParsedFile, manifest: Manifest) -> None:
         con.register("import_rows", frame)
         try:
             match = " AND ".join(f"t.{c} = f.{c}" for c in cols)
-            con.execute(f"DELETE FROM {table} t USING (SELECT DISTINCT {', '.join(cols)} FROM import_rows) f "  # noqa: S608
-                        f"WHERE t.origin = 'imported' AND {match}")
+            con.execute(f"DELETE FROM {table} t USING (SELECT DISTINCT {', '.join(cols)} FROM import_rows) f "
+                        f"WHERE t.origin = 'imported' AND {match}")  # noqa: S608 — fixed names
             con.execute(f"INSERT INTO {table} SELECT * FROM import_rows")  # noqa: S608 — fixed names
         finally:
             con.unregister("import_rows")
@@ -776,7 +799,8 @@ def read_manifests(imports_dir: Path) -> list[Manifest]:
         try:
             m = Manifest(**json.loads(p.read_text(encoding="utf-8")))
         except (ValueError, TypeError) as e:
-            raise DataError(f"imports/{p.name}", f"tệp mô tả lưu trữ hỏng ({e})", f"archive manifest is damaged ({e})") from e
+            raise DataError(f"imports/{p.name}", f"tệp mô tả lưu trữ hỏng ({e})",
+                            f"archive manifest is damaged ({e})") from e
         out.append(m)
     return sorted(out, key=lambda m: (m.sequence, m.imported_at, m.sha256))
 
@@ -795,8 +819,9 @@ def replay(imports_dir: Path, ref=None) -> list[Replayed]:
             raise DataError(label, "thiếu tệp lưu trữ", "the archived file is missing")
         data = path.read_bytes()
         if sha256_of(data) != m.sha256:
-            raise DataError(label, "tệp lưu trữ đã bị sửa (mã băm khác)", "the archived file was altered (hash differs)")
-        parsed = parse(label, data, max_bytes=None)
+            raise DataError(label, "tệp lưu trữ đã bị sửa (mã băm khác)",
+                            "the archived file was altered (hash differs)")
+        parsed = parse(m.archive, data, max_bytes=None, label=label)
         if parsed.errors:
             raise parsed.errors[0]
         out.append(Replayed(parsed, m))

@@ -70,10 +70,14 @@ class LoadResult:
 
 def load_files(paths, db_path: Path = DEFAULT_DB, imported_by: str | None = None, data_dir: Path = DATA, *,
                max_bytes: int = MAX_BYTES, dry_run: bool = False, now: datetime | None = None) -> LoadResult:
-    """Load each file (a path, or a (name, bytes) pair as an upload gives it) into the database at `db_path`.
+    """Load each file into the database at `db_path`, archiving it under `data_dir`/imports.
 
-    Returns one outcome per file, in order. Data errors never raise: they reject their file. Anything else (a crash,
-    a full disk) raises, with the database and the archive as they were."""
+    A file is a path, a (name, bytes) pair or a Streamlit UploadedFile. Returns one outcome per file, in order.
+    Data errors never raise: they reject their file. Anything else (a crash, a full disk, no database) raises, with
+    the database and the archive as they were. Readers holding a connection keep seeing the old database until
+    they reconnect (the file is replaced, not edited)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
     db_path, data_dir = Path(db_path), Path(data_dir)
     imported_by = imported_by or _login()
     outcomes: list[FileOutcome] = []
@@ -104,7 +108,8 @@ def load_files(paths, db_path: Path = DEFAULT_DB, imported_by: str | None = None
                 return result
             with _archived(imports_dir, applied):
                 # The digest covers data/, archive included, so it must be taken after archiving.
-                con.execute("UPDATE build_info SET value = ? WHERE key = 'input_sha256'", [build._input_digest(data_dir)])
+                con.execute("UPDATE build_info SET value = ? WHERE key = 'input_sha256'",
+                            [build._input_digest(data_dir)])
                 con.execute("CHECKPOINT")
                 con.close()
                 _commit(tmp, db_path)
@@ -132,15 +137,19 @@ def _parse_item(item, max_bytes: int) -> tuple[FileOutcome, ParsedFile | None, b
         path = Path(item)
         name = path.name
         if not path.is_file():
-            return FileOutcome(name, "rejected", errors=[DataError(name, "không tìm thấy tệp", "file not found")]), None, None
+            return _rejected(name, "không tìm thấy tệp", "file not found")
         size = path.stat().st_size
         if size > max_bytes:  # refuse before reading a runaway file into memory
-            return FileOutcome(name, "rejected", errors=[DataError(name, *imports.too_big(size, max_bytes))]), None, None
+            return _rejected(name, *imports.too_big(size, max_bytes))
         data = path.read_bytes()
     parsed = imports.parse(name, data, max_bytes)
     outcome = FileOutcome(name, "rejected" if parsed.errors else "pending", parsed.sha256, parsed.counts(),
                           list(parsed.warnings), list(parsed.errors))
     return (outcome, None, None) if parsed.errors else (outcome, parsed, data)
+
+
+def _rejected(name: str, vi: str, en: str) -> tuple[FileOutcome, None, None]:
+    return FileOutcome(name, "rejected", errors=[DataError(name, vi, en)]), None, None
 
 
 def _apply_all(con, pending, imports_dir: Path, imported_by: str, now: datetime) -> list[tuple]:
@@ -196,9 +205,9 @@ def jump_warnings(con, parsed: ParsedFile) -> list[DataWarning]:
             old, new = before[col], r[col]
             if old and (new > JUMP * old or new * JUMP < old):
                 label = parsed.headers[(r["_sheet"], col)]
-                out.append(DataWarning(parsed.name,
-                                       f"{new} triệu đồng so với {old} triệu đồng năm {r['year'] - 1} (gấp {new / old:.2g} lần)",
-                                       f"{new} triệu đồng against {old} triệu đồng in {r['year'] - 1} ({new / old:.2g}×)",
+                ratio, last = f"{new / old:.2g}", r["year"] - 1
+                out.append(DataWarning(parsed.name, f"{new} triệu đồng so với {old} triệu đồng năm {last} (gấp {ratio} lần)",
+                                       f"{new} triệu đồng against {old} triệu đồng in {last} ({ratio}×)",
                                        row=r["_row"], column=label, sheet=r["_sheet"]))
     return out
 

@@ -89,14 +89,16 @@ def _data_sheet(ws, kind) -> None:
         if col.type == "province":
             # The list follows the row's year: the 63 provinces until 2024, the 34 units from 2025.
             _validation(ws, f"IF(${letters['year']}2>={REFORM_YEAR},tinh_34,tinh_63)", rng, False,
-                        "Tên không có trong danh sách; các cách viết khác (TP HCM, Hoà Bình…) vẫn được chấp nhận khi nạp. "
-                        "/ Not in the list; other spellings are still accepted when loading.")
+                        "Tên không có trong danh sách; các cách viết khác (TP HCM, Hoà Bình…) vẫn được chấp nhận "
+                        "khi nạp. / Not in the list; other spellings are still accepted when loading.")
         elif col.type == "year":
-            _validation(ws, "nam", rng, True, f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}. / Year must be {FIRST_YEAR}–{LAST_YEAR}.")
+            _validation(ws, "nam", rng, True,
+                        f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}. / Year must be {FIRST_YEAR}–{LAST_YEAR}.")
         elif col.type == "fund":
             _validation(ws, "nguon", rng, False, "Chọn KCQG hoặc KCĐP. / Choose KCQG or KCĐP.")
         elif col.type == "category":
-            _validation(ws, "noi_dung", rng, False, "Chọn một trong chín nội dung. / Choose one of the nine categories.")
+            _validation(ws, "noi_dung", rng, False,
+                        "Chọn một trong chín nội dung. / Choose one of the nine categories.")
         elif col.type in ("money", "count"):
             _validation(ws, "0", rng, False, "Số không âm. / A non-negative number.",
                         type_="decimal" if col.type == "money" else "whole", operator="greaterThanOrEqual")
@@ -104,45 +106,47 @@ def _data_sheet(ws, kind) -> None:
     ws.freeze_panes = "A2"
 
 
+MB = MAX_BYTES // (1024 * 1024)
+README_VI = [
+    "Điền số liệu vào các trang Kinh phí, Đề án, Nhân lực, Cộng tác viên (để trống trang không có số liệu), rồi nạp "
+    "tệp bằng trang «Nạp số liệu» của ứng dụng hoặc lệnh: python -m etl load TỆP.xlsx",
+    "• Mỗi dòng một tỉnh/thành và một năm (và một nguồn với Kinh phí). Năm đến 2024 dùng tên 63 tỉnh cũ; từ "
+    f"{REFORM_YEAR} dùng tên 34 đơn vị mới. Mọi cách viết thông dụng đều được (Hoà Bình, Hòa Bình, Tỉnh Hòa Bình, "
+    "TP HCM…). Dòng «Tổng cộng» được bỏ qua.",
+    f"• Năm từ {FIRST_YEAR} đến {LAST_YEAR}. Nguồn: KCQG (khuyến công quốc gia) hoặc KCĐP (khuyến công địa phương).",
+    "• Số tiền tính bằng triệu đồng. Nếu số liệu tính bằng đơn vị khác, sửa đơn vị trong tiêu đề cột, ví dụ "
+    "«Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» hoặc «(đồng)»; số được đổi ra triệu đồng và làm tròn.",
+    "• Viết số kiểu Việt Nam (1.234.567 hoặc 1.234,5) hoặc nhập số trực tiếp vào ô. Không nhập số âm. Kinh phí và "
+    "đề án cần đủ cả kế hoạch và thực hiện; nhân lực và cộng tác viên có thể để trống ô chưa có số liệu (cấp huyện "
+    "để trống từ năm 2025). Xóa những dòng chỉ có tên tỉnh và năm mà không có số liệu.",
+    "• Ô có công thức phải được Excel tính sẵn: mở tệp bằng Excel và lưu lại trước khi nạp.",
+    f"• Tệp tối đa {MB} MB. Nếu có bất kỳ lỗi nào, cả tệp bị từ chối và cơ sở dữ liệu giữ nguyên; thông báo lỗi ghi "
+    "rõ trang, dòng và cột. Nạp lại cùng một tệp không thay đổi gì. Tệp nạp sau thay số liệu nạp trước cho cùng "
+    "tỉnh, năm (và nguồn); đề án nạp vào thay toàn bộ đề án minh họa của cùng tỉnh, năm và nguồn.",
+]
+README_EN = [
+    "Fill the sheets Kinh phí (budgets), Đề án (projects), Nhân lực (staffing) and Cộng tác viên (collaborator "
+    "networks) — leave a sheet empty if you have no data for it — and load the file from the app's upload page or "
+    "with: python -m etl load FILE.xlsx",
+    "• One row per province and year (and fund, for budgets). Years up to 2024 use the 63 former provinces; from "
+    f"{REFORM_YEAR} the 34 new units. Any common spelling of a name is accepted. «Tổng cộng» (total) rows are skipped.",
+    f"• Years {FIRST_YEAR}–{LAST_YEAR}. Fund: KCQG (national) or KCĐP (local).",
+    "• Amounts are in triệu đồng (million VND). If yours are in another unit, change the unit in the header, e.g. "
+    "«Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» or «(đồng)»; values are converted and rounded to triệu đồng.",
+    "• Write numbers the Vietnamese way (1.234.567 or 1.234,5) or as plain numbers in the cell. No negative numbers. "
+    "Budgets and projects need both plan and actual; staffing and collaborator cells may be left blank when unknown "
+    "(district level is blank from 2025). Delete rows that have a province and year but no figures.",
+    "• Formula cells must carry a value calculated by Excel: open the file in Excel and save it before loading.",
+    f"• Up to {MB} MB. Any error rejects the whole file and leaves the database unchanged; messages name the sheet, "
+    "row and column. Loading the same file twice changes nothing. A later file replaces an earlier one's figures for "
+    "the same province, year (and fund); imported projects replace all demo projects of that province, year and fund.",
+]
+
+
 def _readme(ws) -> None:
-    mb = MAX_BYTES // (1024 * 1024)
-    lines: list[tuple[str, str | None]] = [
-        ("MẪU NHẬP SỐ LIỆU KHUYẾN CÔNG", "title"),
-        ("Điền số liệu vào các trang Kinh phí, Đề án, Nhân lực, Cộng tác viên (để trống trang không có số liệu), "
-         "rồi nạp tệp bằng trang «Nạp số liệu» của ứng dụng hoặc lệnh: python -m etl load TỆP.xlsx", None),
-        ("• Mỗi dòng một tỉnh/thành và một năm (và một nguồn với Kinh phí). Năm đến 2024 dùng tên 63 tỉnh cũ; "
-         f"từ {REFORM_YEAR} dùng tên 34 đơn vị mới. Mọi cách viết thông dụng đều được (Hoà Bình, Hòa Bình, Tỉnh Hòa Bình, TP HCM…).", None),
-        (f"• Năm từ {FIRST_YEAR} đến {LAST_YEAR}. Nguồn: KCQG (khuyến công quốc gia) hoặc KCĐP (khuyến công địa phương).", None),
-        ("• Số tiền tính bằng triệu đồng. Nếu số liệu của bạn tính bằng đơn vị khác, sửa đơn vị trong tiêu đề cột, "
-         "ví dụ «Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» hoặc «(đồng)»; số được đổi ra triệu đồng và làm tròn.", None),
-        ("• Viết số kiểu Việt Nam (1.234.567 hoặc 1.234,5) hoặc nhập số trực tiếp vào ô. Không nhập số âm. "
-         "Kinh phí và đề án cần đủ cả kế hoạch và thực hiện; nhân lực và cộng tác viên có thể để trống ô chưa có số liệu "
-         "(cấp huyện để trống từ năm 2025).", None),
-        ("• Ô có công thức phải được Excel tính sẵn: mở tệp bằng Excel và lưu lại trước khi nạp.", None),
-        (f"• Tệp tối đa {mb} MB. Nếu có bất kỳ lỗi nào, cả tệp bị từ chối và cơ sở dữ liệu giữ nguyên; thông báo lỗi "
-         "ghi rõ trang, dòng và cột. Nạp lại cùng một tệp không thay đổi gì. Tệp nạp sau thay số liệu nạp trước cho cùng "
-         "tỉnh, năm (và nguồn); đề án nạp vào thay toàn bộ đề án minh họa của cùng tỉnh, năm và nguồn.", None),
-        ("", None),
-        ("KHUYẾN CÔNG DATA IMPORT TEMPLATE", "title"),
-        ("Fill the sheets Kinh phí (budgets), Đề án (projects), Nhân lực (staffing) and Cộng tác viên (collaborator "
-         "networks) — leave a sheet empty if you have no data for it — and load the file from the app's upload page "
-         "or with: python -m etl load FILE.xlsx", None),
-        ("• One row per province and year (and fund, for budgets). Years up to 2024 use the 63 former provinces; "
-         f"from {REFORM_YEAR} the 34 new units. Any common spelling of a name is accepted.", None),
-        (f"• Years {FIRST_YEAR}–{LAST_YEAR}. Fund: KCQG (national) or KCĐP (local).", None),
-        ("• Amounts are in triệu đồng (million VND). If yours are in another unit, change the unit in the header, "
-         "e.g. «Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» or «(đồng)»; values are converted and rounded to triệu đồng.", None),
-        ("• Write numbers the Vietnamese way (1.234.567 or 1.234,5) or as plain numbers in the cell. No negative "
-         "numbers. Budgets and projects need both plan and actual; staffing and collaborator cells may be left blank "
-         "when unknown (district level is blank from 2025).", None),
-        ("• Formula cells must carry a value calculated by Excel: open the file in Excel and save it before loading.", None),
-        (f"• Up to {mb} MB. Any error rejects the whole file and leaves the database unchanged; messages name the "
-         "sheet, row and column. Loading the same file twice changes nothing. A later file replaces an earlier one's "
-         "figures for the same province, year (and fund); imported projects replace all demo projects of that "
-         "province, year and fund.", None),
-        ("", None),
-        ("Cột / Columns", "title"),
-    ]
+    lines = ([("MẪU NHẬP SỐ LIỆU KHUYẾN CÔNG", "title")] + [(t, None) for t in README_VI] + [("", None)]
+             + [("KHUYẾN CÔNG DATA IMPORT TEMPLATE", "title")] + [(t, None) for t in README_EN] + [("", None)]
+             + [("Cột / Columns", "title")])
     for r, (text, style) in enumerate(lines, start=1):
         c = ws.cell(r, 1, text)
         c.alignment = Alignment(wrap_text=True, vertical="top")

@@ -1,0 +1,331 @@
+-- The data dictionary: what every table, view and column means, in English with the Vietnamese term users know.
+-- Amounts carry their unit: triệu đồng (million VND) for every *_mvnd column. Run after schema.sql and the loads.
+
+-- Reference: where numbers come from, and the units they are keyed by --------------------------------------------
+COMMENT ON TABLE source IS 'Where every figure and fact comes from (nguồn): articles and web pages quoted for published figures, ''derived'' for figures computed from them, the demo generator, and each imported report. One row per source.';
+COMMENT ON COLUMN source.source_id IS 'Source identifier (mã nguồn). ''derived'' = computed from other published figures; ''demo-generator'' = demo data (dữ liệu minh họa); ''import:<hash>'' = an imported report.';
+COMMENT ON COLUMN source.kind IS 'Kind of source: article, web, derived, demo or import.';
+COMMENT ON COLUMN source.title IS 'Title as published (tiêu đề); for an import, the original file name.';
+COMMENT ON COLUMN source.publisher IS 'Publisher or author (cơ quan đăng tải, tác giả); for an import, who loaded it.';
+COMMENT ON COLUMN source.published IS 'Publication date as far as known (ngày đăng): YYYY-MM-DD, YYYY-MM or YYYY; empty if unknown. For an import, the load date.';
+COMMENT ON COLUMN source.location IS 'Where to read it (vị trí): a URL, or the path of the archived text or file.';
+COMMENT ON COLUMN source.licence_note IS 'How the source is used (ghi chú sử dụng), e.g. quoted for reference.';
+
+COMMENT ON TABLE province IS 'The 63 provinces and centrally-run cities (tỉnh, thành phố trực thuộc trung ương) that report until 30/6/2025: era ''63''.';
+COMMENT ON COLUMN province.province_code IS 'Two-digit GSO province code (mã tỉnh), e.g. ''01'' Hà Nội, ''79'' TP Hồ Chí Minh.';
+COMMENT ON COLUMN province.name_vi IS 'Official Vietnamese name (tên tỉnh, thành phố).';
+COMMENT ON COLUMN province.unit_type IS 'tỉnh (province) or thành phố trực thuộc trung ương (centrally-run city).';
+COMMENT ON COLUMN province.name_ascii IS 'Name without diacritics (không dấu), for sorting and search.';
+COMMENT ON COLUMN province.slug IS 'Name for links (URL-safe).';
+COMMENT ON COLUMN province.capital_vi IS 'Provincial capital (tỉnh lỵ).';
+COMMENT ON COLUMN province.capital_lat IS 'Latitude of the capital (vĩ độ), decimal degrees, WGS 84.';
+COMMENT ON COLUMN province.capital_lon IS 'Longitude of the capital (kinh độ), decimal degrees, WGS 84.';
+
+COMMENT ON TABLE unit_2025 IS 'The 34 provincial-level units from 1/7/2025 (Nghị quyết 202/2025/QH15): era ''34''.';
+COMMENT ON COLUMN unit_2025.unit_code IS 'Unit code (mã đơn vị): the GSO code of the pre-2025 province whose code the unit kept.';
+COMMENT ON COLUMN unit_2025.name_vi IS 'Official Vietnamese name (tên tỉnh, thành phố).';
+COMMENT ON COLUMN unit_2025.unit_type IS 'tỉnh (province) or thành phố trực thuộc trung ương (centrally-run city).';
+COMMENT ON COLUMN unit_2025.name_ascii IS 'Name without diacritics (không dấu), for sorting and search.';
+COMMENT ON COLUMN unit_2025.slug IS 'Name for links (URL-safe).';
+
+COMMENT ON TABLE reform_2025 IS 'Crosswalk of the 2025 reform (sắp xếp đơn vị hành chính): each of the 63 provinces and the 2025 unit it became part of. Units are merged, never split.';
+COMMENT ON COLUMN reform_2025.province_code IS 'Pre-2025 province code (mã tỉnh cũ), era ''63''.';
+COMMENT ON COLUMN reform_2025.unit_code IS 'The 2025 unit it merged into (mã đơn vị mới), era ''34''.';
+COMMENT ON COLUMN reform_2025.source_id IS 'Source of the crosswalk (see source).';
+
+COMMENT ON TABLE province_alias IS 'Other spellings of unit names accepted in imported reports (tên gọi khác), e.g. TPHCM.';
+COMMENT ON COLUMN province_alias.era IS 'Which set of units the alias resolves in: ''63'' (until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN province_alias.alias IS 'The spelling as found in reports.';
+COMMENT ON COLUMN province_alias.code IS 'The unit code it resolves to (province_code or unit_code).';
+COMMENT ON COLUMN province_alias.why IS 'Why the alias exists (abbreviation, former name, common misspelling).';
+
+COMMENT ON TABLE "grouping" IS 'Ways of grouping units (cách phân vùng): ''vung'' = socio-economic regions (vùng kinh tế – xã hội), ''kc_area'' = khuyến công conference areas (khu vực hội nghị khuyến công). One row per grouping and era.';
+COMMENT ON COLUMN "grouping".grouping_id IS 'Grouping identifier: vung or kc_area.';
+COMMENT ON COLUMN "grouping".era IS 'Which set of units is grouped: ''63'' (until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN "grouping".name_vi IS 'Name in Vietnamese.';
+COMMENT ON COLUMN "grouping".name_en IS 'Name in English.';
+COMMENT ON COLUMN "grouping".source_id IS 'Source of the membership (see source).';
+COMMENT ON COLUMN "grouping".note IS 'How the membership was established, and which parts are inferred.';
+
+COMMENT ON TABLE grouping_group IS 'The groups of each grouping (e.g. Đồng bằng sông Hồng; Miền Trung – Tây Nguyên), in display order.';
+COMMENT ON COLUMN grouping_group.grouping_id IS 'Grouping identifier: vung or kc_area.';
+COMMENT ON COLUMN grouping_group.group_id IS 'Group identifier, e.g. dbsh, mien-trung-tay-nguyen.';
+COMMENT ON COLUMN grouping_group.sort_order IS 'Display order, north to south.';
+COMMENT ON COLUMN grouping_group.name_vi IS 'Name in Vietnamese.';
+COMMENT ON COLUMN grouping_group.name_en IS 'Name in English.';
+
+COMMENT ON TABLE grouping_member IS 'Which unit belongs to which group, per grouping and era.';
+COMMENT ON COLUMN grouping_member.grouping_id IS 'Grouping identifier: vung or kc_area.';
+COMMENT ON COLUMN grouping_member.era IS '''63'' (member_code is a province_code) or ''34'' (member_code is a 2025 unit_code).';
+COMMENT ON COLUMN grouping_member.group_id IS 'The group the unit belongs to (see grouping_group).';
+COMMENT ON COLUMN grouping_member.member_code IS 'Unit code: province_code in era ''63'', unit_code in era ''34''.';
+
+COMMENT ON TABLE fund IS 'The two funds (nguồn kinh phí): KCQG (khuyến công quốc gia, national budget) and KCĐP (khuyến công địa phương, provincial budget).';
+COMMENT ON COLUMN fund.fund IS 'Fund identifier: kcqg or kcdp.';
+COMMENT ON COLUMN fund.label IS 'Short label as users write it: KCQG, KCĐP.';
+COMMENT ON COLUMN fund.name_vi IS 'Name in Vietnamese.';
+COMMENT ON COLUMN fund.name_en IS 'Name in English.';
+
+COMMENT ON TABLE content_category IS 'The nine khuyến công activity types (nội dung khuyến công), Nghị định 45/2012/NĐ-CP, Điều 4.';
+COMMENT ON COLUMN content_category.category_id IS 'Activity type identifier, e.g. dao-tao-nghe, mo-hinh-trinh-dien.';
+COMMENT ON COLUMN content_category.sort_order IS 'Order in Nghị định 45/2012/NĐ-CP, Điều 4 (1–9).';
+COMMENT ON COLUMN content_category.name_vi IS 'Name in Vietnamese.';
+COMMENT ON COLUMN content_category.name_en IS 'Name in English.';
+
+-- Facts: one row per unit, year (and fund) and origin ------------------------------------------------------------
+COMMENT ON TABLE budget IS 'Khuyến công funds (kinh phí khuyến công) per unit, year and fund: planned and actual, in triệu đồng (million VND). Demo and imported rows are both kept; budget_current uses imported over demo.';
+COMMENT ON COLUMN budget.era IS '''63'' (years until 2024, keyed by the 63 provinces) or ''34'' (from 2025, keyed by the 34 units).';
+COMMENT ON COLUMN budget.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN budget.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN budget.fund IS 'kcqg (KCQG, national) or kcdp (KCĐP, local).';
+COMMENT ON COLUMN budget.planned_mvnd IS 'Planned (allocated) funds (kinh phí kế hoạch), triệu đồng (million VND).';
+COMMENT ON COLUMN budget.actual_mvnd IS 'Funds actually spent (kinh phí thực hiện, giải ngân), triệu đồng (million VND).';
+COMMENT ON COLUMN budget.origin IS 'demo (dữ liệu minh họa: generated, calibrated to published figures) or imported (nhập từ báo cáo thực).';
+COMMENT ON COLUMN budget.source_id IS 'Source of the row: demo-generator or the imported report (see source, import_log).';
+
+COMMENT ON TABLE project IS 'Khuyến công projects (đề án khuyến công): one row per đề án, with fund, activity type and amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN project.project_id IS 'Project identifier: DEMO-… for demo rows, IMP-<file hash>… for imported ones.';
+COMMENT ON COLUMN project.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN project.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN project.year IS 'Year of the đề án (năm).';
+COMMENT ON COLUMN project.fund IS 'kcqg (KCQG, national) or kcdp (KCĐP, local).';
+COMMENT ON COLUMN project.category_id IS 'Activity type (nội dung khuyến công), see content_category.';
+COMMENT ON COLUMN project.planned_mvnd IS 'Approved funding of the đề án (kinh phí kế hoạch), triệu đồng (million VND).';
+COMMENT ON COLUMN project.actual_mvnd IS 'Funds spent on the đề án (kinh phí thực hiện), triệu đồng (million VND).';
+COMMENT ON COLUMN project.origin IS 'demo (dữ liệu minh họa) or imported (nhập từ báo cáo thực).';
+COMMENT ON COLUMN project.source_id IS 'Source of the row: demo-generator or the imported report.';
+COMMENT ON COLUMN project.title_vi IS 'Title of the đề án (tên đề án), in Vietnamese.';
+
+COMMENT ON TABLE staffing IS 'Staff of the provincial khuyến công centres (nhân lực trung tâm khuyến công) per unit and year, in người (people).';
+COMMENT ON COLUMN staffing.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN staffing.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN staffing.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN staffing.staff_total IS 'Staff doing khuyến công work (tổng số cán bộ, viên chức), người (people).';
+COMMENT ON COLUMN staffing.staff_grassroots IS 'Of whom assigned to work directly with establishments (cán bộ triển khai hoạt động đến cơ sở), người (people).';
+COMMENT ON COLUMN staffing.origin IS 'demo (dữ liệu minh họa) or imported (nhập từ báo cáo thực).';
+COMMENT ON COLUMN staffing.source_id IS 'Source of the row: demo-generator or the imported report.';
+
+COMMENT ON TABLE collaborators IS 'Khuyến công collaborator networks (mạng lưới cộng tác viên khuyến công, CTV) per unit and year.';
+COMMENT ON COLUMN collaborators.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN collaborators.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN collaborators.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN collaborators.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
+COMMENT ON COLUMN collaborators.collaborators_district IS 'District-level collaborators (CTV cấp huyện), người (people).';
+COMMENT ON COLUMN collaborators.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN collaborators.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
+COMMENT ON COLUMN collaborators.districts_total IS 'All districts of the unit (tổng số huyện), huyện (districts); empty from 2025, when the district level was abolished.';
+COMMENT ON COLUMN collaborators.communes_total IS 'All communes of the unit (tổng số xã), xã (communes).';
+COMMENT ON COLUMN collaborators.origin IS 'demo (dữ liệu minh họa) or imported (nhập từ báo cáo thực).';
+COMMENT ON COLUMN collaborators.source_id IS 'Source of the row: demo-generator or the imported report.';
+
+-- Published figures and the checks made on them -------------------------------------------------------------------
+COMMENT ON TABLE published_figure IS 'Every number a source states (số liệu công bố), with the sentence it came from, or derived from such numbers (source_id ''derived''). Recorded as written, never corrected.';
+COMMENT ON COLUMN published_figure.figure_id IS 'Figure identifier (mã số liệu); formulas refer to figures by it.';
+COMMENT ON COLUMN published_figure.source_id IS 'Where the figure is stated (see source); ''derived'' if computed from other figures, not stated.';
+COMMENT ON COLUMN published_figure.topic IS 'budget (kinh phí), projects (đề án), staffing (nhân lực), collaborators (cộng tác viên), target (mục tiêu) or reference (tham chiếu).';
+COMMENT ON COLUMN published_figure.measure IS 'The warehouse measure the figure speaks about, e.g. budget.kcqg.actual; empty if it has none.';
+COMMENT ON COLUMN published_figure.scope IS 'What the figure covers: nation (cả nước), group (a region or area), province, set (named provinces) or centre (one khuyến công centre).';
+COMMENT ON COLUMN published_figure.scope_key IS 'Which group (grouping_id/group_id) or which unit codes (space-separated) the scope means.';
+COMMENT ON COLUMN published_figure.year IS 'First year covered (năm).';
+COMMENT ON COLUMN published_figure.year_to IS 'Last year covered; equal to year for a single year.';
+COMMENT ON COLUMN published_figure.period IS 'year (cả năm), H1 (6 tháng đầu năm), 9M / 11M (9 / 11 tháng) or multi (several years).';
+COMMENT ON COLUMN published_figure.agg IS 'How several years combine: sum (tổng) or mean (bình quân năm).';
+COMMENT ON COLUMN published_figure.value IS 'The number, normalised to unit: amounts in triệu đồng (million VND), shares and rates in %, counts in their unit.';
+COMMENT ON COLUMN published_figure.unit IS 'Unit of value: triệu đồng (million VND), % (percent), người (people), đơn vị (units), đề án (projects), xã (communes) …';
+COMMENT ON COLUMN published_figure.qualifier IS 'How the source worded it: exact, nearly (gần), over (hơn, trên), about (khoảng), atleast (ít nhất), atmost (tối đa).';
+COMMENT ON COLUMN published_figure.resolution IS 'Precision the source wrote to, in the unit of value: 1000 = to the tỷ đồng for an amount in triệu đồng (million VND), 0.01 = two decimals for a %.';
+COMMENT ON COLUMN published_figure.value_text IS 'The number exactly as written in the source (nguyên văn).';
+COMMENT ON COLUMN published_figure.formula IS 'Arithmetic over other figure_ids that recomputes this figure from the same source; checked in source_check.';
+COMMENT ON COLUMN published_figure.demo_target IS 'Where the source is approximate (gần, hơn, khoảng): the exact value the demo data is calibrated to, in the unit of value (triệu đồng = million VND for amounts).';
+COMMENT ON COLUMN published_figure.calibrate IS 'target: demo data is made to match it; check: the warehouse is checked against it; no: recorded only.';
+COMMENT ON COLUMN published_figure.quote IS 'The sentence quoted from the source (trích dẫn nguyên văn), in its original language.';
+COMMENT ON COLUMN published_figure.note IS 'How the figure was read, and any caveat (ghi chú).';
+
+COMMENT ON TABLE source_check IS 'Each source checked against itself (đối chiếu nội bộ nguồn): a figure recomputed from other figures of the same source. Discrepancies are recorded, never corrected.';
+COMMENT ON COLUMN source_check.figure_id IS 'The figure checked (see published_figure).';
+COMMENT ON COLUMN source_check.source_id IS 'The source that states it.';
+COMMENT ON COLUMN source_check.stated IS 'The value as the source states it, in the unit of the figure (published_figure.unit: triệu đồng = million VND, or %).';
+COMMENT ON COLUMN source_check.formula IS 'The arithmetic over figure_ids used to recompute it.';
+COMMENT ON COLUMN source_check.recomputed IS 'The value recomputed from the source''s other figures, in the unit of the figure (triệu đồng = million VND, or %).';
+COMMENT ON COLUMN source_check.status IS 'consistent (rounds to the stated value), truncated (the source cut digits instead of rounding), approximate (within the source''s gần / hơn / khoảng), discrepancy (mâu thuẫn: does not agree).';
+
+COMMENT ON TABLE calibration_check IS 'Each published figure with calibrate = target or check, compared with what the warehouse (demo and imported rows) says for the same scope and period.';
+COMMENT ON COLUMN calibration_check.figure_id IS 'The figure compared (see published_figure).';
+COMMENT ON COLUMN calibration_check.measure IS 'The warehouse measure compared, e.g. budget.kcqg.actual.';
+COMMENT ON COLUMN calibration_check.low IS 'Lowest warehouse value consistent with how the source wrote the figure, in its unit (triệu đồng = million VND for amounts).';
+COMMENT ON COLUMN calibration_check.high IS 'Highest warehouse value consistent with the figure, in its unit; infinite for part-year figures (H1, 9M, 11M), which only bound the year from below.';
+COMMENT ON COLUMN calibration_check.warehouse_value IS 'What the warehouse says for the same scope and period, in the unit of the figure (triệu đồng = million VND for amounts).';
+COMMENT ON COLUMN calibration_check.ok IS 'true if low ≤ warehouse_value ≤ high: the warehouse agrees with the source.';
+
+COMMENT ON TABLE import_log IS 'Every real report loaded (nhật ký nhập báo cáo): which file, who, when, how many rows per table.';
+COMMENT ON COLUMN import_log.import_id IS 'Import identifier; also the source_id of the rows it loaded.';
+COMMENT ON COLUMN import_log.file_name IS 'Original file name (tên tệp).';
+COMMENT ON COLUMN import_log.file_sha256 IS 'SHA-256 of the file''s bytes; the same file is never loaded twice.';
+COMMENT ON COLUMN import_log.imported_at IS 'When it was loaded (thời điểm nhập), UTC, ISO 8601.';
+COMMENT ON COLUMN import_log.imported_by IS 'Who loaded it (người nhập).';
+COMMENT ON COLUMN import_log.rows_budget IS 'Rows of budget (kinh phí) in the file.';
+COMMENT ON COLUMN import_log.rows_project IS 'Rows of project (đề án) in the file.';
+COMMENT ON COLUMN import_log.rows_staffing IS 'Rows of staffing (nhân lực) in the file.';
+COMMENT ON COLUMN import_log.rows_collaborators IS 'Rows of collaborators (cộng tác viên) in the file.';
+COMMENT ON COLUMN import_log.outcome IS 'Outcome of the load: loaded.';
+COMMENT ON COLUMN import_log.archive_path IS 'The copy kept under data/ (imports/…) so that every rebuild replays it.';
+
+COMMENT ON TABLE build_info IS 'How this database file was built: checksum of the inputs, demo seed, schema.';
+COMMENT ON COLUMN build_info.key IS 'input_sha256, demo_seed or schema.';
+COMMENT ON COLUMN build_info.value IS 'The value for the key.';
+
+-- Views: what pages read ------------------------------------------------------------------------------------------
+COMMENT ON VIEW unit IS 'Every administrative unit of either era: the 63 provinces (era ''63'') and the 34 units of 2025 (era ''34'').';
+COMMENT ON COLUMN unit.era IS '''63'' (provinces until 30/6/2025) or ''34'' (units from 1/7/2025).';
+COMMENT ON COLUMN unit.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN unit.name_vi IS 'Official Vietnamese name (tên tỉnh, thành phố).';
+COMMENT ON COLUMN unit.name_ascii IS 'Name without diacritics (không dấu).';
+COMMENT ON COLUMN unit.slug IS 'Name for links (URL-safe).';
+COMMENT ON COLUMN unit.unit_type IS 'tỉnh (province) or thành phố trực thuộc trung ương (centrally-run city).';
+
+COMMENT ON VIEW budget_current IS 'budget as used by the dashboard: for each unit, year and fund the imported row if there is one, else the demo row. Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN budget_current.era IS '''63'' (years until 2024, keyed by the 63 provinces) or ''34'' (from 2025, keyed by the 34 units).';
+COMMENT ON COLUMN budget_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN budget_current.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN budget_current.fund IS 'kcqg (KCQG, national) or kcdp (KCĐP, local).';
+COMMENT ON COLUMN budget_current.source_id IS 'Source of the row: demo-generator or the imported report (see source, import_log).';
+COMMENT ON COLUMN budget_current.planned_mvnd IS 'Planned (allocated) funds (kinh phí kế hoạch), triệu đồng (million VND).';
+COMMENT ON COLUMN budget_current.actual_mvnd IS 'Funds actually spent (kinh phí thực hiện), triệu đồng (million VND).';
+COMMENT ON COLUMN budget_current.origin IS 'demo or imported: which row is in use.';
+COMMENT ON VIEW project_current IS 'project as used by the dashboard: imported đề án replace all demo đề án of the same unit, year and fund. Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN project_current.project_id IS 'Project identifier: DEMO-… for demo rows, IMP-<file hash>… for imported ones.';
+COMMENT ON COLUMN project_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN project_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN project_current.year IS 'Year of the đề án (năm).';
+COMMENT ON COLUMN project_current.fund IS 'kcqg (KCQG, national) or kcdp (KCĐP, local).';
+COMMENT ON COLUMN project_current.category_id IS 'Activity type (nội dung khuyến công), see content_category.';
+COMMENT ON COLUMN project_current.source_id IS 'Source of the row: demo-generator or the imported report.';
+COMMENT ON COLUMN project_current.title_vi IS 'Title of the đề án (tên đề án), in Vietnamese.';
+COMMENT ON COLUMN project_current.planned_mvnd IS 'Approved funding of the đề án (kinh phí kế hoạch), triệu đồng (million VND).';
+COMMENT ON COLUMN project_current.actual_mvnd IS 'Funds spent on the đề án (kinh phí thực hiện), triệu đồng (million VND).';
+COMMENT ON COLUMN project_current.origin IS 'demo or imported: which row is in use.';
+COMMENT ON VIEW staffing_current IS 'staffing as used by the dashboard: the imported row for a unit and year if there is one, else the demo row.';
+COMMENT ON COLUMN staffing_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN staffing_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN staffing_current.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN staffing_current.staff_total IS 'Staff doing khuyến công work (tổng số cán bộ, viên chức), người (people).';
+COMMENT ON COLUMN staffing_current.staff_grassroots IS 'Of whom assigned to work directly with establishments (cán bộ triển khai hoạt động đến cơ sở), người (people).';
+COMMENT ON COLUMN staffing_current.source_id IS 'Source of the row: demo-generator or the imported report.';
+COMMENT ON COLUMN staffing_current.origin IS 'demo or imported: which row is in use.';
+COMMENT ON VIEW collaborators_current IS 'collaborators as used by the dashboard: the imported row for a unit and year if there is one, else the demo row.';
+COMMENT ON COLUMN collaborators_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN collaborators_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN collaborators_current.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN collaborators_current.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
+COMMENT ON COLUMN collaborators_current.collaborators_district IS 'District-level collaborators (CTV cấp huyện), người (people).';
+COMMENT ON COLUMN collaborators_current.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN collaborators_current.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
+COMMENT ON COLUMN collaborators_current.districts_total IS 'All districts of the unit (tổng số huyện), huyện (districts); empty from 2025, when the district level was abolished.';
+COMMENT ON COLUMN collaborators_current.communes_total IS 'All communes of the unit (tổng số xã), xã (communes).';
+COMMENT ON COLUMN collaborators_current.source_id IS 'Source of the row: demo-generator or the imported report.';
+COMMENT ON COLUMN collaborators_current.origin IS 'demo or imported: which row is in use.';
+
+COMMENT ON VIEW v_unit_year IS 'One row per unit and year with every metric, its origin and its groups (vùng, khu vực khuyến công). Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_year.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_unit_year.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN v_unit_year.name_vi IS 'Official Vietnamese name (tên tỉnh, thành phố).';
+COMMENT ON COLUMN v_unit_year.name_ascii IS 'Name without diacritics (không dấu).';
+COMMENT ON COLUMN v_unit_year.slug IS 'Name for links (URL-safe).';
+COMMENT ON COLUMN v_unit_year.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_unit_year.vung_id IS 'Socio-economic region (vùng kinh tế – xã hội), see grouping_group.';
+COMMENT ON COLUMN v_unit_year.kc_area_id IS 'Khuyến công conference area (khu vực hội nghị khuyến công), see grouping_group.';
+COMMENT ON COLUMN v_unit_year.kcqg_planned_mvnd IS 'KCQG (national) planned funds (kế hoạch), triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_year.kcqg_actual_mvnd IS 'KCQG (national) funds spent (thực hiện), triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_year.kcdp_planned_mvnd IS 'KCĐP (local) planned funds (kế hoạch), triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_year.kcdp_actual_mvnd IS 'KCĐP (local) funds spent (thực hiện), triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_year.total_planned_mvnd IS 'KCQG + KCĐP planned funds (tổng kế hoạch), triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_year.total_actual_mvnd IS 'KCQG + KCĐP funds spent (tổng thực hiện), triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_year.projects IS 'Number of đề án (số đề án), from project_current.';
+COMMENT ON COLUMN v_unit_year.staff_total IS 'Khuyến công centre staff (tổng số cán bộ), người (people).';
+COMMENT ON COLUMN v_unit_year.staff_grassroots IS 'Staff working directly with establishments (cán bộ làm việc đến cơ sở), người (people).';
+COMMENT ON COLUMN v_unit_year.collaborators_district IS 'District-level collaborators (CTV cấp huyện), người (people).';
+COMMENT ON COLUMN v_unit_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
+COMMENT ON COLUMN v_unit_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
+COMMENT ON COLUMN v_unit_year.districts_total IS 'All districts of the unit (tổng số huyện); empty from 2025.';
+COMMENT ON COLUMN v_unit_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_unit_year.communes_total IS 'All communes of the unit (tổng số xã), xã (communes).';
+COMMENT ON COLUMN v_unit_year.budget_origin IS 'Origin of the budget figures: demo, imported, or demo+imported when the two funds differ.';
+COMMENT ON COLUMN v_unit_year.project_origin IS 'Origin of the đề án counted: demo, imported or demo+imported.';
+COMMENT ON COLUMN v_unit_year.staffing_origin IS 'Origin of the staffing figures: demo or imported.';
+COMMENT ON COLUMN v_unit_year.collaborators_origin IS 'Origin of the collaborator figures: demo or imported.';
+
+COMMENT ON VIEW v_unit_metric IS 'v_unit_year long: one row per unit, year and metric, with its share of the nation and of its region (vùng).';
+COMMENT ON COLUMN v_unit_metric.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_unit_metric.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN v_unit_metric.name_vi IS 'Official Vietnamese name (tên tỉnh, thành phố).';
+COMMENT ON COLUMN v_unit_metric.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_unit_metric.vung_id IS 'Socio-economic region (vùng kinh tế – xã hội).';
+COMMENT ON COLUMN v_unit_metric.kc_area_id IS 'Khuyến công conference area (khu vực hội nghị khuyến công).';
+COMMENT ON COLUMN v_unit_metric.metric IS 'Column name in v_unit_year; *_mvnd metrics are in triệu đồng (million VND), staff and collaborators in người (people).';
+COMMENT ON COLUMN v_unit_metric.value IS 'Value of the metric in its unit: triệu đồng (million VND) for *_mvnd metrics, otherwise a count.';
+COMMENT ON COLUMN v_unit_metric.origin IS 'Origin of the value: demo, imported or demo+imported.';
+COMMENT ON COLUMN v_unit_metric.share_nation_pct IS 'Share of the national total for the same year and metric (tỷ trọng trong cả nước), %.';
+COMMENT ON COLUMN v_unit_metric.share_region_pct IS 'Share of the region''s total (tỷ trọng trong vùng), %.';
+
+COMMENT ON VIEW v_group_year IS 'Groups (vùng, khu vực khuyến công) per year, summed over their members in the era of the year. Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN v_group_year.grouping_id IS 'vung or kc_area.';
+COMMENT ON COLUMN v_group_year.group_id IS 'Group identifier (see grouping_group).';
+COMMENT ON COLUMN v_group_year.name_vi IS 'Name in Vietnamese.';
+COMMENT ON COLUMN v_group_year.name_en IS 'Name in English.';
+COMMENT ON COLUMN v_group_year.sort_order IS 'Display order, north to south.';
+COMMENT ON COLUMN v_group_year.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_group_year.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_group_year.units IS 'Number of member units reporting (số đơn vị).';
+COMMENT ON COLUMN v_group_year.kcqg_planned_mvnd IS 'KCQG (national) planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_group_year.kcqg_actual_mvnd IS 'KCQG (national) funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_group_year.kcdp_planned_mvnd IS 'KCĐP (local) planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_group_year.kcdp_actual_mvnd IS 'KCĐP (local) funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_group_year.total_planned_mvnd IS 'KCQG + KCĐP planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_group_year.total_actual_mvnd IS 'KCQG + KCĐP funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_group_year.projects IS 'Number of đề án (số đề án).';
+COMMENT ON COLUMN v_group_year.staff_total IS 'Khuyến công centre staff (tổng số cán bộ), người (people).';
+COMMENT ON COLUMN v_group_year.staff_grassroots IS 'Staff working directly with establishments (cán bộ làm việc đến cơ sở), người (people).';
+COMMENT ON COLUMN v_group_year.collaborators_district IS 'District-level collaborators (CTV cấp huyện), người (people).';
+COMMENT ON COLUMN v_group_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
+COMMENT ON COLUMN v_group_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
+COMMENT ON COLUMN v_group_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_group_year.any_demo IS 'true if any figure of any member is demo data (dữ liệu minh họa): show the demo badge.';
+COMMENT ON COLUMN v_group_year.share_nation_planned_pct IS 'Share of the national KCQG + KCĐP planned funds (tỷ trọng trong cả nước), %.';
+COMMENT ON COLUMN v_group_year.share_nation_kcqg_planned_pct IS 'Share of the national KCQG planned funds (tỷ trọng KCQG trong cả nước), %.';
+
+COMMENT ON VIEW v_nation_year IS 'The nation (cả nước) per year: the sum over the units of the year''s era. Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN v_nation_year.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_nation_year.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_nation_year.units IS 'Number of units reporting (số đơn vị).';
+COMMENT ON COLUMN v_nation_year.kcqg_planned_mvnd IS 'KCQG (national) planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_nation_year.kcqg_actual_mvnd IS 'KCQG (national) funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_nation_year.kcdp_planned_mvnd IS 'KCĐP (local) planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_nation_year.kcdp_actual_mvnd IS 'KCĐP (local) funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_nation_year.total_planned_mvnd IS 'KCQG + KCĐP planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_nation_year.total_actual_mvnd IS 'KCQG + KCĐP funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_nation_year.projects IS 'Number of đề án (số đề án).';
+COMMENT ON COLUMN v_nation_year.staff_total IS 'Khuyến công centre staff (tổng số cán bộ), người (people).';
+COMMENT ON COLUMN v_nation_year.staff_grassroots IS 'Staff working directly with establishments (cán bộ làm việc đến cơ sở), người (people).';
+COMMENT ON COLUMN v_nation_year.collaborators_district IS 'District-level collaborators (CTV cấp huyện), người (people).';
+COMMENT ON COLUMN v_nation_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
+COMMENT ON COLUMN v_nation_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
+COMMENT ON COLUMN v_nation_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_nation_year.any_demo IS 'true if any figure of the year is demo data (dữ liệu minh họa): show the demo badge.';
+
+COMMENT ON VIEW v_unit34_year IS 'Every year in the 34 units of 2025: pre-2025 provinces summed through the reform_2025 crosswalk (never split). Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit34_year.unit_code IS '2025 unit code (mã đơn vị mới).';
+COMMENT ON COLUMN v_unit34_year.name_vi IS 'Official Vietnamese name of the 2025 unit.';
+COMMENT ON COLUMN v_unit34_year.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_unit34_year.reporting_units IS 'How many reporting units were summed: the pre-2025 provinces merged into it, or 1 from 2025.';
+COMMENT ON COLUMN v_unit34_year.kcqg_planned_mvnd IS 'KCQG (national) planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit34_year.kcqg_actual_mvnd IS 'KCQG (national) funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit34_year.kcdp_planned_mvnd IS 'KCĐP (local) planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit34_year.kcdp_actual_mvnd IS 'KCĐP (local) funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit34_year.total_planned_mvnd IS 'KCQG + KCĐP planned funds, triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit34_year.total_actual_mvnd IS 'KCQG + KCĐP funds spent, triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit34_year.projects IS 'Number of đề án (số đề án).';
+COMMENT ON COLUMN v_unit34_year.staff_total IS 'Khuyến công centre staff (tổng số cán bộ), người (people).';
+COMMENT ON COLUMN v_unit34_year.staff_grassroots IS 'Staff working directly with establishments (cán bộ làm việc đến cơ sở), người (people).';
+COMMENT ON COLUMN v_unit34_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
+COMMENT ON COLUMN v_unit34_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_unit34_year.budget_origin IS 'Origin of the budget figures summed: demo, imported or a mix (joined with +).';
