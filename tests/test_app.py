@@ -120,3 +120,30 @@ def test_clicking_through_to_a_province_profile():
     text = " ".join(m.value for m in at.markdown) + " ".join(h.value for h in at.header) + \
         " ".join(h.value for h in at.subheader)
     assert "Hồ Chí Minh" in text
+
+
+def test_a_viewer_cannot_reach_the_upload_action():
+    at = run("pages/9_nhap_bao_cao.py")
+    assert not at.exception
+    assert len(at.get("file_uploader")) == 0
+    assert not any(b.label == "Nạp vào cơ sở dữ liệu" for b in at.button)
+    assert any("Chỉ biên tập viên" in i.value for i in at.info)
+
+
+def test_only_the_right_password_signs_an_editor_in():
+    import bcrypt
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["editors"] = {"passwords": {"an": bcrypt.hashpw(b"dung-mat-khau-123", bcrypt.gensalt()).decode()}}
+    at.switch_page("pages/9_nhap_bao_cao.py")
+    at.run()
+
+    def sign_in(password):
+        at.text_input[0].input("an")
+        at.text_input[1].input(password)
+        next(b for b in at.button if b.label == "Đăng nhập").click().run()
+
+    sign_in("sai-mat-khau")
+    assert len(at.get("file_uploader")) == 0 and any("Sai tên" in e.value for e in at.error)
+    sign_in("dung-mat-khau-123")
+    assert len(at.get("file_uploader")) == 1
+    assert any("Đã đăng nhập" in s.value for s in at.success)
