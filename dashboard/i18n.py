@@ -144,10 +144,6 @@ LABELS: dict[str, tuple[str, str]] = {
                           "(Resolution 202/2025/QH15): 2025 figures are for 34 units, so the number of centres is not "
                           "directly comparable with the 63 centres of earlier years."),
     "trend_2025_note": ("Năm 2025: 34 đơn vị sau sắp xếp.", "2025: the 34 units after the reform."),
-    "collab_published_note": ("Năm 2022 nguồn công bố: {districts} huyện có mạng lưới cộng tác viên cấp huyện và "
-                              "{communes} xã có cộng tác viên cấp xã.",
-                              "Published for 2022: {districts} districts with a district-level collaborator network "
-                              "and {communes} communes with commune-level collaborators."),
     "of_total": ("{pct} trong tổng số {total}", "{pct} of {total}"),
     "collab_2025_note": ("Từ 1/7/2025 không còn cấp huyện: các chỉ tiêu cấp huyện năm 2025 để trống (không phải bằng 0). "
                          "Cấp xã được sắp xếp lại từ 10.035 xuống 3.321 đơn vị (danh mục đơn vị hành chính sau sắp xếp, "
@@ -232,10 +228,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_share_nation": ("Tỷ trọng trong cả nước", "Share of national"),
     "col_per_unit": ("Bình quân mỗi tỉnh", "Per province"),
     "col_total": ("Tổng", "Total"),
-    "rank_hint": ("Bình quân = tổng ÷ số tỉnh có số liệu; với tỷ lệ thực hiện là tỷ lệ chung (tổng thực hiện ÷ tổng kế "
-                  "hoạch). Hạng 1 = lớn nhất; «3/63» là thứ 3 trong 63 đơn vị có số liệu.",
-                  "Average = total ÷ provinces reporting; for execution rates, the overall rate (total actual ÷ total "
-                  "planned). Rank 1 = largest; «3/63» is 3rd of the 63 units reporting."),
+    "average_hint": ("Bình quân = tổng ÷ số tỉnh có số liệu; với tỷ lệ thực hiện là tỷ lệ chung (tổng thực hiện ÷ "
+                     "tổng kế hoạch).", "Average = total ÷ provinces reporting; for execution rates, the overall rate "
+                     "(total actual ÷ total planned)."),
+    "rank_hint": ("Hạng 1 = lớn nhất; «3/63» là thứ 3 trong 63 đơn vị có số liệu (tỷ lệ thực hiện: chỉ các đơn vị có "
+                  "kế hoạch).", "Rank 1 = largest; «3/63» is 3rd of the 63 units reporting (execution rates: only units "
+                  "with a plan)."),
     "peer_kcqg_planned_mvnd": ("KCQG kế hoạch (triệu đồng)", "KCQG planned (million VND)"),
     "peer_kcqg_actual_mvnd": ("KCQG thực hiện (triệu đồng)", "KCQG actual (million VND)"),
     "peer_kcdp_planned_mvnd": ("KCĐP kế hoạch (triệu đồng)", "KCĐP planned (million VND)"),
@@ -273,6 +271,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "successor_share": ("Năm 2024, {name} chiếm {pct} tổng kinh phí kế hoạch của địa bàn {unit} hiện nay.",
                         "In 2024 {name} accounted for {pct} of the total planned funds of today's {unit}."),
     "successor_2025": ("Số liệu năm 2025 của {unit}", "{unit} in 2025"),
+    "successor_unit_label": ("{unit} (đơn vị từ 1/7/2025)", "{unit} (unit from 1 July 2025)"),
     "successor_none": ("Không tìm thấy đơn vị kế thừa trong bảng chuyển đổi 2025.",
                        "No successor unit found in the 2025 crosswalk."),
     "profile_sources": ("Nguồn của từng số liệu", "Sources behind each figure"),

@@ -109,6 +109,7 @@ def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], 
         wanted = st.session_state.get(keep, default)
         if wanted not in opts:
             wanted = default
+    key = f"{key}@{_page_id()}"  # a widget belongs to one page: a fresh key per page takes the session value
     if st.session_state.get(key) != wanted:
         st.session_state[key] = wanted
 
@@ -147,6 +148,12 @@ def _notice_if_invalid(name: str, valid: list[str], default_label: str, lg: str)
     raw = st.query_params.get(name)
     if raw is not None and str(raw) not in valid:
         st.warning(t("notice_bad_param", lg, name=name, value=_short(raw), default=default_label))
+
+
+def _page_id() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash[:8] if ctx else "page"
 
 
 def _short(raw) -> str:

@@ -1,2 +1,161 @@
+"""Cộng tác viên / Collaborators: district and commune networks, their coverage, the developed networks, and budget."""
+import pandas as pd
 import streamlit as st
-st.title("TODO")
+
+from dashboard import charts, fmt, maps, queries, state, ui
+from dashboard.i18n import t
+
+lang = state.lang()
+ui.page("page_collaborators", lang)
+f = state.sidebar("year", "view", "grouping")
+year, view, grouping = f["year"], f["view"], f["grouping"]
+
+METRICS = {"district_coverage_pct": "pct", "commune_coverage_pct": "pct", "districts_covered": "count",
+           "communes_covered": "count", "collaborators_total": "count", "collaborators_district": "count",
+           "collaborators_commune": "count"}
+FALLBACK = ["commune_coverage_pct", "communes_covered", "collaborators_commune"]  # exist in every year and view
+metric = state.url_widget("collab_metric", list(METRICS), "district_coverage_pct", lambda m, lg: t(m, lg),
+                          t("collab_metric", lang), lang, container=st.columns([1, 2])[0])
+
+
+def numeric(df: pd.DataFrame) -> pd.DataFrame:
+    """Counts as floats, so an empty district level (2025) stays empty instead of summing to 0."""
+    return df.astype({c: float for c in [*METRICS, "districts_total", "communes_total"] if c in df})
+
+
+def collab_demo(df: pd.DataFrame) -> bool:
+    return bool(df["collaborators_origin"].fillna("").str.contains("demo").any())
+
+
+reform = queries.era_of(year) == "34"
+native = numeric(queries.unit_year(year, queries.era_of(year)))  # the units the networks were reported by
+df = numeric(queries.unit_year(year, view))
+demo = collab_demo(df)
+ui.demo_badge(demo, lang)
+if reform:
+    st.info(t("collab_2025_note", lang), icon=":material/merge:")
+elif view == "34":
+    st.info(t("collab_34_note", lang), icon=":material/info:")
+
+# ---- KPIs, with the published national figures beside them
+pub = queries.published("n22_ctv_districts", "n22_ctv_communes", "n22_ctv_developed")
+prev = queries.unit_year(year - 1, queries.era_of(year - 1)) if year - 1 in queries.years() else None
+
+
+def total(d: pd.DataFrame, col: str):
+    return d[col].sum() if d[col].notna().any() else None
+
+
+def delta(col):
+    if col == "communes_covered" and prev is not None and queries.era_of(year - 1) != queries.era_of(year):
+        return None  # the 2025 commune merger changed what a commune is: no change across it
+    now, before = total(native, col), (total(numeric(prev), col) if prev is not None else None)
+    return fmt.signed_pct(100 * (now - before) / before, 1, lang) if now is not None and before else None
+
+
+cols = st.columns(4)
+for col, (key, covered, of) in zip(cols, [("districts_covered", "districts_covered", "districts_total"),
+                                          ("communes_covered", "communes_covered", "communes_total"),
+                                          ("collaborators_district", None, None),
+                                          ("collaborators_commune", None, None)]):
+    value = total(native, key)
+    ui.kpi(col, f"{t(key, lang)} {year}", fmt.number(value, 0, lang), delta(key))
+    if value is None:
+        col.caption(t("no_district_level", lang))
+    elif covered:
+        col.caption(t("of_total", lang, pct=fmt.pct(100 * value / total(native, of), 1, lang),
+                      total=fmt.number(total(native, of), 0, lang)))
+    fig_id = {"districts_covered": "n22_ctv_districts", "communes_covered": "n22_ctv_communes"}.get(key)
+    if year == 2022 and fig_id in pub.index:
+        p = pub.loc[fig_id]
+        unit = t("unit_districts" if key == "districts_covered" else "unit_communes", lang)
+        check = t("agrees", lang) if p.agrees else t("disagrees", lang, value=fmt.number(p.warehouse_value, 0, lang))
+        col.caption(f"**{t('published_year', lang, year=2022, value=f'{fmt.number(p.value, 0, lang)} {unit}')}** ({check})")
+if year == 2022 and "n22_ctv_districts" in pub.index:
+    p = pub.loc["n22_ctv_districts"]
+    st.caption(t("quote_from", lang, quote=p.quote, title=p.source_title, publisher=p.publisher, published=p.published))
+
+# ---- map and ranking of the chosen measure (falling back where the measure does not exist)
+shown = metric if df[metric].notna().any() else next(m for m in FALLBACK if df[m].notna().any())
+if shown != metric:
+    st.info(t("metric_fallback", lang, wanted=t(metric, lang), shown=t(shown, lang)))
+kind = METRICS[shown]
+unit = "%" if kind == "pct" else t("unit_people" if shown.startswith("collaborators") else
+                                   ("unit_districts" if shown.startswith("district") else "unit_communes"), lang)
+units_label = t(f"view_{view}", lang)
+title = t("map_rank_title", lang, metric=t(shown, lang), year=year)
+data_cols = ["unit_code", "name_vi", "vung_id", "collaborators_district", "collaborators_commune", "collaborators_total",
+             "districts_covered", "districts_total", "district_coverage_pct", "communes_covered", "communes_total",
+             "commune_coverage_pct"]
+left, right = st.columns([3, 2])
+with left:
+    fig, _ = maps.choropleth(df, shown, view, kind, lang, grouping=grouping)
+    charts.style(fig, title, f"{unit} · {units_label}", lang, demo, height=680)
+    ev = ui.chart(fig, df[data_cols], f"collab-map-{shown}-{year}-{view}", lang, demo, key="map", selectable=True)
+    st.caption(maps.legend_note(lang) + " " + t("click_map_hint", lang))
+    ui.open_profile_on_click(ev, lang)
+with right:
+    ranked = df[df[shown] > 0].assign(province=lambda d: d["name_vi"])  # units without a network: named below
+    fig = charts.ranked_bars(ranked, shown, "province", "vung_id", kind, lang)
+    charts.style(fig, title, f"{unit} · {units_label}", lang, demo, height=charts.bar_height(len(ranked)))
+    ev = ui.chart(fig, ranked.sort_values(shown, ascending=False)[["unit_code", "province", shown]],
+                  f"collab-ranking-{shown}-{year}-{view}", lang, demo, key="ranking", selectable=True)
+    ui.open_profile_on_click(ev, lang)
+    none = df[df[shown] == 0]
+    if len(none):
+        st.caption(t("ranking_zero", lang, n=fmt.number(len(none), 0, lang), names=", ".join(sorted(none.name_vi))))
+
+# ---- the developed networks, and how coverage relates to budget
+left, right = st.columns([2, 3])
+with left:
+    st.subheader(t("developed_title", lang))
+    ui.demo_badge(collab_demo(native), lang)
+    level = "commune" if reform else "district"
+    top = native[native[f"{level}s_covered"] > 0].sort_values(
+        [f"{level}_coverage_pct", f"{level}s_covered", "collaborators_total"], ascending=False).head(5)
+    named = set(pub.loc["n22_ctv_developed"].scope_key.split()) if "n22_ctv_developed" in pub.index else set()
+    st.markdown(t("developed_intro_2025" if reform else "developed_intro", lang, year=year))
+    lines = []
+    for i, r in enumerate(top.itertuples(), 1):
+        item = t("developed_item", lang, name=r.name_vi, covered=fmt.number(getattr(r, f"{level}s_covered"), 0, lang),
+                 total=fmt.number(getattr(r, f"{level}s_total"), 0, lang), level=t(f"unit_{level}s", lang),
+                 pct=fmt.pct(getattr(r, f"{level}_coverage_pct"), 1, lang),
+                 people=fmt.number(r.collaborators_total, 0, lang))
+        lines.append(f"{i}. {item}" + (f" · :orange[{t('named_in_source', lang)}]" if not reform and r.unit_code in named else ""))
+    st.markdown("\n".join(lines))
+    if named:
+        p = pub.loc["n22_ctv_developed"]
+        names = queries.units("63").set_index("unit_code")["name_vi"]
+        st.markdown(t("developed_source", lang, names=", ".join(names.get(c, c) for c in p.scope_key.split())))
+        st.caption(t("quote_from", lang, quote=p.quote, title=p.source_title, publisher=p.publisher,
+                     published=p.published))
+with right:
+    groups = queries.groups("vung", "34" if view == "34" else "63")
+    region_names = dict(zip(groups.group_id, groups["name_en" if lang == "en" else "name_vi"]))
+    sdemo = demo or bool(df["budget_origin"].fillna("").str.contains("demo").any())
+    fig = charts.metric_vs_budget(df, shown, kind, t(shown, lang), lang, region_names)
+    charts.style(fig, t("collab_budget_title", lang, metric=t(shown, lang), year=year),
+                 f"{t('unit_mvnd', lang)} · {unit}", lang, sdemo, height=600, source_gap=150)
+    fig.update_layout(legend=dict(y=-0.16, yanchor="top"))
+    fig.update_xaxes(tickformat=",d")
+    ev = ui.chart(fig, df[["unit_code", "name_vi", "vung_id", "total_planned_mvnd", shown]],
+                  f"collab-budget-{shown}-{year}-{view}", lang, sdemo, key="scatter", selectable=True)
+    pair = df[["total_planned_mvnd", shown]].dropna()
+    rho = pair.corr(method="spearman").iloc[0, 1] if len(pair) > 2 else None
+    st.caption(t("collab_budget_caption", lang, metric=t(shown, lang), rho=fmt.number(rho, 2, lang),
+                 n=fmt.number(len(pair), 0, lang)) + " " + t("click_map_hint", lang))
+    ui.open_profile_on_click(ev, lang)
+
+# ---- national trend
+nation = queries.nation_series()
+tdemo = bool(queries.topic_demo_by_year()["collaborators_demo"].any())
+fig = charts.trend(nation, "year", {"collaborators_district": t("collaborators_district", lang),
+                                    "collaborators_commune": t("collaborators_commune", lang)}, "count", lang,
+                   colors={"collaborators_district": "#7570b3", "collaborators_commune": "#1b9e77"})
+first, last = int(nation.year.min()), int(nation.year.max())
+charts.style(fig, t("collab_trend_title", lang, first=first, last=last), t("unit_people", lang), lang, tdemo)
+fig.update_yaxes(rangemode="tozero", tickformat=",d")
+ui.chart(fig, nation[["year", "units", "collaborators_district", "collaborators_commune", "districts_covered",
+                      "communes_covered"]], "collab-trend", lang, tdemo, key="trend")
+if queries.REFORM_YEAR in set(nation.year):
+    st.caption(t("collab_trend_note", lang))
