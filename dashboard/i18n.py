@@ -29,9 +29,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "source_demo": ("dữ liệu minh họa hiệu chỉnh theo số liệu công bố (etl/demo.py)",
                     "demo data calibrated to published figures (etl/demo.py)"),
     "source_imported": ("báo cáo nhập", "imported reports"),
-    "download_csv": ("Tải CSV", "Download CSV"),
-    "download_xlsx": ("Tải XLSX", "Download XLSX"),
-    "download_png": ("Tải PNG (trình chiếu)", "Download PNG (projector)"),
+    "download_csv": ("Tải CSV", "CSV"),
+    "download_xlsx": ("Tải XLSX", "XLSX"),
+    "download_png": ("Tải PNG", "PNG"),
     "notice_bad_param": ("Giá trị «{value}» của tham số «{name}» không hợp lệ; dùng mặc định «{default}».",
                          "Value «{value}» of parameter «{name}» is not valid; using the default «{default}»."),
     "notice_2025_63": ("Năm 2025 được báo cáo theo 34 đơn vị mới; bản đồ chuyển sang 34 đơn vị.",
@@ -206,6 +206,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "groups_2025_note": ("Từ 2025 vùng gồm các đơn vị mới; vài tỉnh hợp nhất chuyển vùng, nên 2025 không so sánh "
                          "trực tiếp với 2024.", "From 2025 regions consist of the new units; some merged provinces "
                          "changed region, so 2025 is not directly comparable with 2024."),
+    "per_unit_2025_note": ("Từ 2025 bình quân tính trên 34 đơn vị (lớn hơn), không phải 63 tỉnh.",
+                           "From 2025 the average is per unit of the 34 (larger) units, not of the 63 provinces."),
     "reform_mark": ("1/7/2025: 34 đơn vị", "1 Jul 2025: 34 units"),
     "compare_title": ("{metric}: {who}, {y0}–{y1}", "{metric}: {who}, {y0}–{y1}"),
     "compare_who_units": ("so với vùng và cả nước", "against their regions and the nation"),

@@ -50,6 +50,7 @@ def derive(df: pd.DataFrame, shares: bool = True) -> pd.DataFrame:
         df["commune_coverage_pct"] = 100 * df["communes_covered"] / df["communes_total"].replace(0, np.nan)
     if "staff_total" in df:
         df["size_band"] = df["staff_total"].map(band_of)
+        df["grassroots_share_pct"] = 100 * pd.to_numeric(df["staff_grassroots"]) / pd.to_numeric(df["staff_total"]).replace(0, np.nan)
     origin_cols = [c for c in ("budget_origin", "staffing_origin", "collaborators_origin") if c in df]
     if origin_cols:
         joined = df[origin_cols].fillna("").astype(str).agg("+".join, axis=1)

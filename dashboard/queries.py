@@ -21,10 +21,9 @@ FROM v_unit_year WHERE year = ? AND era = ? ORDER BY unit_code"""
 UNIT_YEAR_AS_34 = """
 SELECT v.unit_code, v.name_vi, u.name_ascii, vung.group_id AS vung_id, kca.group_id AS kc_area_id, v.year,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects,
-       v.staff_total, v.staff_grassroots, NULL::BIGINT AS collaborators_district, v.collaborators_commune,
-       NULL::BIGINT AS districts_covered, NULL::BIGINT AS districts_total, v.communes_covered,
-       NULL::BIGINT AS communes_total, v.budget_origin, v.budget_origin AS staffing_origin,
-       v.budget_origin AS collaborators_origin
+       v.staff_total, v.staff_grassroots, v.collaborators_district, v.collaborators_commune,
+       v.districts_covered, v.districts_total, v.communes_covered, v.communes_total,
+       v.budget_origin, v.staffing_origin, v.collaborators_origin
 FROM v_unit34_year v JOIN unit_2025 u USING (unit_code)
 LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
 LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code

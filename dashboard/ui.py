@@ -43,12 +43,13 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, 
     demo_badge(demo, lang)
     event = st.plotly_chart(fig, key=key, on_select="rerun" if selectable else "ignore",
                             selection_mode="points", config=charts.PLOTLY_CONFIG)
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2, _ = st.columns([1, 1, 1])
     stem = _stem(name, demo)
     c1.download_button(t("download_csv", lang), _csv(data, demo), file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}-csv", icon=":material/download:")
     c2.download_button(t("download_png", lang), lambda: charts.to_png(fig), file_name=f"{stem}.png",
-                       mime="image/png", key=f"{key}-png", icon=":material/image:")
+                       mime="image/png", key=f"{key}-png", icon=":material/image:",
+                       help="1920×1080, cỡ chữ lớn cho máy chiếu" if lang == "vi" else "1920×1080, large type for projectors")
     return event
 
 

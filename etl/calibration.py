@@ -17,7 +17,7 @@ BANDS = {"staffing.units_ge30": (30, 10**6), "staffing.units_20_29": (20, 29), "
          "staffing.units_lt10": (0, 9)}
 COLUMN = {"staffing.total": "staff_total", "staffing.grassroots": "staff_grassroots",
           "collab.districts_covered": "districts_covered", "collab.communes_covered": "communes_covered",
-          "collab.district_people": "collaborators_district",
+          "collab.district_people": "collaborators_district", "collab.communes_total": "communes_total",
           "collab.total_people": "coalesce(collaborators_district, 0) + coalesce(collaborators_commune, 0)"}
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, LAST_YEAR, BuildError, era_of
+from .common import CONTENT_CATEGORIES, FIRST_YEAR, LAST_YEAR, REFORM_YEAR, BuildError, era_of
 from .published import members, years_of
 
 SEED = 20250701
@@ -438,7 +438,10 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     districts_total = {p: int(rng.integers(7, 16)) for p in prov}
     for big in ("01", "79"):
         districts_total[big] = int(rng.integers(22, 31))
-    communes_total = {p: int(districts_total[p] * rng.uniform(11, 22)) for p in prov}
+    raw_communes = [districts_total[p] * rng.uniform(11, 22) for p in prov]
+    communes_fig = {int(f.year): int(f.value) for f in t.values() if f.measure == "collab.communes_total"}
+    before = communes_fig.get(REFORM_YEAR - 1)  # the published count just before the merger, held for earlier years
+    communes_total = dict(zip(prov, _apportion(before, raw_communes) if before else [int(x) for x in raw_communes]))
     zero_district = {(f.scope_key, int(f.year)) for f in t.values() if f.measure == "collab.district_people"}
 
     # 2022: which provinces have a network, and how far it reaches
@@ -478,7 +481,7 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
                 v[3] = max(0, int(f.value) - v[1])  # commune collaborators make up the stated network size
                 v[2] = min(v[2], v[3]) if v[3] else 0
         if era_of(y) == "34":
-            vals = _merge_2025(ref, vals)
+            vals = _merge_2025(ref, vals, communes_fig.get(y))
         for c, v in sorted(vals.items()):
             rows.append({"era": era_of(y), "unit_code": c, "year": y, "districts_covered": v[0],
                          "collaborators_district": v[1], "communes_covered": v[2], "collaborators_commune": v[3],
@@ -489,7 +492,7 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     return df
 
 
-def _merge_2025(ref, vals: dict) -> dict:
+def _merge_2025(ref, vals: dict, communes_after: int | None) -> dict:
     """After 1/7/2025 there is no district level and communes were merged (10.035 → 3.321, FACTS.md §2):
     district fields are empty, commune figures scale with the merger."""
     ratio = 3321 / 10035
@@ -499,5 +502,8 @@ def _merge_2025(ref, vals: dict) -> dict:
         m[2] += vals[p][2]
         m[3] += vals[p][3]
         m[5] += vals[p][5]
-    return {u: [None, None, int(round(m[2] * ratio)), m[3], None, max(1, int(round(m[5] * ratio)))]
-            for u, m in merged.items()}
+    units = sorted(merged)
+    totals = (_apportion(communes_after, [merged[u][5] for u in units]) if communes_after
+              else [max(1, int(round(merged[u][5] * ratio))) for u in units])
+    return {u: [None, None, min(total, int(round(merged[u][2] * ratio))), merged[u][3], None, total]
+            for u, total in zip(units, totals)}

@@ -154,8 +154,12 @@ SELECT coalesce(r.unit_code, v.unit_code) AS unit_code, u.name_vi, v.year,
     sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
     sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
     sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
-    sum(collaborators_commune) AS collaborators_commune, sum(communes_covered) AS communes_covered,
-    string_agg(DISTINCT budget_origin, '+') AS budget_origin
+    sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
+    sum(districts_covered) AS districts_covered, sum(districts_total) AS districts_total,
+    sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total,
+    string_agg(DISTINCT budget_origin, '+') AS budget_origin,
+    string_agg(DISTINCT staffing_origin, '+') AS staffing_origin,
+    string_agg(DISTINCT collaborators_origin, '+') AS collaborators_origin
 FROM v_unit_year v
 LEFT JOIN reform_2025 r ON v.era = '63' AND r.province_code = v.unit_code
 JOIN unit_2025 u ON u.unit_code = coalesce(r.unit_code, v.unit_code)

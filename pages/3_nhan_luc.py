@@ -16,18 +16,14 @@ metric = state.url_widget("staff_metric", list(METRICS), "staff_total", lambda m
 kind = METRICS[metric]
 
 
-def with_share(df: pd.DataFrame) -> pd.DataFrame:
-    return df.assign(grassroots_share_pct=100 * df["staff_grassroots"] / df["staff_total"].where(df["staff_total"] > 0))
-
-
 def staffing_demo(df: pd.DataFrame) -> bool:
     return bool(df["staffing_origin"].fillna("").str.contains("demo").any())
 
 
 demo_years = queries.topic_demo_by_year().set_index("year")["staffing_demo"]
 # KPIs and size bands count centres, so they use the units of the year itself (63 centres, or 34 from 2025)
-centres = with_share(queries.unit_year(year, queries.era_of(year))).dropna(subset=["staff_total"])
-df = with_share(queries.unit_year(year, view))
+centres = queries.unit_year(year, queries.era_of(year)).dropna(subset=["staff_total"])
+df = queries.unit_year(year, view)
 demo = staffing_demo(df)
 ui.demo_badge(demo, lang)
 if queries.era_of(year) == "34":
