@@ -37,7 +37,7 @@ run: $(DB)
 
 # Debian's Chromium drives the browser tests and kaleido's static images (no browser download here).
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core poppler-utils)
+	@(command -v chromium && command -v soffice && command -v pdftoppm) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core poppler-utils libreoffice-impress-nogui)
 
 test: $(VENV)/.dev browser
 	$(BIN)/python -m pytest -q tests

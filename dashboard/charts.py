@@ -239,7 +239,7 @@ def compare_lines(df: pd.DataFrame, kind: str, lang: str, colors: dict[str, str]
                              customdata=hover(nation["nation_value"], kind, lang),
                              hovertemplate=f"{labels['nation']} %{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_xaxes(dtick=1)
-    fig.update_yaxes(tickformat=",~r")
+    fig.update_yaxes(tickformat=",~r", automargin=True)
     return fig
 
 
@@ -269,15 +269,17 @@ def small_multiples(df: pd.DataFrame, metrics: dict[str, tuple[str, str]], lang:
                                  hovertemplate=f"{nation_label} %{{x}}: %{{customdata}}<extra></extra>"), row=r, col=c)
     fig.update_annotations(font=dict(size=12))  # the panel titles
     fig.update_xaxes(dtick=2, tickfont=dict(size=10))
-    fig.update_yaxes(tickfont=dict(size=10), rangemode="tozero", tickformat=",~r")
+    fig.update_yaxes(tickfont=dict(size=10), rangemode="tozero", tickformat=",~r", automargin=True)
     fig.update_layout(height=plot_px + top_px + 90)
     return fig
 
 
 def legend_top(fig: go.Figure, below_title_px: int = 92) -> go.Figure:
     """The legend in one row under the title, clear of panel titles (call after style, with margin t ≥ 140)."""
-    fig.update_layout(legend=dict(orientation="h", yref="container", y=1 - below_title_px / fig.layout.height,
-                                  yanchor="top", x=0, xanchor="left"), margin=dict(t=170))
+    h = fig.layout.height
+    fig.update_layout(legend=dict(orientation="h", yref="container", y=1 - below_title_px / h, yanchor="top", x=0,
+                                  xanchor="left"), margin=dict(t=170),
+                      title=dict(yref="container", y=1, yanchor="top", pad=dict(t=36)))
     return fig
 
 
@@ -305,7 +307,7 @@ def legend_right(fig: go.Figure) -> go.Figure:
 def narrow(fig: go.Figure) -> go.Figure:
     """A half-width chart (call after style, with a title wrapped to ~40 characters so it clears the demo badge):
     the title pinned to the top, the legend rows between it and the plot."""
-    fig.update_layout(title=dict(yref="container", y=1 - 28 / fig.layout.height, yanchor="top"), margin=dict(t=140))
+    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=36)), margin=dict(t=140))
     return fig
 
 
@@ -439,12 +441,16 @@ def deck_region_map(values: pd.DataFrame, value: str, view: str, ranks: dict[str
     colorbar = dict(title=dict(text=unit_label, side="right", font=dict(size=DECK_FONT_PX - 4)), thickness=22,
                     len=0.85, tickformat=",.0f", tickfont=dict(size=DECK_FONT_PX - 4), x=0.87, xanchor="left")
     for gid, (frame_feats, xdom, ydom) in geos.items():
-        fig.add_trace(go.Choropleth(geojson=geo, featureidkey="properties.fid", locations=others,
-                                    z=[0] * len(others), colorscale=[[0, "#e9e9e9"], [1, "#e9e9e9"]], showscale=False,
+        # the main frame draws land only (a member's archipelago has its inset); an inset draws its archipelago only
+        shown = own if gid != "geo" else land
+        grey = others if gid != "geo" else [f["properties"]["fid"] for f in feats if f["properties"]["code"] not in
+                                            members and f["properties"].get("kind") != "archipelago"]
+        fig.add_trace(go.Choropleth(geojson=geo, featureidkey="properties.fid", locations=grey,
+                                    z=[0] * len(grey), colorscale=[[0, "#e9e9e9"], [1, "#e9e9e9"]], showscale=False,
                                     marker_line_color="white", marker_line_width=1, hoverinfo="skip", geo=gid))
         fig.add_trace(go.Choropleth(
-            geojson=geo, featureidkey="properties.fid", locations=[f["properties"]["fid"] for f in own],
-            z=[z.get(f["properties"]["code"]) for f in own], zmin=zmin, zmax=zmax, colorscale=SEQUENTIAL,
+            geojson=geo, featureidkey="properties.fid", locations=[f["properties"]["fid"] for f in shown],
+            z=[z.get(f["properties"]["code"]) for f in shown], zmin=zmin, zmax=zmax, colorscale=SEQUENTIAL,
             marker_line_color="white", marker_line_width=1.2, hoverinfo="skip", geo=gid,
             showscale=gid == "geo", colorbar=colorbar))
         x0, y0, x1, y1 = _bounds([shape(f["geometry"]) for f in frame_feats])

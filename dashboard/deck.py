@@ -16,7 +16,6 @@ import argparse
 import datetime as dt
 import difflib
 import io
-import logging
 import os
 import shutil
 import subprocess
@@ -32,7 +31,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 if __name__ == "__main__":  # the CLI: cached queries outside `streamlit run` warn once per function; expected here
     from streamlit.logger import set_log_level
@@ -220,6 +219,28 @@ def _prev_codes(area: Area, prev_year: int) -> tuple[str, ...]:
     if queries.era_of(prev_year) == area.era:
         return area.members
     return tuple(queries.deck_merged_from(area.members))
+
+
+PREVIEW_COLS = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd", "total_actual_mvnd",
+                "total_execution_pct", "staff_total", "staff_grassroots", "collaborators_total")
+
+
+def preview(area: Area, year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """The area's units as the deck will show them (largest spending first): the rows, the same with labelled
+    columns for a table, and whether any value is demo."""
+    all_units = queries.unit_year(int(year), area.era)
+    u = all_units[all_units.unit_code.isin(area.members)]
+    u = u.sort_values(["total_actual_mvnd", "name_vi"], ascending=[False, True])
+    out = u[["unit_code", "name_vi", *PREVIEW_COLS, "budget_origin"]].copy()
+    out["budget_origin"] = out["budget_origin"].map(lambda o: t(f"origin_{o}", lang) if "+" not in str(o) and
+                                                    o in ("demo", "imported") else o)
+    labels = {"unit_code": t("deck_code", lang), "name_vi": t("province", lang), "budget_origin": t("origin", lang),
+              "total_execution_pct": t("execution_pct", lang) + " (%)"}
+    labels.update({c: t(c, lang) + (f" ({t('unit_mvnd', lang)})" if c.endswith("_mvnd") else "")
+                   for c in PREVIEW_COLS if c not in labels})
+    demo = bool(u[["budget_origin", "staffing_origin", "collaborators_origin"]].fillna("").astype(str)
+                .agg("+".join, axis=1).str.contains("demo").any())
+    return u, out.rename(columns=labels), demo
 
 
 def origin_of(df: pd.DataFrame, *cols: str) -> tuple[int, int]:
@@ -748,7 +769,8 @@ def _scope_text(f, area: Area, lang: str) -> str:
 MEASURE_LABELS = {"staffing.total": "staff_total", "staffing.grassroots": "staff_grassroots",
                   "collab.district_people": "collaborators_district", "collab.total_people": "collaborators_total",
                   "collab.communes_covered": "communes_covered", "collab.districts_covered": "districts_covered",
-                  "projects.count.all": "projects"}
+                  "projects.count.all": "projects", "collab.communes_total": "deck_m_communes_total",
+                  "collab.developed": "deck_m_developed", "projects.max_kcqg_demo_model": "deck_m_model_ceiling"}
 
 
 def _measure_text(measure: str, lang: str) -> str:
@@ -758,13 +780,17 @@ def _measure_text(measure: str, lang: str) -> str:
     key = MEASURE_LABELS.get(measure)
     if key:
         return t(key, lang)
+    if measure.startswith("staffing.units_"):
+        return t("deck_m_centres", lang, band=t("band_" + measure.removeprefix("staffing.units_"), lang))
     if measure.startswith("projects.count."):
-        return f"{t('projects', lang)} ({measure.split('.', 2)[2].upper()})"
+        kind = measure.split(".", 2)[2]
+        return f"{t('projects', lang)} ({kind.upper() if kind in ('kcqg', 'kcdp') else t('deck_m_models', lang)})"
     return measure
 
 
 BAND_SHORT = {"band_ge30": "≥30", "band_20_29": "20–29", "band_10_19": "10–19", "band_lt10": "<10"}
-UNIT_KEYS = {"người": "unit_people", "đề án": "deck_u_projects", "huyện": "deck_u_districts", "xã": "deck_u_communes"}
+UNIT_KEYS = {"người": "unit_people", "đề án": "deck_u_projects", "huyện": "deck_u_districts", "xã": "deck_u_communes",
+             "tỉnh": "deck_u_provinces", "đơn vị": "deck_u_centres"}
 QUALIFIERS = ("about", "nearly", "over", "atleast", "atmost")
 
 
@@ -790,7 +816,7 @@ def _check_text(value, agrees, unit: str, lang: str) -> str:
 
 
 def _source_text(f, lang: str) -> str:
-    who = str(f.publisher or f.source_title or "")
+    who = str(f.publisher or f.source_title or "").split(" (")[0]
     when = str(f.published or "")[:4]
     who = who if len(who) <= 32 else who[:31] + "…"
     return f"{who}, {when}" if when else who
@@ -917,7 +943,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="vi", choices=LANGS, help="language of the slides (default vi)")
     parser.add_argument("--list", action="store_true", help="list the areas and years and exit")
     args = parser.parse_args(argv)
-    _quiet_streamlit()
     try:
         if args.list:
             for key in area_choices():
@@ -935,13 +960,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.pdf:
         print(f"{args.pdf}: PDF")
     return 0
-
-
-def _quiet_streamlit() -> None:
-    """Outside `streamlit run` the cached queries warn that there is no runtime; that is expected here."""
-    for name in list(logging.root.manager.loggerDict):
-        if name.startswith("streamlit"):
-            logging.getLogger(name).setLevel(logging.ERROR)
 
 
 if __name__ == "__main__":

@@ -222,12 +222,12 @@ SELECT v.unit_code, v.name_vi, g.group_id AS region_id, v.year, v.kcqg_planned_m
 FROM v_unit_year v
 LEFT JOIN grouping_member g ON g.grouping_id = ? AND g.era = v.era AND g.member_code = v.unit_code
 WHERE v.era = '63'""",
-    # before 2025 the 63 aggregated into the 34 (never split); district collaborators ended with the districts
+    # before 2025 the 63 aggregated into the 34 (never split)
     "34": """
 SELECT v.unit_code, v.name_vi, g.group_id AS region_id, v.year, v.kcqg_planned_mvnd, v.kcqg_actual_mvnd,
        v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total,
-       v.staff_grassroots, NULL::BIGINT AS collaborators_district, v.collaborators_commune, v.budget_origin,
-       v.budget_origin AS project_origin, v.budget_origin AS staffing_origin, v.budget_origin AS collaborators_origin
+       v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.budget_origin,
+       v.budget_origin AS project_origin, v.staffing_origin, v.collaborators_origin
 FROM v_unit34_year v
 LEFT JOIN grouping_member g ON g.grouping_id = ? AND g.era = '34' AND g.member_code = v.unit_code""",
 }
@@ -402,8 +402,6 @@ WHERE f.year = ? AND coalesce(f.year_to, f.year) = f.year AND coalesce(f.measure
 ORDER BY CASE f.scope WHEN 'group' THEN 0 WHEN 'province' THEN 1 ELSE 2 END,
          c.warehouse_value IS NULL, f.measure, f.figure_id"""
 
-DECK_BUILD_INFO = "SELECT key, value FROM build_info"
-
 DECK_MERGED_FROM = "SELECT province_code FROM reform_2025 WHERE list_contains(?, unit_code) ORDER BY province_code"
 
 
@@ -429,8 +427,3 @@ def deck_merged_from(unit_codes: tuple[str, ...]) -> list[str]:
     """The 63 provinces (before 1/7/2025) that make up the given 34 units."""
     return query(DECK_MERGED_FROM, [list(unit_codes)])["province_code"].tolist()
 
-
-@st.cache_data(show_spinner=False, ttl=600)
-def deck_build_info() -> dict[str, str]:
-    df = query(DECK_BUILD_INFO)
-    return dict(zip(df["key"], df["value"]))

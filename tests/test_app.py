@@ -17,6 +17,8 @@ PAGES = {
     "pages/5_so_sanh.py": ("So sánh", "Compare"),
     "pages/6_ho_so_tinh.py": ("Hồ sơ tỉnh", "Province profile"),
     "pages/7_nguon_du_lieu.py": ("Nguồn & chất lượng dữ liệu", "Sources & data quality"),
+    "pages/8_trinh_chieu.py": ("Trình chiếu", "Present"),
+    "pages/9_nhap_bao_cao.py": ("Nhập báo cáo", "Import reports"),
 }
 
 
@@ -43,7 +45,7 @@ def test_every_page_renders_in_both_languages(page, lang):
     assert not at.error, [e.value for e in at.error]
     title = PAGES[page][lang == "en"]
     assert [t.value for t in at.title][:1] == [title]
-    assert len(at.get("plotly_chart")) + len(at.get("arrow_data_frame")) > 0
+    assert len(at.get("plotly_chart")) + len(at.dataframe) > 0
 
 
 def test_filters_survive_a_page_switch():
