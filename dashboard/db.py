@@ -30,12 +30,19 @@ def _connect(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     return con
 
 
+_seen_mtime: dict[str, float] = {}
+
+
 def connection() -> duckdb.DuckDBPyConnection:
     path = db_path()
     if not path.exists():
         raise DatabaseUnavailable(path, "file not found")
+    mtime = path.stat().st_mtime
+    if _seen_mtime.get(str(path), mtime) != mtime:
+        st.cache_data.clear()  # a rebuild or a load replaced the file: cached results describe the old one
+    _seen_mtime[str(path)] = mtime
     try:
-        return _connect(str(path), path.stat().st_mtime)
+        return _connect(str(path), mtime)
     except duckdb.Error as e:
         raise DatabaseUnavailable(path, str(e).splitlines()[0]) from e
 

@@ -18,6 +18,7 @@ from . import calibration, demo, imports, published, reference
 from .common import CONTENT_CATEGORIES, DATA, DEFAULT_DB, FUNDS, BuildError
 
 SCHEMA = Path(__file__).with_name("schema.sql")
+COMMENTS = Path(__file__).with_name("comments.sql")  # the data dictionary, as DuckDB comments beside the columns
 
 
 def build(db_path: Path = DEFAULT_DB, data_dir: Path = DATA, demo_opts: demo.DemoOptions | None = None,
@@ -72,6 +73,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
                 raise BuildError("demo data disagrees with published figures: " + ", ".join(
                     f"{r.figure_id} (warehouse {r.warehouse_value}, allowed {r.low}–{r.high})" for r in failed.itertuples()))
             _validate(con)
+            con.execute(COMMENTS.read_text(encoding="utf-8"))
             digest = _input_digest(data_dir)
             con.executemany("INSERT INTO build_info VALUES (?, ?)", [
                 ("input_sha256", digest), ("demo_seed", str((demo_opts or demo.DemoOptions()).seed)),
@@ -125,6 +127,6 @@ def _input_digest(data_dir: Path) -> str:
         if p.is_file() and p.suffix in {".csv", ".geojson", ".json", ".xlsx"} and "khuyencong" not in p.name:
             h.update(str(p.relative_to(data_dir)).encode())
             h.update(p.read_bytes())
-    for p in sorted(Path(__file__).parent.glob("*.py")) + [SCHEMA]:
+    for p in sorted(Path(__file__).parent.glob("*.py")) + [SCHEMA, COMMENTS]:
         h.update(p.read_bytes())
     return h.hexdigest()

@@ -326,6 +326,12 @@ COMMENT ON COLUMN v_unit34_year.total_actual_mvnd IS 'KCQG + KCĐP funds spent, 
 COMMENT ON COLUMN v_unit34_year.projects IS 'Number of đề án (số đề án).';
 COMMENT ON COLUMN v_unit34_year.staff_total IS 'Khuyến công centre staff (tổng số cán bộ), người (people).';
 COMMENT ON COLUMN v_unit34_year.staff_grassroots IS 'Staff working directly with establishments (cán bộ làm việc đến cơ sở), người (people).';
+COMMENT ON COLUMN v_unit34_year.collaborators_district IS 'District-level collaborators (CTV cấp huyện), người (people); none from 2025, when the district level was abolished.';
 COMMENT ON COLUMN v_unit34_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
+COMMENT ON COLUMN v_unit34_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
+COMMENT ON COLUMN v_unit34_year.districts_total IS 'All districts of the merged provinces (tổng số huyện), huyện (districts); empty from 2025.';
 COMMENT ON COLUMN v_unit34_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_unit34_year.communes_total IS 'All communes of the unit (tổng số xã), xã (communes).';
 COMMENT ON COLUMN v_unit34_year.budget_origin IS 'Origin of the budget figures summed: demo, imported or a mix (joined with +).';
+COMMENT ON COLUMN v_unit34_year.staffing_origin IS 'Origin of the staffing figures summed: demo, imported or a mix (joined with +).';
+COMMENT ON COLUMN v_unit34_year.collaborators_origin IS 'Origin of the collaborator figures summed: demo, imported or a mix (joined with +).';

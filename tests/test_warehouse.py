@@ -219,3 +219,12 @@ def test_names_resolve_every_spelling_users_write():
     with pytest.raises(UnknownProvince) as e:
         province_code("Quang Nom")
     assert "Quảng Nam" in e.value.candidates
+
+
+def test_the_data_dictionary_describes_every_column_with_its_unit(con):
+    rows = con.execute("""SELECT table_name, column_name, comment FROM duckdb_columns()
+                          WHERE schema_name = 'main' AND NOT internal""").fetchall()
+    assert rows
+    missing = [f"{t}.{c}" for t, c, comment in rows if not comment]
+    assert missing == []
+    assert all("triệu đồng" in comment for t, c, comment in rows if c.endswith("_mvnd"))
