@@ -54,6 +54,9 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
     )
     fig.update_xaxes(gridcolor="#eee")
     fig.update_yaxes(gridcolor="#eee")
+    # whole numbers with locale separators (15.000, not "15k"), unless a chart chose its own format
+    fig.for_each_xaxis(lambda ax: ax.update(tickformat=",~r") if ax.tickformat is None else None)
+    fig.for_each_yaxis(lambda ax: ax.update(tickformat=",~r") if ax.tickformat is None else None)
     return fig
 
 
@@ -104,7 +107,7 @@ def trend(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str
                                  line=dict(color=(colors or {}).get(col), dash=(dash or {}).get(col, "solid"), width=3),
                                  customdata=hover(df[col], kind, lang),
                                  hovertemplate=f"{label} %{{x}}: %{{customdata}}<extra></extra>"))
-    fig.update_xaxes(dtick=1)
+    fig.update_xaxes(dtick=1, tickformat="d")
     return fig
 
 
@@ -159,7 +162,10 @@ def planned_vs_actual(df: pd.DataFrame, fund: str, lang: str) -> go.Figure:
 def to_png(fig: go.Figure) -> bytes:
     """A projector-ready PNG (1920×1080) rendered by kaleido through the system Chromium."""
     big = go.Figure(fig)
-    big.update_layout(font=dict(size=22), title=dict(font=dict(size=34)), height=PNG_SIZE[1], width=PNG_SIZE[0])
+    big.update_layout(font=dict(size=22), title=dict(font=dict(size=34)), height=PNG_SIZE[1], width=PNG_SIZE[0],
+                      margin=dict(l=90, r=40, t=150, b=110), legend=dict(font=dict(size=20)))
+    big.update_xaxes(automargin=True)
+    big.update_yaxes(automargin=True)
     return big.to_image(format="png", width=PNG_SIZE[0], height=PNG_SIZE[1])
 
 
@@ -293,7 +299,7 @@ def stacked_bars(df: pd.DataFrame, x: str, stack: str, value: str, names: dict[s
                              customdata=hover(part[value], kind, lang),
                              hovertemplate=f"{label}<br>%{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(dtick=1)
+    fig.update_xaxes(dtick=1, tickformat="d")
     return fig
 
 

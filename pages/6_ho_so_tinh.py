@@ -1,2 +1,218 @@
+"""Hồ sơ tỉnh / Province profile: one of the 63 provinces — every metric over 2013–2024, its rank among the 63 and
+within its region, its 2025 successor unit, and the sources behind each figure. ?unit=<code> opens a province."""
+import pandas as pd
 import streamlit as st
-st.title("TODO")
+
+from dashboard import charts, fmt, queries, state, ui
+from dashboard.i18n import t
+
+lang = state.lang()
+ui.page("page_profile", lang)
+st.sidebar.caption(t("share_link", lang))
+name_col = "name_en" if lang == "en" else "name_vi"
+RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
+PRE_REFORM = queries.REFORM_YEAR - 1
+
+# The province: ?unit=<code> (from a map or bar click, or a shared link), else the last one opened, else Hà Nội.
+names = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
+raw = st.query_params.get("unit")
+if raw is not None and raw not in names:
+    st.warning(t("notice_bad_param", lang, name="unit", value=str(raw)[:40], default=names["01"]))
+wanted = raw if raw in names else st.session_state.get("_profile_url", "01")
+if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted:
+    st.session_state["profile_unit"] = wanted
+code = st.selectbox(t("profile_pick", lang), list(names), key="profile_unit", format_func=names.get)
+st.session_state["_profile_url"] = code
+st.query_params["unit"] = code
+name = names[code]
+
+
+def shown(v, metric: str, average: bool = False) -> str:
+    if metric in RATES:
+        return fmt.pct(v, 1, lang)
+    return fmt.number(v, 1 if average and not metric.endswith("_mvnd") else 0, lang)
+
+
+def right_aligned(columns) -> dict:
+    return {c: st.column_config.TextColumn(alignment="right") for c in columns}
+
+
+series = queries.unit_series(code, "63")
+peer = queries.peer_series("63", "vung", (code,))
+y0, y1 = int(series.year.min()), int(series.year.max())
+last = series[series.year == PRE_REFORM].iloc[0]
+region_names = {g: queries.groups(g, "63").set_index("group_id")[name_col] for g in ("vung", "kc_area")}
+demo = bool(series.any_demo.any())
+
+st.header(name)
+st.markdown(t("profile_where", lang, vung=region_names["vung"][last.vung_id], area=region_names["kc_area"][last.kc_area_id],
+              code=code))
+ui.demo_badge(demo, lang, imported=bool(series.any_imported.any()))
+
+# Headline figures of the last pre-reform year, each with its rank.
+ranks = peer[peer.year == PRE_REFORM].set_index("metric")
+st.markdown(f"**{t('profile_kpi_year', lang, year=PRE_REFORM)}**")
+kpis = [("total_planned_mvnd", ui.mvnd_headline(last.total_planned_mvnd, lang)),
+        ("total_actual_mvnd", ui.mvnd_headline(last.total_actual_mvnd, lang)),
+        ("total_execution_pct", fmt.pct(last.total_execution_pct, 1, lang)),
+        ("projects", fmt.number(last.projects, 0, lang)),
+        ("staff_total", fmt.number(last.staff_total, 0, lang)),
+        ("collaborators_total", fmt.number(last.collaborators_total, 0, lang))]
+for i, (metric, value) in enumerate(kpis):
+    if i % 3 == 0:
+        row = st.columns(3)
+    label = t("execution_pct" if metric in RATES else metric, lang)
+    if metric.endswith("_mvnd"):
+        label += f" ({ui.billions(lang)})"
+    ui.kpi(row[i % 3], label, value, help=fmt.mvnd(last[metric], lang) if metric.endswith("_mvnd") else None)
+    if metric in ranks.index:
+        r = ranks.loc[metric]
+        row[i % 3].caption(t("profile_rank_caption", lang, rn=f"{r.rank_nation}/{r.units_nation}",
+                             rr=f"{r.rank_region}/{r.units_region}"))
+
+left, right = st.columns(2)
+with left:
+    funds = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd")
+    fig = charts.trend(series, "year", {c: t(c, lang) for c in funds}, "mvnd", lang,
+                       colors={c: charts.FUND_COLORS[c[:4]] for c in funds},
+                       dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
+    charts.style(fig, charts.wrap(t("profile_budget_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_mvnd", lang),
+                 lang, demo)
+    charts.narrow(fig).update_yaxes(tickformat=",~r")
+    ui.chart(fig, series[["year", *funds, "budget_origin"]], f"profile-{code}-funds", lang, demo, key="funds")
+with right:
+    d = peer[peer.metric == "total_execution_pct"]
+    labels = {f"region:{last.vung_id}": t("peer_region_rate", lang, region=region_names["vung"][last.vung_id]),
+              "nation": t("peer_nation_rate", lang)}
+    fig = charts.compare_lines(d, "pct", lang, {code: charts.UNIT_COLORS[0]}, labels)
+    charts.style(fig, charts.wrap(t("profile_exec_title", lang, name=name, y0=y0, y1=y1), 40), "%", lang, demo)
+    charts.narrow(fig)
+    ui.chart(fig, d[["year", "unit_code", "value", "region_value", "nation_value", "rank_nation", "rank_region",
+                     "origin"]], f"profile-{code}-execution", lang, demo, key="execution")
+
+mix = queries.project_mix("63", code)
+cats = mix.drop_duplicates("category_id").set_index("category_id")[name_col]
+mix_demo = bool(mix.origin.fillna("").str.contains("demo").any())
+fig = charts.stacked_bars(mix, "year", "category_id", "projects", {k: charts.wrap(v, 34) for k, v in cats.items()},
+                          "count", lang)
+charts.style(fig, t("profile_mix_title", lang, name=name, y0=y0, y1=y1), t("projects", lang), lang, mix_demo, height=500)
+charts.legend_right(fig)
+ui.chart(fig, mix.drop(columns=["name_en"] if lang == "vi" else ["name_vi"]), f"profile-{code}-projects", lang,
+         mix_demo, key="projects")
+
+left, right = st.columns(2)
+with left:
+    people = ("staff_total", "staff_grassroots", "collaborators_district", "collaborators_commune")
+    fig = charts.trend(series, "year", {c: t(c, lang) for c in people}, "count", lang,
+                       colors=dict(zip(people, ["#34495e", "#7f8c8d", "#8e44ad", "#16a085"])),
+                       dash={"collaborators_district": "dot", "collaborators_commune": "dot"})
+    charts.style(fig, charts.wrap(t("profile_people_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_people", lang),
+                 lang, demo)
+    charts.narrow(fig)
+    ui.chart(fig, series[["year", *people, "staffing_origin", "collaborators_origin"]], f"profile-{code}-people", lang,
+             demo, key="people")
+with right:  # the 2025 successor unit
+    st.subheader(t("profile_successor", lang))
+    succ = queries.successor(code)
+    if succ is None:
+        st.info(t("successor_none", lang))
+    else:
+        members = list(succ["merged_from"])
+        key = "successor_same" if len(members) == 1 else "successor_merged"
+        st.markdown(t(key, lang, name=name, unit=succ["name_vi"], code=succ["unit_code"], members=", ".join(members)))
+        as34 = queries.unit_year(PRE_REFORM, "34").set_index("unit_code").loc[succ["unit_code"]]
+        if len(members) > 1:
+            st.markdown(t("successor_share", lang, name=name, unit=succ["name_vi"],
+                          pct=fmt.pct(100 * last.total_planned_mvnd / as34.total_planned_mvnd, 1, lang)))
+        s25 = queries.unit_series(succ["unit_code"], "34")
+        s25 = s25[s25.year == queries.REFORM_YEAR]
+        if len(s25):
+            s25 = s25.iloc[0]
+            st.markdown(f"**{t('successor_2025', lang, unit=succ['name_vi'])}**")
+            ui.demo_badge(bool(s25.any_demo), lang, imported=bool(s25.any_imported))
+            c = st.columns(2)
+            ui.kpi(c[0], f"{t('total_planned_mvnd', lang)} ({ui.billions(lang)})",
+                   ui.mvnd_headline(s25.total_planned_mvnd, lang), help=fmt.mvnd(s25.total_planned_mvnd, lang))
+            ui.kpi(c[1], f"{t('total_actual_mvnd', lang)} ({ui.billions(lang)}) · {fmt.pct(s25.total_execution_pct, 1, lang)}",
+                   ui.mvnd_headline(s25.total_actual_mvnd, lang), help=fmt.mvnd(s25.total_actual_mvnd, lang))
+            c = st.columns(3)
+            ui.kpi(c[0], t("projects", lang), fmt.number(s25.projects, 0, lang))
+            ui.kpi(c[1], t("staff_total", lang), fmt.number(s25.staff_total, 0, lang))
+            ui.kpi(c[2], t("profile_collaborators_short", lang), fmt.number(s25.collaborators_total, 0, lang),
+                   help=t("collaborators_commune", lang))
+
+# Ranks among the 63 and within the region (vùng): the last pre-reform year beside a chosen year.
+st.subheader(t("profile_ranks", lang))
+years = [y for y in queries.years() if y < queries.REFORM_YEAR]
+other = state.url_widget("rank_year", years, years[0], lambda y, lg: str(y), t("profile_rank_year", lang), lang,
+                         container=st)
+metrics = [m for m in queries.PEER_METRICS if m in set(peer.metric)]
+ranked = {y: peer[peer.year == y].set_index("metric").reindex(metrics) for y in (PRE_REFORM, other)}
+table = pd.DataFrame({t("col_metric", lang): [t(f"peer_{m}", lang) for m in metrics]})
+raw_cols = pd.DataFrame({"metric": metrics})
+for y, r in ranked.items():
+    table[f"{y} · {t('col_value', lang)}"] = [shown(v, m) for v, m in zip(r.value, metrics)]
+    table[f"{y} · {t('col_rank_nation', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–" for a, b in zip(r.rank_nation, r.units_nation)]
+    table[f"{y} · {t('col_rank_region', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–" for a, b in zip(r.rank_region, r.units_region)]
+    for c in ("value", "rank_nation", "rank_region", "region_value", "nation_value"):
+        raw_cols[f"{c}_{y}"] = r[c].to_numpy()
+ui.table(pd.concat([table, raw_cols], axis=1), f"profile-{code}-ranks-{PRE_REFORM}-{other}", lang, demo, key="ranks",
+         column_config={**{c: None for c in raw_cols.columns}, **right_aligned(table.columns[1:])})
+st.caption(t("rank_hint", lang) + " " + t("col_region", lang) + ": " + region_names["vung"][last.vung_id] + ".")
+
+# Sources behind each figure: the rows as shown, then every published figure that concerns the province.
+st.subheader(t("profile_sources", lang))
+st.caption(t("profile_rows_caption", lang, name=name))
+rows = [queries.fact_sources("63", code).assign(unit=name)]
+if succ is not None:
+    rows.append(queries.fact_sources("34", succ["unit_code"]).assign(
+        unit=t("successor_unit_label", lang, unit=succ["name_vi"])))
+rows = pd.concat(rows, ignore_index=True)
+facts = pd.DataFrame({
+    t("col_fact", lang): [t(f"fact_{f}", lang) for f in rows.fact],
+    t("province", lang): rows.unit,
+    t("origin", lang): [t(f"origin_{o}", lang) for o in rows.origin],
+    t("col_source", lang): rows.source_title.fillna(rows.source_id),
+    t("col_years", lang): [f"{a}–{b}" if a != b else str(a) for a, b in zip(rows.year_from, rows.year_to)],
+    t("col_rows", lang): [fmt.number(n, 0, lang) for n in rows.rows],
+})
+ui.table(pd.concat([facts, rows], axis=1), f"profile-{code}-row-sources", lang,
+         bool((rows.origin == "demo").any()), key="row-sources",
+         column_config={**{c: None for c in rows.columns}, **right_aligned([t("col_rows", lang)])})
+
+st.markdown(f"**{t('profile_published', lang, name=name)}**")
+figs = queries.province_figures(code, (f"vung/{last.vung_id}", f"kc_area/{last.kc_area_id}"))
+if figs.empty:
+    st.info(t("profile_no_published", lang))
+else:
+    period = ["–" if pd.isna(a) else str(a) if pd.isna(b) or a == b else f"{a}–{b}" for a, b in zip(figs.year, figs.year_to)]
+    agrees = [t("agrees_na" if pd.isna(a) else "agrees_yes" if a else "agrees_no", lang) for a in figs.agrees]
+    published = pd.DataFrame({
+        t("col_year", lang): period,
+        t("col_scope", lang): [t(f"scope_{s}", lang) for s in figs.scope],
+        t("col_published_value", lang): figs.value_text.fillna(""),
+        t("col_agrees", lang): agrees,
+        t("col_source", lang): [" · ".join(str(x) for x in v if not pd.isna(x) and x) for v in
+                               zip(figs.source_title, figs.publisher, figs.published)],
+        t("col_quote", lang): figs.quote,
+    })
+    ui.table(pd.concat([published, figs], axis=1), f"profile-{code}-published", lang, False, key="published",
+             column_config={**{c: None for c in figs.columns},
+                            t("col_published_value", lang): st.column_config.TextColumn(width="medium"),
+                            t("col_source", lang): st.column_config.TextColumn(width="medium"),
+                            t("col_quote", lang): st.column_config.TextColumn(width="large")})
+    st.caption(t("profile_published_caption", lang))
+
+st.subheader(t("profile_table", lang, name=name, y0=y0, y1=y1))
+cols = ["kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd", "total_planned_mvnd",
+        "total_actual_mvnd", "total_execution_pct", "projects", "staff_total", "staff_grassroots",
+        "collaborators_district", "collaborators_commune"]
+shown_cols = pd.DataFrame({t("col_year", lang): series.year.astype(str),
+                           **{t(f"peer_{c}", lang): [shown(v, c) for v in series[c]] for c in cols},
+                           t("origin", lang): series.budget_origin})
+raw_cols = series[["year", "unit_code", *cols, "budget_origin", "staffing_origin",
+                   "collaborators_origin"]].reset_index(drop=True)
+ui.table(pd.concat([shown_cols.reset_index(drop=True), raw_cols], axis=1), f"profile-{code}-{y0}-{y1}", lang, demo,
+         key="province-table",
+         column_config={**{c: None for c in raw_cols.columns}, **right_aligned(shown_cols.columns[1:-1]),
+                        t("col_year", lang): st.column_config.TextColumn(pinned=True)})
