@@ -55,9 +55,22 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
     fig.update_xaxes(gridcolor="#eee")
     fig.update_yaxes(gridcolor="#eee")
     # whole numbers with locale separators (15.000, not "15k"), unless a chart chose its own format
-    fig.for_each_xaxis(lambda ax: ax.update(tickformat=",~r") if ax.tickformat is None else None)
+    fig.for_each_xaxis(lambda ax: ax.update(tickformat="d" if _years_on_x(fig) else ",~r") if ax.tickformat is None else None)
     fig.for_each_yaxis(lambda ax: ax.update(tickformat=",~r") if ax.tickformat is None else None)
     return fig
+
+
+def _years_on_x(fig: go.Figure) -> bool:
+    """Years on the x axis read 2024, not 2.024."""
+    for tr in fig.data:
+        xs = getattr(tr, "x", None)
+        if xs is None or len(xs) == 0:
+            continue
+        try:
+            return all(float(v).is_integer() and 1990 <= float(v) <= 2100 for v in xs)
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 def wrap(text: str, width: int = 16) -> str:
