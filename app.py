@@ -1,7 +1,8 @@
 """Khuyến công dashboard: navigation and shared chrome only; each page lives in pages/."""
 import streamlit as st
 
-from dashboard import state
+from dashboard import state, ui
+from dashboard.db import DatabaseUnavailable
 from dashboard.i18n import t
 
 st.set_page_config(page_title="Khuyến công", page_icon=":material/factory:", layout="wide")
@@ -23,4 +24,7 @@ navigation = st.navigation([
     for i, (path, key, icon, url) in enumerate(PAGES)
 ])
 st.sidebar.caption(t("app_subtitle", lang))
-navigation.run()
+try:
+    navigation.run()
+except DatabaseUnavailable as e:  # the file went bad between the page's check and one of its queries
+    ui.recovery(e, lang)

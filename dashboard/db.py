@@ -27,6 +27,10 @@ def _connect(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     # mtime in the key: a rebuilt file (atomic rename) gets a fresh connection
     con = duckdb.connect(path, read_only=True)
     con.execute("SELECT count(*) FROM build_info").fetchone()  # a corrupt or foreign file fails here
+    size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+    if Path(path).stat().st_size < size * blocks:  # a truncated copy keeps its catalog but lost data blocks
+        con.close()
+        raise duckdb.IOException("the file is shorter than its own catalog says (truncated)")
     return con
 
 
@@ -52,5 +56,7 @@ def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
     cur = connection().cursor()  # a cursor per call: DuckDB connections are not shared across threads
     try:
         return cur.execute(sql, list(params)).df()
+    except duckdb.IOException as e:  # damaged under us: say so and how to rebuild, never a stack trace
+        raise DatabaseUnavailable(db_path(), str(e).splitlines()[0]) from e
     finally:
         cur.close()

@@ -40,7 +40,7 @@ def geometry(view: str, geo_dir: str = str(GEO)) -> dict | None:
         if not data["features"]:
             return None
         return data
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # unreadable, or a feature without geometry
         return None
 
 
@@ -50,7 +50,7 @@ def region_outlines(grouping: str, geo_dir: str = str(GEO)) -> dict | None:
         data = json.loads((Path(geo_dir) / "regions_simplified.geojson").read_text(encoding="utf-8"))
         for f in data["features"]:
             f["geometry"] = _clockwise(f["geometry"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     feats = [f for f in data["features"] if f["properties"].get("grouping_id") == grouping
              and f["properties"].get("kind") != "archipelago"]
@@ -126,8 +126,8 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
 
 def tile_grid(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, diverging: bool = False) -> go.Figure:
     """Fallback: one square per unit at its capital, clearly labelled as not a map."""
-    caps = query("SELECT r.unit_code AS code, p.capital_lat AS lat, p.capital_lon AS lon FROM reform_2025 r "
-                 "JOIN province p ON p.province_code = r.unit_code") if view == "34" else \
+    caps = query("SELECT u.unit_code AS code, p.capital_lat AS lat, p.capital_lon AS lon FROM unit_2025 u "
+                 "JOIN province p ON p.province_code = u.unit_code") if view == "34" else \
         query("SELECT province_code AS code, capital_lat AS lat, capital_lon AS lon FROM province")
     d = df.merge(caps, left_on="unit_code", right_on="code", how="left").dropna(subset=["lat"])
     fig = go.Figure(go.Scatter(

@@ -17,6 +17,9 @@ st.write(t("import_intro", lang))
 st.download_button(t("import_template", lang), template_bytes, file_name="mau-bao-cao-khuyen-cong.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 
+st.subheader(t("import_log", lang))  # what was loaded, by whom and when, is public to every reader
+ui.table(queries.imports(), "import-log", lang, demo=False, key="import-log")
+
 editor = auth.current_editor()
 if editor is None:
     st.info(t("import_viewer", lang))
@@ -44,7 +47,3 @@ if files and (check or load):
             st.text("⚠ " + str(w))
     if result.db_changed:
         st.cache_data.clear()  # the file was replaced: cached query results describe the old one
-
-st.subheader(t("import_log", lang))
-log = queries.imports()
-ui.table(log, "import-log", lang, demo=False, key="import-log")
