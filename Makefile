@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 DB      := data/khuyencong.duckdb
 PORT    ?= 8501
 
-.PHONY: run test build check setup setup-dev browser bench load clean
+.PHONY: run test build check setup setup-dev browser bench loadtest clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -42,8 +42,11 @@ browser:
 test: $(VENV)/.dev browser
 	$(BIN)/python -m pytest -q tests
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev $(DB)
 	$(BIN)/python bench/run.py
+
+loadtest: $(VENV)/.dev browser $(DB)
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -f $(DB)

@@ -331,12 +331,19 @@ def narrow(fig: go.Figure) -> go.Figure:
 
 
 def mark_reform(fig: go.Figure, lang: str, label: str) -> go.Figure:
-    """A dashed vertical line between 2024 and 2025: the 63 provinces became 34 units on 1 July 2025."""
+    """A dashed vertical line between 2024 and 2025: the 63 provinces became 34 units on 1 July 2025.
+
+    Drawn as one layout update for all subplots (add_vline re-scans every subplot per call: slow on small multiples)."""
     years = [x for tr in fig.data for x in (tr.x if tr.x is not None else ())]
-    if years and max(years) >= 2025:
-        fig.add_vline(x=2024.5, line=dict(color="#888", dash="dash", width=1),
-                      annotation=dict(text=label, font=dict(size=11, color="#555"), yanchor="top"),
-                      annotation_position="top left")
+    if not years or max(years) < 2025:
+        return fig
+    pairs = list(dict.fromkeys((getattr(tr, "xaxis", None) or "x", getattr(tr, "yaxis", None) or "y") for tr in fig.data))
+    shapes = [dict(type="line", x0=2024.5, x1=2024.5, xref=xa, y0=0, y1=1, yref=f"{ya} domain",
+                   line=dict(color="#888", dash="dash", width=1)) for xa, ya in pairs]
+    xa, ya = pairs[0]
+    note = dict(text=label, x=2024.5, xref=xa, y=1, yref=f"{ya} domain", xanchor="right", yanchor="top",
+                showarrow=False, font=dict(size=11, color="#555"))
+    fig.update_layout(shapes=list(fig.layout.shapes) + shapes, annotations=list(fig.layout.annotations) + [note])
     return fig
 
 # --- charts: present page (deck)
