@@ -60,7 +60,7 @@ with left:
 with right:
     regions = queries.group_series(grouping)
     ry = regions[regions.year == year].sort_values("sort_order")
-    ry = ry.assign(region=ry["name_en" if lang == "en" else "name_vi"].map(charts.wrap))
+    ry = ry.assign(region=ry["name_en" if lang == "en" else "name_vi"].map(lambda n: charts.wrap(n, 11)))
     fig = charts.grouped_bars(ry, "region", {"kcqg_planned_mvnd": t("kcqg_planned_mvnd", lang),
                                              "kcqg_actual_mvnd": t("kcqg_actual_mvnd", lang),
                                              "kcdp_planned_mvnd": t("kcdp_planned_mvnd", lang),
