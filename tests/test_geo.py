@@ -373,3 +373,43 @@ def test_missing_file_and_no_key_column(tmp_path, user_provinces):
     gpd.GeoDataFrame({"value": [1.5] * 63}, geometry=user_provinces.geometry, crs=4326).to_file(path)
     with pytest.raises(BoundaryError, match="no column of province codes or names"):
         load_user_boundaries(path)
+
+
+def test_a_user_boundary_file_regenerates_the_map_files(tmp_path):
+    """Someone with better boundaries (ASCII names, no archipelagos) rebuilds the dashboard's maps from them."""
+    import geopandas as gpd
+    from etl import geo
+    src = gpd.read_file(geo_mod_root() / "data/geo/provinces_63.geojson")
+    src = src[src["kind"] == "province"].copy()
+    import csv
+    ascii_names = {r["province_code"]: r["name_ascii"] for r in csv.DictReader(open(geo_mod_root() / "data/reference/provinces.csv", encoding="utf-8"))}
+    src["ten_tinh"] = src["province_code"].map(ascii_names)  # "Dak Lak", "Ba Ria - Vung Tau": no diacritics
+    src = src[["ten_tinh", "geometry"]]
+    path = tmp_path / "ranh_gioi.gpkg"
+    src.to_file(path, driver="GPKG")
+    out = tmp_path / "geo"
+    written = geo.build_from_user(path, out)
+    units = gpd.read_file(written["units_34_simplified.geojson"])
+    assert len(units[units["kind"] == "province"]) == 34
+    assert set(units.loc[units["kind"] == "archipelago", "unit_code"]) == {"48", "56"}
+
+
+def test_a_user_boundary_file_with_an_unknown_name_changes_nothing(tmp_path):
+    import geopandas as gpd
+    from etl import geo
+    src = gpd.read_file(geo_mod_root() / "data/geo/provinces_63.geojson")
+    src = src[src["kind"] == "province"][["name_vi", "geometry"]].copy()
+    src.loc[src.index[5], "name_vi"] = "Tỉnh Không Có"
+    path = tmp_path / "bad.geojson"
+    src.to_file(path, driver="GeoJSON")
+    out = tmp_path / "geo"
+    out.mkdir()
+    (out / "provinces_63_simplified.geojson").write_text("previous", encoding="utf-8")
+    with pytest.raises(geo.BoundaryError) as e:
+        geo.build_from_user(path, out)
+    assert "Tỉnh Không Có" in str(e.value) and "bad.geojson" in str(e.value)
+    assert (out / "provinces_63_simplified.geojson").read_text(encoding="utf-8") == "previous"
+
+
+def geo_mod_root() -> Path:
+    return Path(__file__).resolve().parent.parent
