@@ -179,6 +179,10 @@ def to_png(fig: go.Figure) -> bytes:
                       margin=dict(l=90, r=40, t=150, b=110), legend=dict(font=dict(size=20)))
     big.update_xaxes(automargin=True)
     big.update_yaxes(automargin=True)
+    big.update_layout(title=dict(xref="paper", x=0))  # align with the plot, not the image edge
+    big.for_each_annotation(lambda a: a.update(font=dict(size=round((a.font.size or 12) * 1.8)),
+                                               yshift=(a.yshift or 0) * 1.6))
+    big.for_each_trace(lambda tr: tr.update(textfont=dict(size=20)) if tr.type == "scattergeo" else None)
     return big.to_image(format="png", width=PNG_SIZE[0], height=PNG_SIZE[1])
 
 
