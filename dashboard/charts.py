@@ -38,17 +38,17 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
     """Title with unit, source line at the bottom, demo badge at the top right, locale separators."""
     src = source or (t("source_demo", lang) if demo else t("source_imported", lang))
     annotations = [dict(text=f"{t('source_line', lang)}: {src}", x=0, y=0, xref="paper", yref="paper",
-                        xanchor="left", yanchor="top", yshift=-source_gap, showarrow=False,
+                        xanchor="left", yanchor="top", yshift=-source_gap - 24, showarrow=False,
                         font=dict(size=11, color="#555"))]
     if demo:
-        annotations.append(dict(text=f"⚠ {t('demo_badge', lang).upper()}", x=1, y=1, xref="paper", yref="paper",
-                                xanchor="right", yanchor="bottom", yshift=62, showarrow=False,
+        annotations.append(dict(text=f"⚠ {t('demo_badge', lang).upper()}", x=1, y=0, xref="paper", yref="paper",
+                                xanchor="right", yanchor="top", yshift=-source_gap + 4, showarrow=False,
                                 font=dict(size=12, color="#8a4b00"), bgcolor="#ffe8c2", bordercolor="#e69500",
                                 borderwidth=1, borderpad=3))
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{unit}</sup>", x=0, xanchor="left", font=dict(size=18)),
         font=dict(family=FONT, size=13), separators=fmt.plotly_separators(lang), height=height,
-        margin=dict(l=10, r=10, t=110, b=source_gap + 30), annotations=list(fig.layout.annotations) + annotations,
+        margin=dict(l=10, r=10, t=110, b=source_gap + 50), annotations=list(fig.layout.annotations) + annotations,
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=12)),
     )

@@ -62,6 +62,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "measure_share_nation": ("Tỷ trọng trong cả nước (%)", "Share of national (%)"),
     "measure_share_region": ("Tỷ trọng trong vùng (%)", "Share of region (%)"),
     "measure_change": ("Thay đổi so với năm trước (%)", "Change on previous year (%)"),
+    "notice_no_previous_year": ("Không có số liệu năm trước {year}; hiển thị số tiền.",
+                                "There is no year before {year}; showing amounts."),
     "unit_mvnd": ("triệu đồng", "million VND"),
     "unit_people": ("người", "people"),
     "unit_pct": ("%", "%"),

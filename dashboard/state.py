@@ -64,7 +64,7 @@ FILTERS: dict[str, Filter] = {
     "fund": Filter("fund", "fund", lambda: list(metrics.FUNDS), lambda o: "total", lambda v, lg: t(f"fund_{v}", lg)),
     "status": Filter("status", "status", lambda: list(metrics.STATUSES), lambda o: "planned",
                      lambda v, lg: t(f"status_{v}", lg), kind="segmented"),
-    "measure": Filter("measure", "measure", lambda: list(metrics.MEASURES[:4]), lambda o: "amount",
+    "measure": Filter("measure", "measure", lambda: list(metrics.MEASURES), lambda o: "amount",
                       lambda v, lg: t(f"measure_{v}", lg)),
     "grouping": Filter("grouping", "grouping", lambda: ["vung", "kc_area"], lambda o: "vung",
                        lambda v, lg: {"vung": ("Vùng kinh tế – xã hội", "Socio-economic regions"),

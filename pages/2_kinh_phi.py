@@ -10,6 +10,13 @@ f = state.sidebar("year", "view", "fund", "status", "measure", "grouping")
 year, view, fund, status, measure = f["year"], f["view"], f["fund"], f["status"], f["measure"]
 
 df = queries.unit_year(year, view)
+if measure == "change":  # against the previous year, in the same units (across the reform: both years in the 34)
+    if year - 1 in queries.years():
+        df[metrics.metric_col(fund, status, "change")] = metrics.with_change(
+            df, queries.unit_year(year - 1, view), metrics.amount_col(fund, status))
+    else:
+        st.warning(t("notice_no_previous_year", lang, year=year))
+        measure = "amount"
 col = metrics.metric_col(fund, status, measure)
 kind = "mvnd" if measure == "amount" else "pct"
 demo = bool(df.any_demo.any())
@@ -20,7 +27,7 @@ units_label = t(f"view_{view}", lang)
 
 left, right = st.columns([3, 2])
 with left:
-    fig, real_map = maps.choropleth(df, col, view, kind, lang, grouping=f["grouping"])
+    fig, real_map = maps.choropleth(df, col, view, kind, lang, grouping=f["grouping"], diverging=measure == "change")
     charts.style(fig, f"{metric_name}: {what}, {year}", f"{unit} · {units_label}", lang, demo, height=680)
     ev = ui.chart(fig, df[["unit_code", "name_vi", "vung_id", col]], f"map-{col}-{year}-{view}", lang, demo,
                   key="map", selectable=True)
@@ -28,7 +35,7 @@ with left:
     ui.open_profile_on_click(ev, lang)
 with right:
     ranked = df.assign(province=df["name_vi"])
-    fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang)
+    fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang, sign_colors=measure == "change")
     charts.style(fig, f"{metric_name}: {what}, {year}", unit, lang, demo, height=charts.bar_height(len(df)))
     ev = ui.chart(fig, ranked.sort_values(col, ascending=False)[["unit_code", "province", col]],
                   f"ranking-{col}-{year}-{view}", lang, demo, key="ranking", selectable=True)
