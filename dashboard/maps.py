@@ -8,13 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import plotly.colors
 import plotly.graph_objects as go
 import streamlit as st
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
 
-from . import charts
+from . import charts, fmt
 from .db import query
 from .i18n import t
 
@@ -83,8 +85,9 @@ def _polygons(geom: dict):
 
 
 def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, diverging: bool = False,
-               grouping: str | None = None, geo_dir: str = str(GEO)) -> tuple[go.Figure, bool]:
-    """(figure, is_real_map). `df` has unit_code, name_vi and `value`; kind is 'mvnd', 'pct' or 'count'."""
+               grouping: str | None = None, geo_dir: str = str(GEO), classes: int | None = None) -> tuple[go.Figure, bool]:
+    """(figure, is_real_map). `df` has unit_code, name_vi and `value`; kind is 'mvnd', 'pct' or 'count'.
+    `classes` draws quantile classes (e.g. 5 groups of about equal size) instead of a continuous scale."""
     geo = geometry(view, geo_dir)
     if geo is None:
         return tile_grid(df, value, view, kind, lang, diverging), False
@@ -98,12 +101,16 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
     scale = charts.DIVERGING if diverging else charts.SEQUENTIAL
     z = d[value].astype(float)
     zmid = 0 if diverging else None
+    colorbar = dict(thickness=14, len=0.7, tickformat=",.0f" if kind != "pct" else ",.1f")
+    zmin = zmax = None
+    if classes and z.notna().sum() > classes:
+        z, scale, colorbar, zmin, zmax = _classed(z, classes, scale, kind, lang)
+        zmid = None
     fig = go.Figure(go.Choropleth(
         geojson=geo, featureidkey="properties.fid", locations=d["fid"], z=z, colorscale=scale, zmid=zmid,
-        marker_line_color="white", marker_line_width=0.6,
+        zmin=zmin, zmax=zmax, marker_line_color="white", marker_line_width=0.6,
         customdata=list(zip(d["unit_code"], charts.hover(d[value], kind, lang))), text=d["name_vi"],
-        hovertemplate="<b>%{text}</b><br>%{customdata[1]}<extra></extra>",
-        colorbar=dict(thickness=14, len=0.7, tickformat=",.0f" if kind != "pct" else ",.1f")))
+        hovertemplate="<b>%{text}</b><br>%{customdata[1]}<extra></extra>", colorbar=colorbar))
     if grouping:
         outlines = region_outlines(grouping, geo_dir)
         if outlines and outlines["features"]:
@@ -122,6 +129,19 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(height=640, margin=dict(l=0, r=0, t=80, b=40))
     return fig, True
+
+
+def _classed(z: pd.Series, n: int, scale: str, kind: str, lang: str):
+    """Quantile classes: each unit's class number as z, a stepped colour scale, and a legend of value ranges."""
+    breaks = np.unique(np.nanquantile(z, np.linspace(0, 1, n + 1)))
+    k = len(breaks) - 1
+    cls = pd.Series(np.clip(np.searchsorted(breaks, z, side="right") - 1, 0, k - 1), index=z.index).where(z.notna())
+    colors = plotly.colors.sample_colorscale(scale, [i / max(k - 1, 1) for i in range(k)])
+    steps = [item for i, c in enumerate(colors) for item in ([i / k, c], [(i + 1) / k, c])]
+    label = (lambda v: fmt.pct(v, 1, lang)) if kind == "pct" else (lambda v: fmt.number(v, 0, lang))
+    ticks = [f"{label(breaks[i])} – {label(breaks[i + 1])}" for i in range(k)]
+    colorbar = dict(thickness=14, len=0.7, tickvals=[i + 0.5 for i in range(k)], ticktext=ticks)
+    return cls, steps, colorbar, 0, k
 
 
 def tile_grid(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, diverging: bool = False) -> go.Figure:

@@ -27,7 +27,10 @@ units_label = t(f"view_{view}", lang)
 
 left, right = st.columns([3, 2])
 with left:
-    fig, real_map = maps.choropleth(df, col, view, kind, lang, grouping=f["grouping"], diverging=measure == "change")
+    scale = state.url_widget("scale", ["continuous", "classes"], "continuous", lambda v, lg: t(f"scale_{v}", lg),
+                             t("scale", lang), lang, kind="segmented", container=st)
+    fig, real_map = maps.choropleth(df, col, view, kind, lang, grouping=f["grouping"], diverging=measure == "change",
+                                    classes=5 if scale == "classes" else None)
     charts.style(fig, f"{metric_name}: {what}, {year}", f"{unit} · {units_label}", lang, demo, height=680)
     ev = ui.chart(fig, df[["unit_code", "name_vi", "vung_id", col]], f"map-{col}-{year}-{view}", lang, demo,
                   key="map", selectable=True)
