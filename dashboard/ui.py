@@ -44,8 +44,8 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, 
     event = st.plotly_chart(fig, key=key, on_select="rerun" if selectable else "ignore",
                             selection_mode="points", config=charts.PLOTLY_CONFIG)
     c1, c2, _ = st.columns([1, 1, 1])
-    stem = _stem(name, demo)
-    c1.download_button(t("download_csv", lang), _csv(data, demo), file_name=f"{stem}.csv", mime="text/csv",
+    stem = file_stem(name, demo)
+    c1.download_button(t("download_csv", lang), csv_bytes(data, demo), file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}-csv", icon=":material/download:")
     c2.download_button(t("download_png", lang), lambda: charts.to_png(fig), file_name=f"{stem}.png",
                        mime="image/png", key=f"{key}-png", icon=":material/image:",
@@ -53,14 +53,17 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, 
     return event
 
 
-def table(df: pd.DataFrame, name: str, lang: str, demo: bool, key: str, column_config: dict | None = None) -> None:
+def table(df: pd.DataFrame, name: str, lang: str, demo: bool, key: str, column_config: dict | None = None,
+          row_height: int | None = None, visible_rows: int = 6) -> None:
+    """A table and its CSV/XLSX downloads; `row_height` makes room for long text (quotes) to wrap."""
     demo_badge(demo, lang)
-    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch")
+    size = {} if row_height is None else {"row_height": row_height, "height": min(len(df), visible_rows) * row_height + 40}
+    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch", **size)
     c1, c2, _ = st.columns([1, 1, 3])
-    stem = _stem(name, demo)
-    c1.download_button(t("download_csv", lang), _csv(df, demo), file_name=f"{stem}.csv", mime="text/csv",
+    stem = file_stem(name, demo)
+    c1.download_button(t("download_csv", lang), csv_bytes(df, demo), file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}-csv", icon=":material/download:")
-    c2.download_button(t("download_xlsx", lang), lambda: _xlsx(df, demo), file_name=f"{stem}.xlsx",
+    c2.download_button(t("download_xlsx", lang), lambda: xlsx_bytes(df, demo), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
                        icon=":material/table:")
 
@@ -77,7 +80,8 @@ def open_profile_on_click(event, lang: str) -> None:
         st.switch_page(PROFILE_PAGE, query_params={"unit": code, **({"lang": lang} if lang != "vi" else {})})
 
 
-def _stem(name: str, demo: bool) -> str:
+def file_stem(name: str, demo: bool) -> str:
+    """A download's file name: ASCII, and marked when the data is demo."""
     base = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-").lower()
     return base + ("_DU-LIEU-MINH-HOA_demo-data" if demo else "")
 
@@ -89,11 +93,11 @@ def _labelled(df: pd.DataFrame, demo: bool) -> pd.DataFrame:
     return out
 
 
-def _csv(df: pd.DataFrame, demo: bool) -> bytes:
+def csv_bytes(df: pd.DataFrame, demo: bool) -> bytes:
     return _labelled(df, demo).to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Vietnamese correctly
 
 
-def _xlsx(df: pd.DataFrame, demo: bool) -> bytes:
+def xlsx_bytes(df: pd.DataFrame, demo: bool) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as w:
         _labelled(df, demo).to_excel(w, index=False, sheet_name="data")

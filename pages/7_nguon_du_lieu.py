@@ -80,21 +80,6 @@ def spelled(formula: str, values: dict) -> str:
     return out.replace("*", "×")
 
 
-def wrapped_table(df: pd.DataFrame, name: str, key: str, column_config: dict, row_height: int = 100,
-                  visible_rows: int = 6) -> None:
-    """ui.table with rows tall enough for a quote to wrap (ui.table has no row_height yet); same downloads.
-    None of these tables is demo data: the warehouse values they show are labelled by their own column."""
-    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch", row_height=row_height,
-                 height=min(len(df), visible_rows) * row_height + 40)
-    c1, c2, _ = st.columns([1, 1, 3])
-    stem = ui._stem(name, False)
-    c1.download_button(t("download_csv", lang), ui._csv(df, False), file_name=f"{stem}.csv", mime="text/csv",
-                       key=f"{key}-csv", icon=":material/download:")
-    c2.download_button(t("download_xlsx", lang), lambda: ui._xlsx(df, False), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
-                       icon=":material/table:")
-
-
 def from_url(name: str, options: list, default, many: bool = False):
     """A choice read from the URL by id (?topic=budget,staffing), so a copied link works in either language.
     Unknown ids fall back to the default with a notice, as everywhere in the app."""
@@ -236,7 +221,7 @@ with tabs[0]:
             **{c: None for c in ("figure_origin", "value", "unit", "qualifier", "year", "year_to", "calibrate",
                                  "warehouse_value", "warehouse_origin", "source_id")},
         }
-        wrapped_table(table, "published-figures", "figures", config)
+        ui.table(table, "published-figures", lang, False, "figures", row_height=100, column_config=config)
 
         if shown.empty:
             st.info(t("src_detail_empty", lang))
@@ -323,7 +308,7 @@ with tabs[1]:
             "status": checks.status, "stated": checks.stated, "recomputed": checks.recomputed, "unit": checks.unit,
         })
         tc = st.column_config.TextColumn
-        wrapped_table(table, "source-checks", "checks", {
+        ui.table(table, "source-checks", lang, False, "checks", row_height=100, column_config={
             "status_shown": tc(t("src_col_status", lang), pinned=True), "figure_id": tc(t("src_col_figure_id", lang)),
             "value_text": tc(t("src_col_value_text", lang)), "stated_shown": tc(t("src_col_stated", lang)),
             "recomputed_shown": tc(t("src_col_recomputed", lang)),
@@ -423,11 +408,11 @@ with tabs[3]:
             overview = about.reset_index().assign(kind=lambda d: d.kind.map(lambda k: t(f"src_kind_{k}", lang)),
                                                   comment=lambda d: d.comment.fillna("–"))
             tc = st.column_config.TextColumn
-            wrapped_table(overview, "data-dictionary-tables", "dict-tables", {
+            ui.table(overview, "data-dictionary-tables", lang, False, "dict-tables", column_config={
                 "table_name": tc(t("src_col_table", lang), width=150), "kind": tc(t("src_col_kind", lang), width=60),
                 "comment": tc(t("src_col_description", lang), width=520)}, row_height=72, visible_rows=8)
         tc = st.column_config.TextColumn
-        wrapped_table(dictionary, "data-dictionary", "dict", {
+        ui.table(dictionary, "data-dictionary", lang, False, "dict", column_config={
             "table_name": tc(t("src_col_table", lang), width=120),
             "column_name": tc(t("src_col_column", lang), width=150),
             "data_type": tc(t("src_col_type", lang), width=75),
@@ -459,8 +444,8 @@ with tabs[4]:
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
                 for name in queries.EXPORTS:
                     demo = demo_in(name)
-                    z.writestr(f"{ui._stem(name, demo)}.csv", ui._csv(queries.export_table(name), demo))
-                z.writestr("data-dictionary.csv", ui._csv(queries.dictionary(), False))
+                    z.writestr(f"{ui.file_stem(name, demo)}.csv", ui.csv_bytes(queries.export_table(name), demo))
+                z.writestr("data-dictionary.csv", ui.csv_bytes(queries.dictionary(), False))
             return buf.getvalue()
 
         st.download_button(t("src_dl_zip", lang), as_zip, file_name="khuyencong-tables.zip", mime="application/zip",
@@ -475,11 +460,11 @@ with tabs[4]:
             c[1].markdown(t(f"src_table_{name}", lang))
             c[2].markdown(fmt.number(int(rows.get(name, 0)), 0, lang))
             c[3].markdown(origin_of(name))
-            stem = ui._stem(name, demo)
-            c[4].download_button("CSV", lambda n=name, d=demo: ui._csv(queries.export_table(n), d),
+            stem = ui.file_stem(name, demo)
+            c[4].download_button("CSV", lambda n=name, d=demo: ui.csv_bytes(queries.export_table(n), d),
                                  file_name=f"{stem}.csv", mime="text/csv", key=f"dl-{name}-csv", icon=":material/download:",
                                  help=t("download_csv", lang))
-            c[5].download_button("XLSX", lambda n=name, d=demo: ui._xlsx(queries.export_table(n), d),
+            c[5].download_button("XLSX", lambda n=name, d=demo: ui.xlsx_bytes(queries.export_table(n), d),
                                  file_name=f"{stem}.xlsx", key=f"dl-{name}-xlsx", icon=":material/table:",
                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                  help=t("download_xlsx", lang))
