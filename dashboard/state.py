@@ -129,6 +129,44 @@ def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], 
     return value
 
 
+# Choices that are not sidebar selects (tabs, multiselects) keep their ids in the URL with these three.
+def from_url(name: str, options: list, default, many: bool = False):
+    """A choice read from the URL by id (?topic=budget,staffing), so a copied link works in either language.
+    Unknown ids fall back to the default with a notice, as everywhere in the app."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default
+    parts = [p for p in str(raw)[:500].split(",") if p] if many else [str(raw)]
+    good = [o for o in options if str(o) in parts]
+    if len(good) != len(set(parts)) or not good:
+        shown = ",".join(map(str, default)) if many else str(default)
+        st.warning(t("notice_bad_param", lang(), name=name, value=str(raw)[:40] + ("…" if len(str(raw)) > 40 else ""),
+                     default=shown))
+    return (good or default) if many else (good[0] if good else default)
+
+
+def url_bound(name: str, key: str, options: list, default, many: bool = False, as_state=lambda v: v,
+              state_ok=lambda s: True) -> None:
+    """Before drawing widget `key`: take the URL's choice when the URL changed (first load, a shared link), or when
+    the widget's state no longer fits (labels of the other language). A user's click is never overridden: the URL
+    then still says what this page wrote last time (see to_url)."""
+    wanted = from_url(name, options, default, many)
+    if st.session_state.get(f"_url_{name}") != wanted or key not in st.session_state \
+            or not state_ok(st.session_state[key]):
+        st.session_state[key] = as_state(wanted)
+
+
+def to_url(name: str, value, default) -> None:
+    """After the widget: write its choice's id(s) to the URL; the default leaves the URL clean."""
+    st.session_state[f"_url_{name}"] = value
+    if value == default or not value and value != 0:
+        if name in st.query_params:
+            del st.query_params[name]
+    else:
+        st.query_params[name] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+
 def units_param(name: str, era: str, lo: int, hi: int, default: list[str]) -> list[str]:
     """A list of unit codes from the URL (?units=01,79); unknown codes are dropped with a notice."""
     lg = lang()

@@ -80,48 +80,12 @@ def spelled(formula: str, values: dict) -> str:
     return out.replace("*", "×")
 
 
-def from_url(name: str, options: list, default, many: bool = False):
-    """A choice read from the URL by id (?topic=budget,staffing), so a copied link works in either language.
-    Unknown ids fall back to the default with a notice, as everywhere in the app."""
-    raw = st.query_params.get(name)
-    if raw is None:
-        return default
-    parts = [p for p in str(raw)[:500].split(",") if p] if many else [str(raw)]
-    good = [o for o in options if str(o) in parts]
-    if len(good) != len(set(parts)) or not good:
-        shown = ",".join(map(str, default)) if many else str(default)
-        st.warning(t("notice_bad_param", lang, name=name, value=str(raw)[:40] + ("…" if len(str(raw)) > 40 else ""),
-                     default=shown))
-    return (good or default) if many else (good[0] if good else default)
-
-
-def url_bound(name: str, key: str, options: list, default, many: bool = False, as_state=lambda v: v,
-              state_ok=lambda s: True) -> None:
-    """Before drawing widget `key`: take the URL's choice when the URL changed (first load, a shared link), or when
-    the widget's state no longer fits (labels of the other language). A user's click is never overridden: the URL
-    then still says what this page wrote last time (see to_url)."""
-    wanted = from_url(name, options, default, many)
-    if st.session_state.get(f"_url_{name}") != wanted or key not in st.session_state \
-            or not state_ok(st.session_state[key]):
-        st.session_state[key] = as_state(wanted)
-
-
-def to_url(name: str, value, default) -> None:
-    """After the widget: write its choice's id(s) to the URL; the default leaves the URL clean."""
-    st.session_state[f"_url_{name}"] = value
-    if value == default or not value and value != 0:
-        if name in st.query_params:
-            del st.query_params[name]
-    else:
-        st.query_params[name] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
-
-
 def section_tabs() -> list:
     labels = [t(f"src_tab_{s}", lang) for s in SECTIONS]
-    url_bound("section", "src_section", list(SECTIONS), SECTIONS[0], as_state=lambda v: labels[SECTIONS.index(v)],
+    state.url_bound("section", "src_section", list(SECTIONS), SECTIONS[0], as_state=lambda v: labels[SECTIONS.index(v)],
               state_ok=lambda s: s in labels)
     tabs = st.tabs(labels, key="src_section", on_change="rerun")
-    to_url("section", SECTIONS[labels.index(st.session_state["src_section"])], SECTIONS[0])
+    state.to_url("section", SECTIONS[labels.index(st.session_state["src_section"])], SECTIONS[0])
     return tabs
 
 
@@ -144,10 +108,10 @@ tabs = section_tabs()
 with tabs[0]:
     if open_(tabs[0]):
         present = [x for x in TOPICS if x in set(figures.topic)]
-        url_bound("topic", "src_topic", present, present, many=True)
+        state.url_bound("topic", "src_topic", present, present, many=True)
         topics = st.pills(t("src_filter_topic", lang), present, selection_mode="multi", key="src_topic",
                           format_func=lambda x: t(f"src_topic_{x}", lang))
-        to_url("topic", [x for x in present if x in topics], present)
+        state.to_url("topic", [x for x in present if x in topics], present)
         span = figures.dropna(subset=["year"])
         years = list(range(int(span.year.min()), int(span.year_to.max()) + 1))
         c2, c3 = st.columns([1, 3])
@@ -227,12 +191,12 @@ with tabs[0]:
             st.info(t("src_detail_empty", lang))
         else:
             ids = shown.figure_id.tolist()
-            url_bound("figure", "src_figure", figures.figure_id.tolist(), ids[0],
+            state.url_bound("figure", "src_figure", figures.figure_id.tolist(), ids[0],
                       as_state=lambda f: f if f in ids else ids[0], state_ok=lambda f: f in ids)
             as_written = dict(zip(shown.figure_id, shown.value_text))
             pick = st.selectbox(t("src_detail_pick", lang), ids, key="src_figure",
                                 format_func=lambda f: f"{f} · {as_written[f]}")
-            to_url("figure", pick, ids[0])
+            state.to_url("figure", pick, ids[0])
             r = next(shown[shown.figure_id == pick].itertuples())
             with st.container(border=True):
                 tag = f" · :orange-badge[{t('src_derived_yes', lang)}]" if r.derived else ""
@@ -396,11 +360,11 @@ with tabs[3]:
         if no_comments:
             st.warning(t("src_dict_missing", lang))
         names = ["all"] + about.index.tolist()
-        url_bound("table", "src_table", names, "all")
+        state.url_bound("table", "src_table", names, "all")
         which = st.selectbox(t("src_dict_pick", lang), names, key="src_table",
                              format_func=lambda n: t("src_all_tables", lang) if n == "all"
                              else f"{n} ({t('src_kind_' + about.at[n, 'kind'], lang)})")
-        to_url("table", which, "all")
+        state.to_url("table", which, "all")
         if which != "all":
             st.markdown(f"**{which}** — {md(about.at[which, 'comment'] or '–')}")
             dictionary = dictionary[dictionary.table_name == which]
