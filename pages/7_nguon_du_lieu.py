@@ -115,8 +115,9 @@ with tabs[0]:
         span = figures.dropna(subset=["year"])
         years = list(range(int(span.year.min()), int(span.year_to.max()) + 1))
         c2, c3 = st.columns([1, 3])
-        year = c2.selectbox(t("src_filter_year", lang), ["all"] + years, key="fig_year", bind="query-params",
-                            format_func=lambda y: t("src_all_years", lang) if y == "all" else str(y))
+        year = state.url_widget("fig_year", ["all"] + years, "all",
+                                lambda y, lg: t("src_all_years", lg) if y == "all" else str(y),
+                                t("src_filter_year", lang), lang, container=c2)
         needle = c3.text_input(t("src_filter_search", lang), key="q", placeholder=t("src_filter_search_help", lang),
                                bind="query-params")
 
