@@ -52,6 +52,8 @@ def derive(df: pd.DataFrame, shares: bool = True) -> pd.DataFrame:
         df["size_band"] = df["staff_total"].map(band_of)
         df["grassroots_share_pct"] = 100 * pd.to_numeric(df["staff_grassroots"]) / pd.to_numeric(df["staff_total"]).replace(0, np.nan)
     origin_cols = [c for c in ("budget_origin", "staffing_origin", "collaborators_origin") if c in df]
+    for c in origin_cols:  # per topic, so a budget chart loses its demo badge once every budget row is imported
+        df[c.replace("_origin", "_demo")] = df[c].fillna("").astype(str).str.contains("demo")
     if origin_cols:
         joined = df[origin_cols].fillna("").astype(str).agg("+".join, axis=1)
         df["any_demo"] = joined.str.contains("demo")

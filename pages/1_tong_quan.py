@@ -84,7 +84,7 @@ if year - 1 in queries.years():
     fig = charts.ranked_bars(show, "change_pct", "province", "vung_id", "pct", lang, sign_colors=True)
     title = (f"Tỉnh tăng, giảm mạnh nhất: tổng kinh phí kế hoạch {year} so với {year - 1}" if lang == "vi"
              else f"Largest rises and falls: total planned funds {year} vs {year - 1}")
-    charts.style(fig, title, "%", lang, bool(cur.any_demo.any()), height=charts.bar_height(len(show)))
+    charts.style(fig, title, "%", lang, bool(cur.budget_demo.any()), height=charts.bar_height(len(show)))
     ev = ui.chart(fig, show[["unit_code", "province", "total_planned_mvnd", "change_pct"]], f"changes-{year}", lang,
-                  bool(cur.any_demo.any()), key="changes", selectable=True)
+                  bool(cur.budget_demo.any()), key="changes", selectable=True)
     ui.open_profile_on_click(ev, lang)

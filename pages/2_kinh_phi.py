@@ -12,14 +12,15 @@ year, view, fund, status, measure = f["year"], f["view"], f["fund"], f["status"]
 df = queries.unit_year(year, view)
 if measure == "change":  # against the previous year, in the same units (across the reform: both years in the 34)
     if year - 1 in queries.years():
-        df[metrics.metric_col(fund, status, "change")] = metrics.with_change(
-            df, queries.unit_year(year - 1, view), metrics.amount_col(fund, status))
+        before = queries.unit_year(year - 1, view)
+        df[metrics.metric_col(fund, status, "change")] = metrics.with_change(df, before, metrics.amount_col(fund, status))
+        df["budget_demo"] = df["budget_demo"] | bool(before.budget_demo.any())  # a change is as demo as its base
     else:
         st.warning(t("notice_no_previous_year", lang, year=year))
         measure = "amount"
 col = metrics.metric_col(fund, status, measure)
 kind = "mvnd" if measure == "amount" else "pct"
-demo = bool(df.any_demo.any())
+demo = bool(df.budget_demo.any())
 what = t(f"fund_{fund}", lang) + ("" if measure == "execution" else f" · {t(f'status_{status}', lang).lower()}")
 metric_name = t(f"measure_{measure}", lang)
 unit = t("unit_mvnd", lang) if kind == "mvnd" else "%"

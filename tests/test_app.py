@@ -157,3 +157,33 @@ def test_only_the_right_password_signs_an_editor_in():
     sign_in("dung-mat-khau-123")
     assert len(at.get("file_uploader")) == 1
     assert any("Đã đăng nhập" in s.value for s in at.success)
+
+
+def test_imported_budgets_take_the_demo_badge_off_the_budget_map(tmp_path, monkeypatch):
+    """Once every province's 2017 budget comes from a real report, the budget map and ranking are no longer demo;
+    the đề án chart, still generated, keeps its badge."""
+    import shutil
+
+    import duckdb
+
+    from etl import build
+    from etl.load import load_files
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports"))
+    db = tmp_path / "kc.duckdb"
+    build.build(db, data_dir=data, log=lambda *_: None)
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("""SELECT p.name_vi, b.fund, b.planned_mvnd, b.actual_mvnd FROM budget b
+                          JOIN province p ON p.province_code = b.unit_code WHERE b.year = 2017 ORDER BY ALL""").fetchall()
+    con.close()
+    lines = ["Tỉnh/thành,Năm,Nguồn,Kế hoạch (triệu đồng),Thực hiện (triệu đồng)"]
+    lines += [f"{name},2017,{'KCQG' if fund == 'kcqg' else 'KCĐP'},{plan},{actual}" for name, fund, plan, actual in rows]
+    result = load_files([("kinh-phi-2017.csv", "\n".join(lines).encode("utf-8"))], db, imported_by="test", data_dir=data)
+    assert result.ok and result.rows["budget"] == 126
+    monkeypatch.setenv("KHUYENCONG_DB", str(db))
+    at = run("pages/2_kinh_phi.py", year="2017")
+    assert not at.exception
+    figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    badged = ["DỮ LIỆU MINH HỌA" in " ".join(a.get("text", "") for a in f["layout"].get("annotations", [])) for f in figures]
+    assert badged[:2] == [False, False]  # map, ranking
+    assert badged[-1] is True  # đề án by activity type: still demo
