@@ -34,7 +34,7 @@ def _connect(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
     return con
 
 
-_seen_mtime: dict[str, float] = {}
+_seen: dict[str, tuple[str, float]] = {}
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -42,9 +42,9 @@ def connection() -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise DatabaseUnavailable(path, "file not found")
     mtime = path.stat().st_mtime
-    if _seen_mtime.get(str(path), mtime) != mtime:
-        st.cache_data.clear()  # a rebuild or a load replaced the file: cached results describe the old one
-    _seen_mtime[str(path)] = mtime
+    if _seen.get("db", (str(path), mtime)) != (str(path), mtime):
+        st.cache_data.clear()  # another file, or a rebuild/load replaced it: cached results describe the old one
+    _seen["db"] = (str(path), mtime)
     try:
         return _connect(str(path), mtime)
     except duckdb.Error as e:

@@ -39,13 +39,14 @@ FROM v_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
 GROUP_SERIES = """
 SELECT grouping_id, group_id, name_vi, name_en, sort_order, era, year, units, kcqg_planned_mvnd, kcqg_actual_mvnd,
        kcdp_planned_mvnd, kcdp_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district,
-       collaborators_commune, districts_covered, communes_covered, any_demo
+       collaborators_commune, districts_covered, communes_covered, any_demo, budget_demo, staffing_demo,
+       collaborators_demo
 FROM v_group_year WHERE grouping_id = ? ORDER BY year, sort_order"""
 
 NATION_SERIES = """
 SELECT year, era, units, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, projects,
        staff_total, staff_grassroots, collaborators_district, collaborators_commune, districts_covered,
-       communes_covered, any_demo
+       communes_covered, any_demo, budget_demo, staffing_demo, collaborators_demo
 FROM v_nation_year ORDER BY year"""
 
 GROUPS = """

@@ -290,6 +290,9 @@ COMMENT ON COLUMN v_group_year.collaborators_commune IS 'Commune-level collabora
 COMMENT ON COLUMN v_group_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
 COMMENT ON COLUMN v_group_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
 COMMENT ON COLUMN v_group_year.any_demo IS 'true if any figure of any member is demo data (dữ liệu minh họa): show the demo badge.';
+COMMENT ON COLUMN v_group_year.budget_demo IS 'true if any member has demo budget rows: the badge for charts of budget alone.';
+COMMENT ON COLUMN v_group_year.staffing_demo IS 'true if any member has demo staffing rows: the badge for charts of staffing alone.';
+COMMENT ON COLUMN v_group_year.collaborators_demo IS 'true if any member has demo collaborator rows: the badge for charts of collaborator alone.';
 COMMENT ON COLUMN v_group_year.share_nation_planned_pct IS 'Share of the national KCQG + KCĐP planned funds (tỷ trọng trong cả nước), %.';
 COMMENT ON COLUMN v_group_year.share_nation_kcqg_planned_pct IS 'Share of the national KCQG planned funds (tỷ trọng KCQG trong cả nước), %.';
 
@@ -311,6 +314,9 @@ COMMENT ON COLUMN v_nation_year.collaborators_commune IS 'Commune-level collabor
 COMMENT ON COLUMN v_nation_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
 COMMENT ON COLUMN v_nation_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
 COMMENT ON COLUMN v_nation_year.any_demo IS 'true if any figure of the year is demo data (dữ liệu minh họa): show the demo badge.';
+COMMENT ON COLUMN v_nation_year.budget_demo IS 'true if the year has demo budget rows: the badge for charts of budget alone.';
+COMMENT ON COLUMN v_nation_year.staffing_demo IS 'true if the year has demo staffing rows: the badge for charts of staffing alone.';
+COMMENT ON COLUMN v_nation_year.collaborators_demo IS 'true if the year has demo collaborator rows: the badge for charts of collaborator alone.';
 
 COMMENT ON VIEW v_unit34_year IS 'Every year in the 34 units of 2025: pre-2025 provinces summed through the reform_2025 crosswalk (never split). Amounts in triệu đồng (million VND).';
 COMMENT ON COLUMN v_unit34_year.unit_code IS '2025 unit code (mã đơn vị mới).';

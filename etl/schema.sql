@@ -127,6 +127,9 @@ SELECT m.grouping_id, m.group_id, g.name_vi, g.name_en, g.sort_order, v.era, v.y
     sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
     sum(districts_covered) AS districts_covered, sum(communes_covered) AS communes_covered,
     bool_or(contains(coalesce(budget_origin, '') || coalesce(staffing_origin, '') || coalesce(collaborators_origin, ''), 'demo')) AS any_demo,
+    bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS budget_demo,
+    bool_or(contains(coalesce(staffing_origin, ''), 'demo')) AS staffing_demo,
+    bool_or(contains(coalesce(collaborators_origin, ''), 'demo')) AS collaborators_demo,
     100.0 * sum(total_planned_mvnd) / sum(sum(total_planned_mvnd)) OVER (PARTITION BY m.grouping_id, v.year) AS share_nation_planned_pct,
     100.0 * sum(kcqg_planned_mvnd) / nullif(sum(sum(kcqg_planned_mvnd)) OVER (PARTITION BY m.grouping_id, v.year), 0) AS share_nation_kcqg_planned_pct
 FROM v_unit_year v
@@ -143,7 +146,10 @@ SELECT year, any_value(era) AS era, count(*) AS units,
     sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
     sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
     sum(districts_covered) AS districts_covered, sum(communes_covered) AS communes_covered,
-    bool_or(contains(coalesce(budget_origin, '') || coalesce(staffing_origin, '') || coalesce(collaborators_origin, ''), 'demo')) AS any_demo
+    bool_or(contains(coalesce(budget_origin, '') || coalesce(staffing_origin, '') || coalesce(collaborators_origin, ''), 'demo')) AS any_demo,
+    bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS budget_demo,
+    bool_or(contains(coalesce(staffing_origin, ''), 'demo')) AS staffing_demo,
+    bool_or(contains(coalesce(collaborators_origin, ''), 'demo')) AS collaborators_demo
 FROM v_unit_year GROUP BY year;
 
 -- Across the reform: every year expressed in the 34 units (the 63 aggregated through the crosswalk; never split).

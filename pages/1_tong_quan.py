@@ -54,9 +54,9 @@ with left:
                                              "kcdp_actual_mvnd": charts.FUND_COLORS["kcdp"]},
                        dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
     title = "Kinh phí khuyến công cả nước 2016–2025" if lang == "vi" else "National khuyến công funds 2016–2025"
-    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(series.any_demo.any()))
+    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(series.budget_demo.any()))
     ui.chart(fig, series[["year", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd"]],
-             "nation-trend", lang, bool(series.any_demo.any()), key="trend")
+             "nation-trend", lang, bool(series.budget_demo.any()), key="trend")
 with right:
     regions = queries.group_series(grouping)
     ry = regions[regions.year == year].sort_values("sort_order")
@@ -68,7 +68,7 @@ with right:
                               colors={"kcqg_planned_mvnd": "#e8a39b", "kcqg_actual_mvnd": charts.FUND_COLORS["kcqg"],
                                       "kcdp_planned_mvnd": "#9ecae1", "kcdp_actual_mvnd": charts.FUND_COLORS["kcdp"]})
     title = f"Các vùng năm {year}: KCQG và KCĐP" if lang == "vi" else f"Regions in {year}: KCQG and KCĐP"
-    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.any_demo.any()), source_gap=95)
+    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), source_gap=95)
     fig.update_xaxes(tickangle=0)
     ui.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
                       "projects", "staff_total"]], f"regions-{year}", lang, bool(ry.any_demo.any()), key="regions")
