@@ -22,7 +22,10 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 setup: $(VENV)/.runtime
 setup-dev: $(VENV)/.dev
 
-$(DB): $(VENV)/.runtime
+# rebuilt when missing or older than what it is built from
+INPUTS  := $(wildcard data/reference/*.csv data/published/*.csv etl/*.py etl/*.sql)
+
+$(DB): $(VENV)/.runtime $(INPUTS)
 	$(BIN)/python -m etl build --db $(DB)
 
 build: $(VENV)/.runtime
