@@ -1,28 +1,34 @@
 """Numbers as users read them: Vietnamese 1.234,5 (triệu đồng, tỷ đồng) or English 1,234.5."""
 from __future__ import annotations
 
-import math
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
 
 SEPARATORS = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
 
 
-def number(x, decimals: int = 0, lang: str = "vi") -> str:
-    """1234.5 → '1.234,5' (vi) or '1,234.5' (en); missing values → '–'."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
+def missing(x) -> bool:
+    """None, NaN, pandas NA: nothing to show."""
     try:
-        if x != x:  # pandas NA-like
-            return "–"
-    except TypeError:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(x, decimals: int = 0, lang: str = "vi") -> str:
+    """1234.5 → '1.234,5' (vi) or '1,234.5' (en), rounded half up as reports round; missing values → '–'."""
+    if missing(x):
         return "–"
     thousands, decimal = SEPARATORS[lang]
-    text = f"{float(x):,.{decimals}f}"
+    exact = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
 
 
 def mvnd(x, lang: str = "vi", exact: bool = True) -> str:
     """An amount in triệu đồng: exact ('104.314 triệu đồng') or, for headlines, in tỷ ('104,3 tỷ đồng')."""
-    if x is None or x != x:
+    if missing(x):
         return "–"
     if not exact and abs(x) >= 1000:
         return f"{number(x / 1000, 1, lang)} {'tỷ đồng' if lang == 'vi' else 'billion VND'}"
@@ -30,13 +36,13 @@ def mvnd(x, lang: str = "vi", exact: bool = True) -> str:
 
 
 def pct(x, decimals: int = 1, lang: str = "vi") -> str:
-    if x is None or x != x:
+    if missing(x):
         return "–"
     return f"{number(x, decimals, lang)}%"
 
 
 def signed_pct(x, decimals: int = 1, lang: str = "vi") -> str:
-    if x is None or x != x:
+    if missing(x):
         return "–"
     return ("+" if x > 0 else "") + pct(x, decimals, lang)
 

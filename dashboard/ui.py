@@ -106,7 +106,7 @@ def xlsx_bytes(df: pd.DataFrame, demo: bool) -> bytes:
 
 def mvnd_headline(x, lang: str) -> str:
     """A headline amount in tỷ đồng without the unit (the KPI label carries it; the exact value is its tooltip)."""
-    return fmt.number(x / 1000, 1, lang) if x == x and x is not None else "–"
+    return "–" if fmt.missing(x) else fmt.number(x / 1000, 1, lang)
 
 
 def billions(lang: str) -> str:

@@ -38,7 +38,7 @@ def decimals(x, resolution=None) -> int:
 
 def amount(x, unit: str, d: int | None = None) -> str:
     """A figure in its unit, in the reader's number style: '16.602 triệu đồng', '12,34%', '516 người'."""
-    if x is None or x != x:
+    if fmt.missing(x):
         return "–"
     d = decimals(x) if d is None else d
     if unit == "%":
