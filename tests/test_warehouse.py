@@ -228,3 +228,22 @@ def test_the_data_dictionary_describes_every_column_with_its_unit(con):
     missing = [f"{t}.{c}" for t, c, comment in rows if not comment]
     assert missing == []
     assert all("triệu đồng" in comment for t, c, comment in rows if c.endswith("_mvnd"))
+
+
+def test_check_reports_discrepancies_and_fails_on_a_calibration_error(tmp_path, db_path):
+    from etl import check
+    lines: list[str] = []
+    assert check.report(db_path, out=lines.append) == 0
+    text = "\n".join(lines)
+    assert "[discrepancy] mt17_kcdp_share_nation_pct" in text
+    assert re.search(r"(\d+) / \1 published figures agree", text)  # all of them
+    # a warehouse whose data no longer agrees with a published figure is an error
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(db_path, broken)
+    c = duckdb.connect(str(broken))
+    c.execute("UPDATE calibration_check SET ok = false WHERE figure_id = 'n17_kcqg_actual'")
+    c.close()
+    lines.clear()
+    assert check.report(broken, out=lines.append) == 1
+    assert any("FAIL n17_kcqg_actual" in line for line in lines)
+    assert check.report(tmp_path / "missing.duckdb", out=lines.append) == 1
