@@ -7,6 +7,7 @@ networks are fitted to the 2022 national report. Every row carries origin 'demo'
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,7 +88,9 @@ def _budgets(ref, targets, years, rng) -> pd.DataFrame:
     kcdp_w = {p: size[p] * rng.lognormal(0, 0.3) for p in prov}
     budget_targets = targets[targets.measure.str.startswith("budget.")]
     per_year = _split_multi_year(ref, budget_targets, years, kcqg_w, kcdp_w)
-    rows = []
+    plan_prior: dict[int, dict] = {}
+    plan_cons: dict[int, list[Constraint]] = {}
+    rates: dict[int, dict] = {}
     for y in years:
         era = era_of(y)
         codes = _codes(ref, era)
@@ -95,25 +98,29 @@ def _budgets(ref, targets, years, rng) -> pd.DataFrame:
         wq = kcqg_w if era == "63" else _successor_sum(ref, kcqg_w)
         wd = kcdp_w if era == "63" else _successor_sum(ref, kcdp_w)
         sq, sd = sum(wq[c] for c in codes), sum(wd[c] for c in codes)
-        # Stage 1, plans: priors from national totals and unit weights. Where a source fixes only the national
-        # total, the national split between the funds is held at the prior ratio (a demo assumption).
-        cons = per_year.get(y, [])
-        plan_prior = {}
+        # Plans: priors from national totals and unit weights. Where a source fixes only the national total, the
+        # national split between the funds is held at the prior ratio (a demo assumption).
+        prior = {}
         for c in codes:
-            plan_prior[(c, "kcqg", "planned")] = kq * wq[c] / sq * rng.lognormal(0, 0.15)
-            plan_prior[(c, "kcdp", "planned")] = kd * wd[c] / sd * rng.lognormal(0, 0.12)
-        plan_cons = [c for c in cons if c.keys[0][2] == "planned"]
-        nation_total = [c for c in plan_cons if len(c.keys) == 2 * len(codes)]
-        nation_fund = [c for c in plan_cons if len(c.keys) == len(codes)]
+            prior[(c, "kcqg", "planned")] = kq * wq[c] / sq * rng.lognormal(0, 0.15)
+            prior[(c, "kcdp", "planned")] = kd * wd[c] / sd * rng.lognormal(0, 0.12)
+        cons = [c for c in per_year.get(y, []) if c.keys[0][2] == "planned"]
+        nation_total = [c for c in cons if len(c.keys) == 2 * len(codes)]
+        nation_fund = [c for c in cons if len(c.keys) == len(codes)]
         if nation_total and not nation_fund:
             t = nation_total[0].total
-            kq_part = float(round(t * kq / (kq + kd)))
-            plan_cons.append(Constraint("demo:nation-fund-split", [(c, "kcqg", "planned") for c in codes], kq_part))
-        plans = _calibrate_year(plan_prior, plan_cons, y)
-        # Stage 2, actuals: each unit executes 80–99% of its own plan, then the published actuals are imposed.
-        act_prior = {(c, f, "actual"): plans[(c, f, "planned")] * rng.uniform(0.8, 0.99)
-                     for c in codes for f in ("kcqg", "kcdp")}
-        actuals = _calibrate_year(act_prior, [c for c in cons if c.keys[0][2] == "actual"], y)
+            cons.append(Constraint("demo:nation-fund-split", [(c, "kcqg", "planned") for c in codes],
+                                   float(round(t * kq / (kq + kd)))))
+        plan_prior[y], plan_cons[y] = prior, cons
+        rates[y] = {(c, f): rng.uniform(0.8, 0.99) for c in codes for f in ("kcqg", "kcdp")}
+    _carry_local_calibration(plan_prior, plan_cons, years)
+    rows = []
+    for y in years:
+        era, codes = era_of(y), _codes(ref, era_of(y))
+        plans = _calibrate_year(plan_prior[y], plan_cons[y], y)
+        # Actuals: each unit executes 80–99% of its own plan, then the published actuals are imposed.
+        act_prior = {(c, f, "actual"): plans[(c, f, "planned")] * rates[y][(c, f)] for c in codes for f in ("kcqg", "kcdp")}
+        actuals = _calibrate_year(act_prior, [c for c in per_year.get(y, []) if c.keys[0][2] == "actual"], y)
         solved = {**plans, **actuals}
         for c in codes:
             for fund in ("kcqg", "kcdp"):
@@ -122,6 +129,42 @@ def _budgets(ref, targets, years, rng) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df[["planned_mvnd", "actual_mvnd"]] = df[["planned_mvnd", "actual_mvnd"]].astype("int64")
     return df
+
+
+def _carry_local_calibration(priors: dict[int, dict], cons: dict[int, list], years: list[int]) -> None:
+    """A source that fixes a region's or a province's plan in one year should shape the years around it too:
+    otherwise a region calibrated to 12% of the nation in 2017 would sit at its prior 25% in 2016 and 2018, a jump
+    no report shows. For each unit and fund, the calibration factor of the years a local figure touches it is
+    interpolated over the years in between (and held beyond them); nation-wide figures and published zeros
+    (a year without KCQG) are not carried. Pre-reform years only: the 34 units have their own figures."""
+    factors: dict[tuple, dict[int, float]] = {}
+    touched: dict[int, set] = {}
+    for y in years:
+        if era_of(y) != "63":
+            continue
+        n = len(priors[y])
+        local = [c for c in cons[y] if c.total > 0 and len(c.keys) not in (n, n // 2)]
+        touched[y] = {k for c in local for k in c.keys}
+        if not local:
+            continue
+        solved = _calibrate_year(priors[y], cons[y], y)
+        zero = {k for c in cons[y] if c.total == 0 for k in c.keys}
+        for k in touched[y] - zero:
+            if priors[y][k] > 0:
+                factors.setdefault(k, {})[y] = solved[k] / priors[y][k]
+    for k, by_year in factors.items():
+        known = sorted(by_year)
+        for y in years:
+            if era_of(y) != "63" or k in touched.get(y, set()) or k not in priors[y]:
+                continue
+            before = [z for z in known if z < y]
+            after = [z for z in known if z > y]
+            if before and after:
+                a, b = before[-1], after[0]
+                f = by_year[a] + (by_year[b] - by_year[a]) * (y - a) / (b - a)
+            else:
+                f = by_year[(before or after)[-1 if before else 0]]
+            priors[y][k] *= f
 
 
 def _extrapolate(y: int) -> tuple[float, float]:
@@ -294,6 +337,7 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
     """Đề án per (unit, year, fund): Poisson around budget / average size × scale; published counts are met exactly
     (at every scale — the benchmark's larger builds must still agree with every published figure)."""
     counts = {}
+    fixed: set = set()
     for unit, year, fund, planned in zip(budget.unit_code, budget.year, budget.fund, budget.planned_mvnd):
         if planned <= 0:
             continue
@@ -314,7 +358,22 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
             new = _apportion(int(fig.value), [max(c, 1) for c in cur])
             for k, n in zip(keys, new):
                 counts[k] = max(1, min(n, budget_of[k]))  # at least one đề án, at least 1 triệu each
+                fixed.add(k)
             assert sum(counts[k] for k in keys) == int(fig.value), fig.figure_id
+    # A published count of one activity type (e.g. Quảng Ninh's 13 KCQG demonstration models in 2014–2018) needs
+    # enough đề án under the 500 triệu ceiling: split those budgets finer (never a count fixed above).
+    for fig in targets[targets.measure.str.startswith("projects.count.")].itertuples():
+        parts = fig.measure.split(".")
+        if len(parts) != 4:
+            continue
+        keys = [(fig.scope_key, y, parts[2]) for y in years_of(fig) if budget_of.get((fig.scope_key, y, parts[2]), 0) > 0]
+        need = max(int(fig.value) + 3, math.ceil(sum(budget_of[k] for k in keys) / (KCQG_DEMO_MODEL_CEILING * 0.6)))
+        while sum(counts[k] for k in keys) < need:
+            free = [k for k in keys if k not in fixed and counts[k] < budget_of[k]]
+            if not free:
+                break
+            k = max(free, key=lambda k: budget_of[k] / counts[k])
+            counts[k] += 1
     return counts
 
 
@@ -433,6 +492,7 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     t = {f.figure_id: f for f in figures[figures.calibrate == "target"].itertuples() if f.measure.startswith("collab.")}
     # provinces a published figure says have collaborators (e.g. Long Khánh's six, in Đồng Nai) get a network
     must_have = {f.scope_key for f in figures.itertuples() if f.measure == "collab.total_people" and f.value > 0}
+    at_least = [f for f in figures.itertuples() if f.measure == "collab.total_people" and f.qualifier == "atleast"]
     by_measure = {f.measure: f for f in t.values() if f.scope == "nation"}
     developed = next(f for f in t.values() if f.measure == "collab.developed").scope_key.split()
     districts_total = {p: int(rng.integers(7, 16)) for p in prov}
@@ -480,6 +540,11 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
                 v = vals[f.scope_key]
                 v[3] = max(0, int(f.value) - v[1])  # commune collaborators make up the stated network size
                 v[2] = min(v[2], v[3]) if v[3] else 0
+        for f in at_least:  # "six collaborators in one city of Đồng Nai": the province's network is no smaller
+            if int(f.year) == y and vals[f.scope_key][1] + vals[f.scope_key][3] < int(f.value):
+                v = vals[f.scope_key]
+                v[3] = int(f.value) - v[1]
+                v[2] = max(v[2], min(v[3], v[5]))
         if era_of(y) == "34":
             vals = _merge_2025(ref, vals, communes_fig.get(y))
         for c, v in sorted(vals.items()):
