@@ -7,22 +7,30 @@ Parsing is pure (bytes in, rows or located errors out) so that a load and a rebu
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, FUNDS, LAST_YEAR, DataError, era_of
-from .names import REFERENCE_DIR, UnknownProvince, resolver
+from .common import FIRST_YEAR, FUNDS, LAST_YEAR, DataError, era_of
+# reading single cells lives in cells.py; the short private names keep this module's row logic readable
+from .cells import CellError as _Bad
+from .cells import Uncalculated, key
+from .cells import category as _category
+from .cells import clean_text as _text
+from .cells import fund as _fund
+from .cells import is_blank as _blank
+from .cells import number as _number
+from .cells import province as _province
+from .cells import year as _year
+from .names import resolver
 
 MAX_BYTES = 10 * 1024 * 1024  # a province's yearly report is a few hundred KB; 10 MB leaves room, stops accidents
 MAX_ROWS = 100_000  # per sheet: far above 63 provinces × 13 years × thousands of đề án
@@ -134,21 +142,7 @@ UNIT_FACTORS = {
     "million vnd": Decimal(1), "mvnd": Decimal(1),
     "ty dong": Decimal(1000), "ty": Decimal(1000), "ti dong": Decimal(1000), "billion vnd": Decimal(1000),
 }
-FUND_SPELLINGS = {
-    "kcqg": ("kcqg", "qg", "quoc gia", "khuyen cong quoc gia", "kinh phi khuyen cong quoc gia", "trung uong",
-             "ngan sach trung uong", "national"),
-    "kcdp": ("kcdp", "dp", "dia phuong", "khuyen cong dia phuong", "kinh phi khuyen cong dia phuong",
-             "ngan sach dia phuong", "local"),
-}
-BLANK_MARKS = {"", "-", "–", "—"}  # reports write a dash for "nothing to report"
 TOTAL_ROWS = {"tong", "tong cong", "cong", "tong so", "ca nuoc", "total"}
-
-
-def key(text) -> str:
-    """Comparison key for headers and vocabulary: NFC, lower case, đ→d, no diacritics, words separated by one space."""
-    t = unicodedata.normalize("NFC", str(text)).lower().replace("đ", "d")
-    t = "".join(ch for ch in unicodedata.normalize("NFD", t) if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", " ", t).strip()
 
 
 def _split_unit(header: str) -> tuple[str, str | None]:
@@ -258,13 +252,6 @@ NOT_A_WORKBOOK = ("tệp không phải là bảng tính Excel (.xlsx) hợp lệ
 
 
 # --------------------------------------------------------------------------- reading the bytes
-
-class Uncalculated:
-    """A formula cell whose value Excel never calculated (files written by scripts, not saved by Excel)."""
-
-    def __init__(self, formula: str):
-        self.formula = formula
-
 
 def _xlsx_sheets(data: bytes) -> list[tuple[str, list[tuple]]]:
     """(sheet name, rows) per sheet. Values come from the cached results Excel stores; formula cells without one
@@ -496,10 +483,6 @@ def _is_column_numbering(cells: tuple) -> bool:
     return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
-class _Bad(Exception):
-    """One cell's problem: (vi, en)."""
-
-
 def _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded) -> dict | None:
     values: dict[str, object] = {}
     ok = True
@@ -606,136 +589,6 @@ def _check_projects_match_budgets(parsed: ParsedFile) -> None:
                         f"{b['actual_mvnd']} triệu đồng)",
                         f"the đề án add up to {s[0]} / {s[1]} triệu đồng, the budget row says {b['planned_mvnd']} / "
                         f"{b['actual_mvnd']}", row=b["_row"], sheet=b["_sheet"])
-
-
-# --------------------------------------------------------------------------- cells
-
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, str) and _text(v) in BLANK_MARKS)
-
-
-def _text(v) -> str | None:
-    if v is None:
-        return None
-    t = unicodedata.normalize("NFC", str(v)).replace("\u00a0", " ").strip()
-    return re.sub(r"\s+", " ", t)
-
-
-def _number(raw) -> Decimal:
-    """A non-negative number as Excel stores it or as Vietnamese reports write it: 1.234.567 (dots group
-    thousands), 1.234,5 (comma is the decimal mark). A single dot not followed by groups of three (12.5) is read
-    as a decimal point, as an English-locale export writes it."""
-    if isinstance(raw, bool):
-        raise _Bad(f"«{raw}» không phải là số", f"«{raw}» is not a number")
-    if isinstance(raw, (int, float)):
-        if raw != raw or raw in (float("inf"), float("-inf")):
-            raise _Bad(f"«{raw}» không phải là số", f"«{raw}» is not a number")
-        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
-        shown = str(raw)
-    else:
-        shown = _text(raw) or ""
-        s = re.sub(r"\s", "", shown).replace("\u2212", "-")
-        negative = s.startswith("-") or (s.startswith("(") and s.endswith(")"))
-        s = s.strip("-+()")
-        if re.fullmatch(r"\d+", s):
-            pass
-        elif "." in s and "," in s:
-            dec, grp = (",", ".") if s.rfind(",") > s.rfind(".") else (".", ",")
-            if not re.fullmatch(rf"\d{{1,3}}(\{grp}\d{{3}})+\{dec}\d+", s):
-                raise _Bad(f"«{shown}» không phải là số", f"«{shown}» is not a number")
-            s = s.replace(grp, "").replace(dec, ".")
-        elif re.fullmatch(r"\d{1,3}(\.\d{3})+", s):
-            s = s.replace(".", "")
-        elif re.fullmatch(r"\d{1,3}(,\d{3}){2,}", s):  # 1,234,567 cannot be a decimal
-            s = s.replace(",", "")
-        elif re.fullmatch(r"\d+[.,]\d+", s):
-            s = s.replace(",", ".")
-        else:
-            raise _Bad(f"«{shown}» không phải là số", f"«{shown}» is not a number")
-        try:
-            value = Decimal(s)
-        except InvalidOperation:
-            raise _Bad(f"«{shown}» không phải là số", f"«{shown}» is not a number") from None
-        if negative:
-            value = -value
-    if value < 0:
-        raise _Bad(f"«{shown}» là số âm; số liệu không được âm", f"«{shown}» is negative; figures cannot be negative")
-    return value
-
-
-def _year(raw) -> int:
-    if _blank(raw):
-        raise _Bad("ô trống; cần có năm", "the cell is empty; a year is required")
-    if isinstance(raw, Uncalculated):
-        raise _Bad(f"ô chứa công thức «{raw.formula}» chưa có giá trị tính sẵn",
-                   f"the cell holds the formula «{raw.formula}» with no calculated value")
-    text = _text(raw)
-    if isinstance(raw, float) and raw.is_integer():
-        text = str(int(raw))
-    if isinstance(raw, bool) or not re.fullmatch(r"\d{4}", text or ""):
-        raise _Bad(f"«{text}» không phải là năm (ví dụ 2023)", f"«{text}» is not a year (e.g. 2023)")
-    year = int(text)
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise _Bad(f"năm {year} nằm ngoài khoảng được hỗ trợ {FIRST_YEAR}–{LAST_YEAR}",
-                   f"year {year} is outside the supported range {FIRST_YEAR}–{LAST_YEAR}")
-    return year
-
-
-def _province(name: str, year: int) -> str:
-    era = era_of(year)
-    try:
-        return resolver(era).code(name)
-    except UnknownProvince as e:
-        closest = ", ".join(e.candidates) or "—"
-        vi = (f"không nhận ra tỉnh/thành «{name}» của năm {year} ({'34 đơn vị mới' if era == '34' else '63 tỉnh'}); "
-              f"gần nhất: {closest}")
-        en = (f"unknown province «{name}» for {year} ({'the 34 new units' if era == '34' else 'the 63 provinces'}); "
-              f"closest: {closest}")
-        old = resolver("63").try_code(name) if era == "34" else None
-        if old:
-            new = resolver("34").names[_successors()[old]]
-            vi += f". «{name}» là tỉnh cũ; từ năm {year} số liệu thuộc «{new}»"
-            en += f". «{name}» is a former province; from {year} its figures belong to «{new}»"
-        raise _Bad(vi, en) from None
-
-
-@lru_cache(maxsize=1)
-def _successors() -> dict[str, str]:
-    with open(REFERENCE_DIR / "reform_2025.csv", encoding="utf-8", newline="") as f:
-        return {r["province_code"]: r["unit_code"] for r in csv.DictReader(f)}
-
-
-def _fund(text: str) -> str:
-    k = key(text)
-    for fund, spellings in FUND_SPELLINGS.items():
-        if k in spellings or k.replace(" ", "") == fund:
-            return fund
-    raise _Bad(f"nguồn «{text}» không hợp lệ; dùng KCQG hoặc KCĐP", f"fund «{text}» is not valid; use KCQG or KCĐP")
-
-
-@lru_cache(maxsize=1)
-def _category_keys() -> dict[str, str]:
-    keys = {}
-    for i, (cid, vi, en) in enumerate(CONTENT_CATEGORIES, start=1):
-        for spelling in (cid, vi, en, str(i)):
-            keys[key(spelling)] = cid
-    return keys
-
-
-def _category(raw) -> str:
-    text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else (_text(raw) or "")
-    k, keys = key(text), _category_keys()
-    if k in keys:
-        return keys[k]
-    # A report may shorten the long legal names ('Đào tạo nghề', 'Mô hình trình diễn'): a unique prefix will do.
-    starts = {cid for kk, cid in keys.items() if len(k) >= 6 and kk.startswith(k)}
-    if len(starts) == 1:
-        return starts.pop()
-    close = difflib.get_close_matches(k, [key(c[1]) for c in CONTENT_CATEGORIES], n=2, cutoff=0.4)
-    names = [c[1] for c in CONTENT_CATEGORIES if key(c[1]) in close]
-    hint = "; ".join(names) or "xem trang README"
-    raise _Bad(f"nội dung «{text}» không thuộc chín nội dung khuyến công; gần nhất: {hint}",
-               f"category «{text}» is not one of the nine activity types; closest: {hint}")
 
 
 # --------------------------------------------------------------------------- into the warehouse

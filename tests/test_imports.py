@@ -18,7 +18,7 @@ import pytest
 from conftest import ROOT
 from import_corpus import make_corpus as corpus
 
-from etl import build, imports, load
+from etl import build, cells, imports, load
 from etl.common import DataError
 from etl.template import template_bytes
 
@@ -192,13 +192,13 @@ def test_a_plain_workbook_in_dong_is_converted_to_trieu_dong(wh):
     ("1,234,567", 1234567), ("1,234.5", 1234.5), (1234.5, 1234.5), (7, 7), ("0", 0),
 ])
 def test_numbers_are_read_as_vietnamese_reports_write_them(written, expected):
-    assert imports._number(written) == pytest.approx(expected)
+    assert cells.number(written) == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("written", ["1.2.3", "12,34,5", "abc", "1e5", "--"])
 def test_numbers_that_are_not_numbers_are_refused(written):
-    with pytest.raises(imports._Bad):
-        imports._number(written)
+    with pytest.raises(cells.CellError):
+        cells.number(written)
 
 
 @pytest.mark.parametrize("header,factor", [
@@ -208,14 +208,14 @@ def test_numbers_that_are_not_numbers_are_refused(written):
 ])
 def test_units_declared_in_headers(header, factor):
     name, unit = imports._split_unit(header)
-    assert imports.key(name) in ("ke hoach", "thuc hien")
-    assert float(imports.UNIT_FACTORS[imports.key(unit)]) == pytest.approx(factor)
+    assert cells.key(name) in ("ke hoach", "thuc hien")
+    assert float(imports.UNIT_FACTORS[cells.key(unit)]) == pytest.approx(factor)
 
 
 @pytest.mark.parametrize("written,fund", [("KCQG", "kcqg"), ("KCĐP", "kcdp"), ("KCDP", "kcdp"), ("kcđp", "kcdp"),
                                           ("quốc gia", "kcqg"), ("Địa phương", "kcdp"), ("Khuyến công quốc gia", "kcqg")])
 def test_fund_spellings(written, fund):
-    assert imports._fund(written) == fund
+    assert cells.fund(written) == fund
 
 
 # --------------------------------------------------------------------------- warnings: loaded, but shown
