@@ -43,6 +43,10 @@ y0, y1 = int(series.year.min()), int(series.year.max())
 last = series[series.year == PRE_REFORM].iloc[0]
 region_names = {g: queries.groups(g, "63").set_index("group_id")[name_col] for g in ("vung", "kc_area")}
 demo = bool(series.any_demo.any())
+# each chart is badged by the topic it shows (a province whose budgets are all imported shows no badge on them)
+budget_demo = bool(series.budget_demo.any())
+people_demo = bool((series.staffing_demo | series.collaborators_demo).any())
+peers_demo = bool(queries.nation_series().query("year <= @y1").budget_demo.any())  # region and nation rates
 
 st.header(name)
 st.markdown(t("profile_where", lang, vung=region_names["vung"][last.vung_id], area=region_names["kc_area"][last.kc_area_id],
@@ -77,18 +81,18 @@ with left:
                        colors={c: charts.FUND_COLORS[c[:4]] for c in funds},
                        dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
     charts.style(fig, charts.wrap(t("profile_budget_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_mvnd", lang),
-                 lang, demo)
+                 lang, budget_demo)
     charts.narrow(fig).update_yaxes(tickformat=",~r")
-    ui.chart(fig, series[["year", *funds, "budget_origin"]], f"profile-{code}-funds", lang, demo, key="funds")
+    ui.chart(fig, series[["year", *funds, "budget_origin"]], f"profile-{code}-funds", lang, budget_demo, key="funds")
 with right:
     d = peer[peer.metric == "total_execution_pct"]
     labels = {f"region:{last.vung_id}": t("peer_region_rate", lang, region=region_names["vung"][last.vung_id]),
               "nation": t("peer_nation_rate", lang)}
     fig = charts.compare_lines(d, "pct", lang, {code: charts.UNIT_COLORS[0]}, labels)
-    charts.style(fig, charts.wrap(t("profile_exec_title", lang, name=name, y0=y0, y1=y1), 40), "%", lang, demo)
+    charts.style(fig, charts.wrap(t("profile_exec_title", lang, name=name, y0=y0, y1=y1), 40), "%", lang, peers_demo)
     charts.narrow(fig)
     ui.chart(fig, d[["year", "unit_code", "value", "region_value", "nation_value", "rank_nation", "rank_region",
-                     "origin"]], f"profile-{code}-execution", lang, demo, key="execution")
+                     "origin"]], f"profile-{code}-execution", lang, peers_demo, key="execution")
 
 mix = queries.project_mix("63", code)
 cats = mix.drop_duplicates("category_id").set_index("category_id")[name_col]
@@ -107,10 +111,10 @@ with left:
                        colors=dict(zip(people, ["#34495e", "#7f8c8d", "#8e44ad", "#16a085"])),
                        dash={"collaborators_district": "dot", "collaborators_commune": "dot"})
     charts.style(fig, charts.wrap(t("profile_people_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_people", lang),
-                 lang, demo)
+                 lang, people_demo)
     charts.narrow(fig)
     ui.chart(fig, series[["year", *people, "staffing_origin", "collaborators_origin"]], f"profile-{code}-people", lang,
-             demo, key="people")
+             people_demo, key="people")
 with right:  # the 2025 successor unit
     st.subheader(t("profile_successor", lang))
     succ = queries.successor(code)
