@@ -105,7 +105,7 @@ def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], 
         wanted = opts[valid.index(str(raw))]
     else:
         if raw is not None:
-            st.warning(t("notice_bad_param", lg, name=name, value=_short(raw), default=label(default, lg)))
+            _notice(name, raw, label(default, lg))
         wanted = st.session_state.get(keep, default)
         if wanted not in opts:
             wanted = default
@@ -139,9 +139,7 @@ def from_url(name: str, options: list, default, many: bool = False):
     parts = [p for p in str(raw)[:500].split(",") if p] if many else [str(raw)]
     good = [o for o in options if str(o) in parts]
     if len(good) != len(set(parts)) or not good:
-        shown = ",".join(map(str, default)) if many else str(default)
-        st.warning(t("notice_bad_param", lang(), name=name, value=str(raw)[:40] + ("…" if len(str(raw)) > 40 else ""),
-                     default=shown))
+        _notice(name, raw, ",".join(map(str, default)) if many else str(default))
     return (good or default) if many else (good[0] if good else default)
 
 
@@ -166,10 +164,8 @@ def to_url(name: str, value, default) -> None:
         st.query_params[name] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-
 def units_param(name: str, era: str, lo: int, hi: int, default: list[str]) -> list[str]:
     """A list of unit codes from the URL (?units=01,79); unknown codes are dropped with a notice."""
-    lg = lang()
     known = set(queries.units(era)["unit_code"])
     raw = st.query_params.get(name)
     if raw is None:
@@ -177,15 +173,14 @@ def units_param(name: str, era: str, lo: int, hi: int, default: list[str]) -> li
     codes = [c.strip() for c in str(raw)[:200].split(",") if c.strip()]
     good = [c for c in dict.fromkeys(codes) if c in known][:hi]
     if len(good) != len(codes) or len(good) < lo:
-        st.warning(t("notice_bad_param", lg, name=name, value=_short(raw), default=",".join(default)))
+        _notice(name, raw, ",".join(default))
         return default if len(good) < lo else good
     return good
 
 
-def _notice_if_invalid(name: str, valid: list[str], default_label: str, lg: str) -> None:
-    raw = st.query_params.get(name)
-    if raw is not None and str(raw) not in valid:
-        st.warning(t("notice_bad_param", lg, name=name, value=_short(raw), default=default_label))
+def _notice(name: str, raw, default_label: str) -> None:
+    """The one notice for a URL value that is not an option: which parameter, what it said, what is used instead."""
+    st.warning(t("notice_bad_param", lang(), name=name, value=_short(raw), default=default_label))
 
 
 def _page_id() -> str:

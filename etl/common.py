@@ -45,8 +45,9 @@ ORIGINS = ("published", "demo", "imported")
 
 
 @dataclass
-class DataError(ValueError):
-    """Bad input, located. `row` is the 1-based line in the file as a user sees it (header = row 1)."""
+class Located:
+    """A message about a place in an input file, in Vietnamese and English. `row` is the 1-based line as a user
+    sees it (header = row 1)."""
 
     file: str
     message_vi: str
@@ -68,6 +69,13 @@ class DataError(ValueError):
             where_vi.append(f"cột «{self.column}»")
             where_en.append(f"column «{self.column}»")
         return f"{', '.join(where_vi)}: {self.message_vi}\n{', '.join(where_en)}: {self.message_en}"
+
+
+@dataclass
+class DataError(Located, ValueError):
+    """Bad input, located: the file is rejected and nothing already loaded changes."""
+
+    __str__ = Located.__str__
 
 
 class BuildError(RuntimeError):

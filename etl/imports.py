@@ -19,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from .common import FIRST_YEAR, FUNDS, LAST_YEAR, DataError, era_of
+from .common import FIRST_YEAR, FUNDS, LAST_YEAR, DataError, Located, era_of
 # reading single cells lives in cells.py; the short private names keep this module's row logic readable
 from .cells import CellError as _Bad
 from .cells import Uncalculated, key
@@ -162,17 +162,8 @@ def _split_unit(header: str) -> tuple[str, str | None]:
 
 
 @dataclass
-class DataWarning:
+class DataWarning(Located):
     """Something worth a second look in a file that was loaded anyway; located like a DataError."""
-
-    file: str
-    message_vi: str
-    message_en: str
-    row: int | None = None
-    column: str | None = None
-    sheet: str | None = None
-
-    __str__ = DataError.__str__
 
 
 @dataclass
