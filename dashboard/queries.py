@@ -428,3 +428,9 @@ def deck_merged_from(unit_codes: tuple[str, ...]) -> list[str]:
     """The 63 provinces (before 1/7/2025) that make up the given 34 units."""
     return query(DECK_MERGED_FROM, [list(unit_codes)])["province_code"].tolist()
 
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def period_totals() -> pd.DataFrame:
+    """The programme periods (to 2012 … 2026–2030) with their national totals to date; targets: v_period_progress."""
+    return query("SELECT * FROM v_period_totals ORDER BY sort_order")

@@ -33,6 +33,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
     ref = reference.load(data_dir / "reference")
     figures, sources = published.load(data_dir / "published")
     consistency = published.source_consistency(figures)
+    targets = reference.programme_targets(ref, figures, data_dir / "reference")
     facts = demo.generate(ref, figures, demo_opts)
     imported = imports.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
 
@@ -59,6 +60,9 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
                 [(c[0], i + 1, c[1], c[2]) for i, c in enumerate(CONTENT_CATEGORIES)],
                 columns=["category_id", "sort_order", "name_vi", "name_en"]))
             _insert(con, "published_figure", figures)
+            _insert(con, "programme_period", ref["programme_period"])
+            _insert(con, "programme_target", targets)
+            _insert(con, "agency_name", ref["agency_name"])
             _insert(con, "source_check", consistency)
             con.execute("INSERT INTO source VALUES ('demo-generator', 'demo', 'Dữ liệu minh họa (etl/demo.py)', "
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")
@@ -115,6 +119,9 @@ def _validate(con) -> None:
         UNION ALL SELECT 'budget source', count(*) FROM budget ANTI JOIN source USING (source_id)
         UNION ALL SELECT 'figure source', count(*) FROM published_figure ANTI JOIN source USING (source_id)
         UNION ALL SELECT 'negative amount', count(*) FROM budget WHERE planned_mvnd < 0 OR actual_mvnd < 0
+        UNION ALL SELECT 'programme period source', count(*) FROM programme_period ANTI JOIN source USING (source_id)
+        UNION ALL SELECT 'agency source', count(*) FROM agency_name a
+            WHERE a.source_id IS NOT NULL AND a.source_id NOT IN (SELECT source_id FROM source)
     """).fetchall()
     bad = [f"{t}: {n}" for t, n in problems if n]
     if bad:

@@ -9,17 +9,27 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, LAST_YEAR, REFORM_YEAR, BuildError, era_of
+from .common import CONTENT_CATEGORIES, FIRST_YEAR, REFORM_YEAR, BuildError, era_of
 from .published import members, years_of
 
 SEED = 20250701
 SOURCE_ID = "demo-generator"
+# The last year published figures calibrate demo data against. Deliberately not common.LAST_YEAR, the import window:
+# reports may be loaded for years that have not ended (plans), demo data may not (see last_ended_year).
+DEMO_LAST_YEAR = 2025
+
+
+def last_ended_year(today: date | None = None) -> int:
+    """The latest calendar year that is over. Demo data invents actual spending (thực hiện), which exists only for a
+    year that has ended, so no demo row may be dated later: where a year has no report, the warehouse holds nothing."""
+    return (today or date.today()).year - 1
 
 # National priors (triệu đồng), before calibration: a smooth path through what sources say
 # (~100 tỷ KCQG a year around 2016–2018, ~287 tỷ a year in 2021–2025).
@@ -39,12 +49,18 @@ CATEGORY_WEIGHTS = [0.20, 0.07, 0.25, 0.10, 0.07, 0.11, 0.10, 0.03, 0.07]
 class DemoOptions:
     seed: int = SEED
     first_year: int = FIRST_YEAR
-    last_year: int = LAST_YEAR
+    last_year: int = DEMO_LAST_YEAR
     project_scale: float = 1.0  # the benchmark's scale factor: more, smaller đề án
 
 
-def generate(ref: dict[str, pd.DataFrame], figures: pd.DataFrame, opts: DemoOptions | None = None) -> dict[str, pd.DataFrame]:
+def generate(ref: dict[str, pd.DataFrame], figures: pd.DataFrame, opts: DemoOptions | None = None,
+             today: date | None = None) -> dict[str, pd.DataFrame]:
     opts = opts or DemoOptions()
+    if opts.last_year > last_ended_year(today):
+        raise BuildError(f"dữ liệu minh họa không được có số thực hiện cho năm {opts.last_year}, năm chưa kết thúc "
+                         f"(năm gần nhất đã kết thúc: {last_ended_year(today)})\n"
+                         f"demo data may not invent actual figures for {opts.last_year}, a year that has not ended "
+                         f"(the last ended year is {last_ended_year(today)})")
     rng = np.random.default_rng(opts.seed)
     years = list(range(opts.first_year, opts.last_year + 1))
     targets = figures[figures.calibrate == "target"]

@@ -1,4 +1,5 @@
-"""Step 1: the reference geography from data/reference/, validated (codes, names, groupings, the 2025 crosswalk)."""
+"""Step 1: the reference tables from data/reference/, validated: the geography (codes, names, groupings, the 2025
+crosswalk) and the national programme (its periods, their targets, the agency that runs it)."""
 from __future__ import annotations
 
 import re
@@ -10,6 +11,10 @@ import pandas as pd
 from .common import DATA, DataError, _rel, read_csv_rows
 
 CODE = re.compile(r"^\d{2}$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# What a programme target can be compared with: a column of v_period_totals (see etl/schema.sql).
+TARGET_METRICS = {"kcqg_planned_mvnd", "kcqg_actual_mvnd", "total_planned_mvnd", "total_actual_mvnd", "projects",
+                  "kcqg_projects", "kcqg_projects_mo_hinh_trinh_dien"}
 
 
 def load(ref_dir: Path = DATA / "reference") -> dict[str, pd.DataFrame]:
@@ -65,11 +70,28 @@ def load(ref_dir: Path = DATA / "reference") -> dict[str, pd.DataFrame]:
         _complete(path, f"member_code ({gid}, era {era})", codes, province_codes if era == "63" else unit_codes)
 
     aliases = read_csv_rows(ref_dir / "province_aliases.csv", ["era", "alias", "code", "why"])
+    periods = _programme_periods(ref_dir / "programme_periods.csv")
+    targets = read_csv_rows(ref_dir / "programme_targets.csv", ["period_id", "figure_id", "warehouse_metric", "note"])
+    period_ids = {r["period_id"] for r in periods}
+    for i, r in enumerate(targets, start=2):
+        _known(ref_dir / "programme_targets.csv", i, "period_id", r["period_id"], period_ids)
+        if r["warehouse_metric"] and r["warehouse_metric"] not in TARGET_METRICS:
+            _known(ref_dir / "programme_targets.csv", i, "warehouse_metric", r["warehouse_metric"], TARGET_METRICS)
+    agencies = _agency_names(ref_dir / "agency_names.csv")
     frames = {
         "province": provinces, "unit_2025": units, "reform_2025": reform, "grouping": groupings,
         "grouping_group": groups, "grouping_member": members, "province_alias": aliases,
+        "programme_period": periods, "programme_target_ref": targets, "agency_name": agencies,
     }
     out = {k: pd.DataFrame(v) for k, v in frames.items()}
+    for col in ("sort_order", "year_from", "year_to"):
+        out["programme_period"][col] = out["programme_period"][col].astype(int)
+    out["agency_name"]["sort_order"] = out["agency_name"]["sort_order"].astype(int)
+    for frame in ("programme_period", "agency_name"):  # an empty cell is unknown (NULL), not a name or source ''
+        out[frame] = out[frame].replace("", None)
+    for frame, cols in (("programme_period", ["decided_on"]), ("agency_name", ["known_from", "last_attested"])):
+        for col in cols:
+            out[frame][col] = pd.to_datetime(out[frame][col].replace("", None)).dt.date
     out["province"]["capital_lat"] = out["province"]["capital_lat"].astype(float)
     out["province"]["capital_lon"] = out["province"]["capital_lon"].astype(float)
     out["grouping_group"]["sort_order"] = out["grouping_group"]["sort_order"].astype(int)
@@ -108,3 +130,69 @@ def _complete(path: Path, col: str, present: set[str], valid: set[str]) -> None:
     if missing:
         raise DataError(_rel(path), f"thiếu các mã: {', '.join(missing)}", f"codes missing: {', '.join(missing)}",
                         column=col)
+
+
+def programme_targets(ref: dict[str, pd.DataFrame], figures: pd.DataFrame,
+                      ref_dir: Path = DATA / "reference") -> pd.DataFrame:
+    """Each period's targets, with value, unit and source taken from the published figure it names — the number
+    lives once, in data/published/figures.csv, beside its quote."""
+    path = ref_dir / "programme_targets.csv"
+    targets = ref["programme_target_ref"]
+    known = figures.set_index("figure_id")
+    for i, r in enumerate(targets.itertuples(), start=2):
+        if r.figure_id not in known.index:
+            raise DataError(_rel(path), f"số liệu «{r.figure_id}» không có trong figures.csv",
+                            f"figure «{r.figure_id}» is not in figures.csv", row=i, column="figure_id")
+        if known.loc[r.figure_id, "topic"] != "target":
+            raise DataError(_rel(path), f"số liệu «{r.figure_id}» không phải là mục tiêu (topic = target)",
+                            f"figure «{r.figure_id}» is not a target (topic = target)", row=i, column="figure_id")
+    cols = ["figure_id", "source_id", "measure", "value", "unit", "qualifier", "value_text"]
+    return targets.merge(figures[cols], on="figure_id", how="left")
+
+
+def _programme_periods(path: Path) -> list[dict[str, str]]:
+    rows = read_csv_rows(path, ["period_id", "sort_order", "name_vi", "name_en", "year_from", "year_to", "legal_basis",
+                                "decided_on", "decided_by", "source_id", "quote", "note"])
+    rel = _rel(path)
+    spans = []
+    for i, r in enumerate(rows, start=2):
+        for col in ("sort_order", "year_from", "year_to"):
+            if not r[col].isdigit():
+                raise DataError(rel, f"«{r[col]}» không phải là số nguyên", f"«{r[col]}» is not a whole number",
+                                row=i, column=col)
+        if int(r["year_from"]) > int(r["year_to"]):
+            raise DataError(rel, "năm bắt đầu sau năm kết thúc", "the period starts after it ends", row=i,
+                            column="year_from")
+        _date_or_empty(rel, i, "decided_on", r["decided_on"])
+        for col in ("source_id", "quote", "legal_basis"):
+            if not r[col]:
+                raise DataError(rel, "ô bắt buộc đang trống", "a required cell is empty", row=i, column=col)
+        spans.append((int(r["year_from"]), int(r["year_to"]), i))
+    spans.sort()
+    for (_, end, _), (start, _, row) in zip(spans, spans[1:]):
+        if start <= end:  # a year belongs to one programme, or period totals would count it twice
+            raise DataError(rel, "hai giai đoạn chồng lên nhau", "two periods overlap", row=row, column="year_from")
+    return rows
+
+
+def _agency_names(path: Path) -> list[dict[str, str]]:
+    rows = read_csv_rows(path, ["agency_id", "sort_order", "name_vi", "name_en", "known_from", "known_from_basis",
+                                "last_attested", "source_id", "quote", "note"])
+    rel = _rel(path)
+    for i, r in enumerate(rows, start=2):
+        _date_or_empty(rel, i, "known_from", r["known_from"])
+        _date_or_empty(rel, i, "last_attested", r["last_attested"])
+        if r["known_from_basis"] not in {"", "legal", "attested"}:
+            raise DataError(rel, "chọn «legal» (văn bản pháp luật) hoặc «attested» (nguồn có ghi ngày)",
+                            "use «legal» (a legal text) or «attested» (a dated source)", row=i, column="known_from_basis")
+        if r["known_from"] and not (r["known_from_basis"] and r["source_id"] and r["quote"]):
+            raise DataError(rel, "một ngày phải có căn cứ, nguồn và trích dẫn", "a date needs its basis, source and quote",
+                            row=i, column="known_from")
+        r["name_vi"] = unicodedata.normalize("NFC", r["name_vi"])
+    return rows
+
+
+def _date_or_empty(rel: str, row: int, col: str, value: str) -> None:
+    if value and not ISO_DATE.match(value):
+        raise DataError(rel, f"«{value}» không phải ngày dạng YYYY-MM-DD", f"«{value}» is not a YYYY-MM-DD date",
+                        row=row, column=col)

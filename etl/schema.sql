@@ -20,6 +20,18 @@ CREATE TABLE grouping_member (grouping_id VARCHAR, era VARCHAR, group_id VARCHAR
 CREATE TABLE fund (fund VARCHAR PRIMARY KEY, label VARCHAR, name_vi VARCHAR, name_en VARCHAR);
 CREATE TABLE content_category (category_id VARCHAR PRIMARY KEY, sort_order INTEGER, name_vi VARCHAR, name_en VARCHAR);
 
+-- The national programme: its periods (one legal decision each), their targets (numbers live in published_figure)
+-- and the agency that ran it, each with the source and the sentence that says so (docs/programme_sources.md).
+CREATE TABLE programme_period (period_id VARCHAR PRIMARY KEY, sort_order INTEGER, name_vi VARCHAR NOT NULL,
+    name_en VARCHAR, year_from INTEGER NOT NULL, year_to INTEGER NOT NULL, legal_basis VARCHAR NOT NULL,
+    decided_on DATE, decided_by VARCHAR, source_id VARCHAR NOT NULL, quote VARCHAR NOT NULL, note VARCHAR);
+CREATE TABLE programme_target (period_id VARCHAR NOT NULL, figure_id VARCHAR NOT NULL, measure VARCHAR, value DOUBLE,
+    unit VARCHAR, qualifier VARCHAR, value_text VARCHAR, warehouse_metric VARCHAR, source_id VARCHAR, note VARCHAR,
+    PRIMARY KEY (period_id, figure_id));
+CREATE TABLE agency_name (agency_id VARCHAR PRIMARY KEY, sort_order INTEGER, name_vi VARCHAR NOT NULL,
+    name_en VARCHAR, known_from DATE, known_from_basis VARCHAR, last_attested DATE, source_id VARCHAR,
+    quote VARCHAR, note VARCHAR);
+
 CREATE TABLE budget (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL, fund VARCHAR NOT NULL,
     planned_mvnd BIGINT, actual_mvnd BIGINT, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
     PRIMARY KEY (era, unit_code, year, fund, origin));
@@ -170,3 +182,87 @@ FROM v_unit_year v
 LEFT JOIN reform_2025 r ON v.era = '63' AND r.province_code = v.unit_code
 JOIN unit_2025 u ON u.unit_code = coalesce(r.unit_code, v.unit_code)
 GROUP BY ALL;
+
+-- Per year: does the warehouse hold actual figures (thực hiện), only plans (kế hoạch), or nothing? Years run from the
+-- first year held to next year, because plans are made a year ahead; "today" is the query's current_date, so a year
+-- turns from running to ended without a rebuild. Budget rows decide it: an actual of 0 everywhere is a plan template
+-- filled with zeros, not a year's spending.
+CREATE VIEW year_status AS
+WITH b AS (
+    SELECT year, any_value(era) AS era, count(DISTINCT unit_code) AS units_reporting,
+        count(*) FILTER (actual_mvnd > 0) AS actual_rows, count(*) FILTER (planned_mvnd IS NOT NULL) AS planned_rows,
+        string_agg(DISTINCT origin, '+' ORDER BY origin) AS budget_origin
+    FROM budget_current GROUP BY year),
+span AS (SELECT coalesce(min(year), year(current_date)) AS y0,
+                greatest(coalesce(max(year), 0), year(current_date) + 1) AS y1 FROM b),
+years AS (SELECT unnest(range(y0, y1 + 1)) AS year FROM span)
+SELECT y.year,
+    coalesce(b.era, CASE WHEN y.year >= 2025 THEN '34' ELSE '63' END) AS era,  -- 2025: REFORM_YEAR in etl/common.py
+    coalesce(b.actual_rows, 0) > 0 AS has_actual,
+    coalesce(b.planned_rows, 0) > 0 AS has_planned,
+    CASE WHEN b.actual_rows > 0 THEN 'actual' WHEN b.planned_rows > 0 THEN 'planned' ELSE 'none' END AS status,
+    y.year < year(current_date) AS year_ended,
+    coalesce(b.actual_rows, 0) > 0
+        AND y.year = max(CASE WHEN b.actual_rows > 0 THEN y.year END) OVER () AS is_latest_actual,
+    coalesce(b.units_reporting, 0) AS units_reporting,
+    b.budget_origin,
+    p.period_id
+FROM years y
+LEFT JOIN b USING (year)
+LEFT JOIN programme_period p ON y.year BETWEEN p.year_from AND p.year_to
+ORDER BY y.year;
+
+-- The agency named for each programme year: the latest name known (by law or by a dated source) on 31 December.
+-- Years before the first dated name have no row: the earlier name's dates were not found (docs/programme_sources.md).
+CREATE VIEW v_agency_year AS
+WITH years AS (SELECT unnest(range(min(year_from), max(year_to) + 1)) AS year FROM programme_period)
+SELECT y.year, a.agency_id, a.name_vi, a.name_en, a.known_from, a.known_from_basis, a.source_id
+FROM years y JOIN agency_name a ON a.known_from <= make_date(y.year, 12, 31)
+QUALIFY row_number() OVER (PARTITION BY y.year ORDER BY a.known_from DESC) = 1
+ORDER BY y.year;
+
+-- Each programme period's totals over the years the warehouse holds: budgets by fund, đề án, and where they come from.
+-- A period still running (2026–2030) sums the years held so far; years with plans only add to planned, not actual.
+CREATE VIEW v_period_totals AS
+WITH pj AS (
+    SELECT year, count(*) FILTER (fund = 'kcqg') AS kcqg_projects,
+        count(*) FILTER (fund = 'kcqg' AND category_id = 'mo-hinh-trinh-dien') AS kcqg_projects_mo_hinh_trinh_dien
+    FROM project_current GROUP BY year),
+ny AS (
+    SELECT year, sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
+        sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+        sum(projects) AS projects, string_agg(DISTINCT budget_origin, '+') AS budget_origin
+    FROM v_unit_year GROUP BY year)
+SELECT p.period_id, p.sort_order, p.name_vi, p.name_en, p.year_from, p.year_to, p.legal_basis, p.decided_on,
+    p.source_id,
+    count(ny.year) AS years_held,
+    count(ny.year) FILTER (s.has_actual) AS years_with_actual,
+    max(ny.year) AS last_year_held,
+    sum(ny.kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(ny.kcqg_actual_mvnd) AS kcqg_actual_mvnd,
+    sum(ny.kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(ny.kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+    sum(ny.kcqg_planned_mvnd + ny.kcdp_planned_mvnd) AS total_planned_mvnd,
+    sum(ny.kcqg_actual_mvnd + ny.kcdp_actual_mvnd) AS total_actual_mvnd,
+    sum(ny.projects) AS projects, sum(pj.kcqg_projects) AS kcqg_projects,
+    sum(pj.kcqg_projects_mo_hinh_trinh_dien) AS kcqg_projects_mo_hinh_trinh_dien,
+    string_agg(DISTINCT ny.budget_origin, '+') AS budget_origin
+FROM programme_period p
+LEFT JOIN ny ON ny.year BETWEEN p.year_from AND p.year_to
+LEFT JOIN pj ON pj.year = ny.year
+LEFT JOIN year_status s ON s.year = ny.year
+GROUP BY ALL
+ORDER BY p.sort_order;
+
+-- Each target of a period against what the warehouse holds for it (progress to date for a running period).
+-- No warehouse value where the warehouse holds none of the period's years, or the target has no comparable metric.
+CREATE VIEW v_period_progress AS
+SELECT t.period_id, p.name_vi AS period_name_vi, t.figure_id, t.measure, t.value AS target_value, t.unit,
+    t.value_text, t.warehouse_metric, t.source_id,
+    CASE t.warehouse_metric
+        WHEN 'kcqg_planned_mvnd' THEN p.kcqg_planned_mvnd WHEN 'kcqg_actual_mvnd' THEN p.kcqg_actual_mvnd
+        WHEN 'total_planned_mvnd' THEN p.total_planned_mvnd WHEN 'total_actual_mvnd' THEN p.total_actual_mvnd
+        WHEN 'projects' THEN p.projects WHEN 'kcqg_projects' THEN p.kcqg_projects
+        WHEN 'kcqg_projects_mo_hinh_trinh_dien' THEN p.kcqg_projects_mo_hinh_trinh_dien END AS warehouse_value,
+    100.0 * warehouse_value / nullif(t.value, 0) AS progress_pct,
+    p.years_held, p.year_to - p.year_from + 1 AS years_in_period, p.budget_origin
+FROM programme_target t JOIN v_period_totals p USING (period_id)
+ORDER BY p.sort_order, t.figure_id;
