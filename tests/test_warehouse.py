@@ -41,6 +41,8 @@ def test_every_quote_appears_in_its_source(fig):
         if src == "derived":
             text += "".join((SHARED / "seeds").joinpath(p).read_text(encoding="utf-8") for p in sorted(
                 x.name for x in (SHARED / "seeds").iterdir()))
+    elif src.startswith("prog-"):  # the programme's legal texts and reports, quoted in the research notes
+        text = (ROOT / "docs/programme_sources.md").read_text(encoding="utf-8")
     else:
         pytest.fail(f"unknown source kind {src}")
     assert _norm(fig["quote"]) in _norm(text), fig["quote"][:80]
