@@ -295,13 +295,13 @@ def compose(f: Facts, half: bool = False) -> tuple[bytes, D.Layout]:
     D.table_title(doc, "", "Đơn vị tính: triệu đồng")
     D.grid(doc, "appendix-budget", ["STT", "Tỉnh, thành phố", "KCQG kế hoạch", "KCQG thực hiện", "KCĐP kế hoạch",
                                     "KCĐP thực hiện", "Tổng thực hiện", "Tỷ lệ TH (%)"], rows,
-           [10, 33, 20, 20, 20, 20, 21, 19], layout, numeric_from=2, bold_rows=bold, size=10.5)
+           [12, 31, 20, 20, 20, 20, 21, 19], layout, numeric_from=2, bold_rows=bold, size=10.5)
     rows, bold = appendix_people(f.units, base, focus)
     D.appendix_head(doc, "II", f"Đề án, nhân lực và cộng tác viên khuyến công theo tỉnh, thành phố năm {f.year}", f)
     D.table_title(doc, "", "Đơn vị tính: đề án, người, xã")
     D.grid(doc, "appendix-people", ["STT", "Tỉnh, thành phố", "Số đề án", "Tổng số cán bộ", "Cán bộ đến cơ sở",
                                     "CTV cấp huyện", "CTV cấp xã", "Số xã có CTV"], rows,
-           [10, 33, 18, 21, 21, 21, 20, 19], layout, numeric_from=2, bold_rows=bold, size=10.5)
+           [12, 31, 18, 21, 21, 21, 20, 19], layout, numeric_from=2, bold_rows=bold, size=10.5)
     if len(f.published):
         D.appendix_head(doc, "III", f"Số liệu đã công bố năm {f.year}", f)
         D.grid(doc, "appendix-published", ["STT", "Chỉ tiêu", "Số liệu công bố", "Nguồn"], published_rows(f),

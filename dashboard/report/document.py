@@ -27,7 +27,6 @@ FONT = "Times New Roman"
 BODY_PT = 14  # Mục III.6: nội dung 13–14, canh đều hai lề, lùi đầu dòng 1 cm hoặc 1,27 cm, cách đoạn ≥ 6 pt
 INDENT = Cm(1)
 TEXT_W_MM = 210 - 30 - 15
-LEFT_COL, RIGHT_COL = Mm(62), Mm(TEXT_W_MM - 62)
 TABLE_PT = 11
 FONT_FILES = {False: "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
               True: "/usr/share/fonts/truetype/liberation/LiberationSerif-Bold.ttf"}  # Times New Roman's metrics
@@ -116,6 +115,15 @@ def rule(cell, width_pt: float, box_w_mm: float, after: float = 0):
     return p
 
 
+def widths(table, widths_mm: list[float]) -> None:
+    """Column widths where both Word (cell widths) and LibreOffice (the table grid) read them."""
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
+        col.set(qn("w:w"), str(int(Mm(w).twips)))
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm):
+            cell.width = Mm(w)
+
+
 def _no_borders(table) -> None:
     tblpr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
@@ -141,7 +149,6 @@ def _repeat_header(row) -> None:
 
 
 def _cell(cell, text: str, size: float = TABLE_PT, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.LEFT):
-    cell.text = ""
     p = cell.paragraphs[0]
     p.alignment = align
     p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(1)
@@ -188,9 +195,7 @@ def grid(doc, name: str, header: list[str], rows: list[list[str]], widths_mm: li
             align = WD_ALIGN_PARAGRAPH.RIGHT if j >= numeric_from else (
                 WD_ALIGN_PARAGRAPH.CENTER if header[j] == "STT" else WD_ALIGN_PARAGRAPH.LEFT)
             _cell(table.rows[i].cells[j], value, size, bold=bold, align=align)
-    for j, w in enumerate(widths_mm):
-        for row in table.rows:
-            row.cells[j].width = Mm(w)
+    widths(table, widths_mm)
     _caption(table, name)
     layout.tables.append(name)
     if any(S.DEMO_MARK in c for row in rows for c in row):
@@ -239,10 +244,8 @@ def header_block(doc, f: Facts, layout: Layout) -> None:
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(t)
     left, right = t.rows[0].cells
-    for row in t.rows:
-        row.cells[0].width, row.cells[1].width = LEFT_COL, RIGHT_COL
+    widths(t, [62, TEXT_W_MM - 62])
     left_w, right_w = 62 - 3.8, TEXT_W_MM - 62 - 3.8  # cell margins (0,08" each side)
-    left.text = ""
     first = left.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if superior:  # Mục III.2: the superior body in capitals, 12–13, upright, not bold
@@ -254,7 +257,6 @@ def header_block(doc, f: Facts, layout: Layout) -> None:
         _fonts(first.add_run(body_name), 13, True)  # the issuing body: capitals, 12–13, bold
     # its rule: 1/3 to 1/2 of the line above it, centred
     rule(left, text_width_pt(body_name, 13, True) * 0.5, left_w)
-    right.text = ""
     q = right.paragraphs[0]
     q.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _fonts(q.add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), 12, True)  # Quốc hiệu: capitals, 12–13, bold
@@ -285,7 +287,7 @@ def title(doc, f: Facts, half: bool) -> None:
         summary += f" {s.name_vi[0].lower() + s.name_vi[1:]}"
     para(doc, summary, 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     width = min(text_width_pt(summary, 14, True), 160 * 72 / 25.4) * 0.4
-    p = para(doc, "", 2, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+    p = para(doc, "", 2, align=WD_ALIGN_PARAGRAPH.CENTER, before=4, after=12)
     bdr = OxmlElement("w:pBdr")
     top = OxmlElement("w:top")
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
@@ -349,8 +351,7 @@ def signature(doc, f: Facts, layout: Layout) -> None:
     t.autofit = False
     _no_borders(t)
     left, right = t.rows[0].cells
-    left.width, right.width = Mm(80), Mm(TEXT_W_MM - 80)
-    left.text = ""
+    widths(t, [80, TEXT_W_MM - 80])
     p = left.paragraphs[0]
     _fonts(p.add_run("Nơi nhận:"), 12, True, True)
     recipients = ["- Bộ Công Thương (Cục ĐMST, CĐX và KC);" if f.scope.kind == "unit" else "- ……………;",
@@ -359,7 +360,6 @@ def signature(doc, f: Facts, layout: Layout) -> None:
         q = left.add_paragraph()
         q.paragraph_format.space_after = Pt(0)
         _fonts(q.add_run(line), 11)
-    right.text = ""
     r0 = right.paragraphs[0]
     r0.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _fonts(r0.add_run("(CHỨC VỤ NGƯỜI KÝ)"), 14, True)
