@@ -52,7 +52,7 @@ def _figures(f: Facts) -> list[tuple[str, str, object]]:
         fig = go.Figure(go.Bar(x=c["actual_mvnd"], y=labels, orientation="h", marker_color="#117a65",
                                text=[S.num(v) for v in c["actual_mvnd"]], textposition="outside"))
         fig.update_xaxes(rangemode="tozero")
-        figs.append(("categories", f"Biểu đồ 2. Kinh phí thực hiện đề án theo nội dung hoạt động, {f.year} (triệu đồng)"
+        figs.append(("categories", f"Biểu đồ {3 if f.scope.kind == 'unit' else 2}. Kinh phí thực hiện đề án theo nội dung hoạt động, {f.year} (triệu đồng)"
                      + (" (*)" if bool(f.categories["demo"].any()) else ""), fig))
     u = f.units.head(15).iloc[::-1]
     if f.scope.kind != "unit" and len(u) > 1:
@@ -72,7 +72,7 @@ def _figures(f: Facts) -> list[tuple[str, str, object]]:
                                text=[S.pct(v) for v in rates], textposition="outside"))
         fig.update_yaxes(rangemode="tozero", ticksuffix="%")
         demo = _mark(f.total, "total") or _mark(f.region, "total") or _mark(f.nation, "total")
-        figs.append(("execution", f"Biểu đồ 3. Tỷ lệ thực hiện kế hoạch kinh phí, {f.year} (%)" + (" (*)" if demo else ""),
+        figs.append(("execution", f"Biểu đồ 2. Tỷ lệ thực hiện kế hoạch kinh phí, {f.year} (%)" + (" (*)" if demo else ""),
                      fig))
     for _, _, fig in figs:
         fig.update_layout(width=1000, height=520, template="plotly_white", separators=fmt.plotly_separators("vi"),
