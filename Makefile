@@ -40,7 +40,7 @@ run: $(DB)
 
 # Debian's Chromium drives the browser tests and kaleido's static images (no browser download here).
 browser:
-	@(command -v chromium && command -v soffice && command -v pdftoppm) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core poppler-utils libreoffice-impress-nogui)
+	@(command -v chromium && command -v soffice && command -v pdftoppm && test -e /usr/lib/libreoffice/program/libswlo.so) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core poppler-utils libreoffice-impress-nogui libreoffice-writer-nogui)
 
 test: $(VENV)/.dev browser
 	$(BIN)/python -m pytest -q tests

@@ -18,6 +18,7 @@ PAGES = [
     ("pages/7_nguon_du_lieu.py", "page_sources", ":material/fact_check:", "nguon-du-lieu"),
     ("pages/8_trinh_chieu.py", "page_present", ":material/slideshow:", "trinh-chieu"),
     ("pages/9_nhap_bao_cao.py", "page_import", ":material/upload_file:", "nhap-bao-cao"),
+    ("pages/10_bao_cao.py", "page_report", ":material/description:", "bao-cao"),
 ]
 navigation = st.navigation([
     st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=(i == 0))

@@ -645,6 +645,53 @@ LABELS: dict[str, tuple[str, str]] = {
                             "LibreOffice (soffice) is not installed, so no PDF can be made: "
                             "apt-get install libreoffice-impress-nogui fonts-noto-core"),
     "deck_err_pdf": ("Không chuyển được sang PDF: {reason}", "Could not convert to PDF: {reason}"),
+    # --- official report (dashboard/report)
+    "page_report": ("Báo cáo", "Official report"),
+    "report_intro": ("Dự thảo báo cáo tình hình thực hiện công tác khuyến công theo thể thức Nghị định 30/2020/NĐ-CP "
+                     "(tệp Word để chỉnh sửa, ký; kèm PDF), lập từ cơ sở dữ liệu.",
+                     "A draft of the yearly khuyến công report in the layout of Decree 30/2020/NĐ-CP (a Word file to "
+                     "edit and sign, and its PDF), drafted from the warehouse."),
+    "report_scope_kind": ("Phạm vi báo cáo", "Scope of the report"),
+    "report_kind_nation": ("Cả nước", "The nation"),
+    "report_kind_group": ("Vùng hoặc khu vực", "Region or area"),
+    "report_kind_unit": ("Tỉnh, thành phố", "Province or city"),
+    "report_scope": ("Đơn vị", "Unit"),
+    "report_period": ("Kỳ báo cáo", "Period"),
+    "report_period_year": ("Cả năm {year}", "The year {year}"),
+    "report_half_note": ("Cơ sở dữ liệu chỉ có số liệu cả năm nên chưa lập được báo cáo 6 tháng đầu năm.",
+                         "The warehouse holds yearly figures only, so no first-half-year report can be drafted."),
+    "report_build": ("Lập báo cáo", "Draft the report"),
+    "report_building": ("Đang lập báo cáo…", "Drafting the report…"),
+    "report_ready": ("Đã lập báo cáo: {scope}, năm {year} ({pages} bảng, {charts} biểu đồ).",
+                     "Report drafted: {scope}, {year} ({pages} tables, {charts} charts)."),
+    "report_download_docx": ("Tải tệp Word (.docx)", "Download Word (.docx)"),
+    "report_download_pdf": ("Tải PDF", "Download PDF"),
+    "report_no_pdf": ("Máy chủ chưa cài LibreOffice Writer (lệnh soffice) nên chưa tạo được PDF; tệp Word vẫn dùng được.",
+                      "LibreOffice Writer (soffice) is not installed on the server, so there is no PDF; the Word file "
+                      "is complete."),
+    "report_demo_note": ("Báo cáo có số liệu minh họa, được đánh dấu * trong văn bản và các bảng.",
+                         "The report contains demo figures, marked * in the text and tables."),
+    "report_err_year": ("Không có số liệu năm {year}. Các năm có số liệu: {years}.",
+                        "There are no figures for {year}. Years with figures: {years}."),
+    "report_err_scope": ("Không có đơn vị «{scope}». Gần đúng: {options}.",
+                         "There is no unit «{scope}». Closest: {options}."),
+    "report_err_ambiguous": ("«{scope}» có ở nhiều cách phân vùng; ghi rõ một trong: {options}.",
+                             "«{scope}» exists in several groupings; name one of: {options}."),
+    "report_err_era": ("{scope} không phải đơn vị hành chính của năm {year}; năm {year} dùng {era}.",
+                       "{scope} is not an administrative unit in {year}; {year} uses {era}."),
+    "report_err_members": ("«{scope}» không có đơn vị nào trong năm {year}.", "«{scope}» has no units in {year}."),
+    "report_err_nodata": ("Không có số liệu của {scope} năm {year}.", "There are no figures for {scope} in {year}."),
+    "report_err_half": ("Cơ sở dữ liệu chỉ có số liệu cả năm, không có số liệu 6 tháng; không lập báo cáo 6 tháng đầu "
+                        "năm {year} từ số liệu cả năm. Hãy lập báo cáo cả năm.",
+                        "The warehouse holds yearly figures only, not half-year ones; a first-half {year} report is "
+                        "not drafted from yearly figures. Draft the yearly report instead."),
+    "report_err_db": ("Không mở được cơ sở dữ liệu {path} ({reason}). Tạo lại bằng: python -m etl build",
+                      "Could not open the database {path} ({reason}). Rebuild it with: python -m etl build"),
+    "report_err_no_soffice": ("Chưa cài LibreOffice Writer (lệnh soffice) nên không tạo được PDF: "
+                              "apt-get install libreoffice-writer-nogui",
+                              "LibreOffice Writer (soffice) is not installed, so no PDF can be made: "
+                              "apt-get install libreoffice-writer-nogui"),
+    "report_err_pdf": ("Không chuyển được báo cáo sang PDF: {reason}", "Could not convert the report to PDF: {reason}"),
     # --- labels: import page
     "import_intro": ("Nạp báo cáo thực (mẫu Excel hoặc CSV/XLSX cùng cột). Số liệu nhập thay thế dữ liệu minh họa của "
                      "cùng tỉnh, năm và nguồn. Tệp có lỗi bị từ chối toàn bộ; cơ sở dữ liệu giữ nguyên.",

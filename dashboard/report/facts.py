@@ -1,0 +1,333 @@
+"""What the warehouse says about one scope (a unit, a region or area, the nation) and one year: named SQL, values
+only through ? parameters, a read-only connection of its own (the report is built outside Streamlit's caches)."""
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ..db import db_path
+from .errors import ReportError
+
+REFORM_YEAR = 2025
+GROUPINGS = ("vung", "kc_area")
+
+YEARS = "SELECT DISTINCT year FROM budget ORDER BY year"
+
+UNITS = """
+SELECT era, unit_code, name_vi, name_ascii, slug, unit_type FROM unit ORDER BY era, unit_code"""
+
+GROUPS = """
+SELECT g.grouping_id, g.group_id, g.name_vi, g.name_en, g.sort_order, m.era,
+       list(m.member_code ORDER BY m.member_code) AS members
+FROM grouping_group g JOIN grouping_member m USING (grouping_id, group_id)
+GROUP BY ALL ORDER BY g.grouping_id DESC, g.sort_order, m.era"""
+
+# Every unit of an era in a year, with each fund's and each topic's origin: a value is marked as demo exactly when
+# a demo row stands behind it (an imported KCQG row beside a demo KCĐP row leaves the KCQG figures unmarked).
+UNIT_ROWS = """
+WITH f AS (
+    SELECT unit_code,
+           bool_or(origin = 'demo') FILTER (fund = 'kcqg') AS kcqg_demo,
+           bool_or(origin = 'demo') FILTER (fund = 'kcdp') AS kcdp_demo
+    FROM budget_current WHERE era = ? AND year = ? GROUP BY unit_code)
+SELECT v.unit_code, v.name_vi, v.vung_id, v.kc_area_id,
+       v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd,
+       v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total, v.staff_grassroots,
+       v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
+       v.communes_covered, v.communes_total,
+       coalesce(f.kcqg_demo, false) AS kcqg_demo, coalesce(f.kcdp_demo, false) AS kcdp_demo,
+       contains(coalesce(v.project_origin, ''), 'demo') AS projects_demo,
+       coalesce(v.staffing_origin = 'demo', false) AS staffing_demo,
+       coalesce(v.collaborators_origin = 'demo', false) AS collaborators_demo,
+       v.budget_origin, v.project_origin, v.staffing_origin, v.collaborators_origin
+FROM v_unit_year v LEFT JOIN f USING (unit_code)
+WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""
+
+# The year before the reform expressed in the 34 units (the 63 summed through the crosswalk, never split); a merged
+# figure is demo when any province behind it is.
+UNIT_ROWS_AS_34 = """
+WITH f AS (
+    SELECT coalesce(r.unit_code, b.unit_code) AS unit_code,
+           bool_or(b.origin = 'demo') FILTER (fund = 'kcqg') AS kcqg_demo,
+           bool_or(b.origin = 'demo') FILTER (fund = 'kcdp') AS kcdp_demo
+    FROM budget_current b LEFT JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
+    WHERE b.year = ? GROUP BY ALL)
+SELECT v.unit_code, v.name_vi, vung.group_id AS vung_id, kca.group_id AS kc_area_id,
+       v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd,
+       v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total, v.staff_grassroots,
+       v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
+       v.communes_covered, v.communes_total,
+       coalesce(f.kcqg_demo, false) AS kcqg_demo, coalesce(f.kcdp_demo, false) AS kcdp_demo,
+       contains(coalesce(v.budget_origin, ''), 'demo') AS projects_demo,
+       contains(coalesce(v.staffing_origin, ''), 'demo') AS staffing_demo,
+       contains(coalesce(v.collaborators_origin, ''), 'demo') AS collaborators_demo,
+       v.budget_origin, v.budget_origin AS project_origin, v.staffing_origin, v.collaborators_origin
+FROM v_unit34_year v LEFT JOIN f USING (unit_code)
+LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
+LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
+WHERE v.year = ? ORDER BY v.unit_code"""
+
+# Đề án of a set of units by activity type (content category) and fund.
+CATEGORIES = """
+SELECT c.category_id, c.name_vi, c.sort_order,
+       count(*) AS projects,
+       count(*) FILTER (p.fund = 'kcqg') AS projects_kcqg,
+       count(*) FILTER (p.fund = 'kcdp') AS projects_kcdp,
+       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd,
+       bool_or(p.origin = 'demo') AS demo
+FROM project_current p JOIN content_category c USING (category_id)
+WHERE p.era = ? AND p.year = ? AND list_contains(?, p.unit_code)
+GROUP BY ALL ORDER BY c.sort_order"""
+
+# The scope's spending by year up to the report's year, in the report's era (before 2025 summed into the 34 units).
+TREND = {
+    "63": """
+SELECT year, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+       bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS demo
+FROM v_unit_year WHERE era = '63' AND list_contains(?, unit_code) AND year <= ? GROUP BY year ORDER BY year""",
+    "34": """
+SELECT year, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+       bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS demo
+FROM v_unit34_year WHERE list_contains(?, unit_code) AND year <= ? GROUP BY year ORDER BY year""",
+}
+
+# Figures a source published about the scope (as a unit, a group or the nation) for the year.
+PUBLISHED = """
+SELECT f.figure_id, f.scope, f.scope_key, f.measure, f.value, f.unit, f.qualifier, f.quote,
+       s.title AS source_title, s.publisher, s.published
+FROM published_figure f JOIN source s USING (source_id)
+WHERE f.year = ? AND coalesce(f.year_to, f.year) = f.year AND f.value IS NOT NULL
+  AND coalesce(f.measure, '') NOT LIKE 'ref.%'
+  AND ((? = 'nation' AND f.scope = 'nation') OR (? = 'group' AND f.scope = 'group' AND f.scope_key = ?)
+       OR (? = 'unit' AND f.scope = 'province' AND f.scope_key = ?))
+ORDER BY f.measure NULLS LAST, f.figure_id"""
+
+AMOUNTS = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd", "total_planned_mvnd",
+           "total_actual_mvnd")
+COUNTS = ("projects", "staff_total", "staff_grassroots", "collaborators_district", "collaborators_commune",
+          "districts_covered", "districts_total", "communes_covered", "communes_total")
+FLAGS = ("kcqg_demo", "kcdp_demo", "projects_demo", "staffing_demo", "collaborators_demo")
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # 'nation' | 'group' | 'unit'
+    key: str  # 'nation', 'vung/dbsh', or the unit code
+    name_vi: str  # as a sentence names it: 'cả nước', 'Khu vực phía Nam', 'tỉnh Quảng Nam'
+    era: str
+    members: tuple[str, ...]
+    unit_name: str | None = None  # a unit's bare name ('Quảng Nam')
+    unit_type: str | None = None
+    grouping: str | None = None
+    region_id: str | None = None  # a unit's vùng
+    region_name: str | None = None
+
+
+@dataclass
+class Facts:
+    scope: Scope
+    year: int
+    prev_year: int | None
+    nation_units: pd.DataFrame  # every unit of the era in the year
+    units: pd.DataFrame  # the units in the appendix: the scope's members, or a unit's region
+    total: pd.Series  # the scope
+    prev: pd.Series | None  # the scope the year before (in the year's units)
+    region: pd.Series | None  # a unit's region
+    nation: pd.Series
+    rank: int | None  # a unit's rank in the nation by total actual spending
+    categories: pd.DataFrame
+    trend: pd.DataFrame
+    published: pd.DataFrame
+
+
+def era_of(year: int) -> str:
+    return "34" if int(year) >= REFORM_YEAR else "63"
+
+
+def fold(text: str) -> str:
+    """'Thừa Thiên - Huế ' → 'thua thien - hue': how a name typed without diacritics still matches."""
+    base = unicodedata.normalize("NFD", str(text).replace("Đ", "D").replace("đ", "d"))
+    return " ".join("".join(c for c in base if not unicodedata.combining(c)).lower().split())
+
+
+class Warehouse:
+    """A read-only connection; every query a report needs, by name."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path else db_path()
+        if not self.path.exists():
+            raise ReportError("report_err_db", path=self.path, reason="file not found")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as e:
+            raise ReportError("report_err_db", path=self.path, reason=str(e).splitlines()[0]) from e
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def df(self, sql: str, params=()) -> pd.DataFrame:
+        return _numeric(self.con.execute(sql, list(params)).df())
+
+    def years(self) -> list[int]:
+        return [int(y) for y in self.df(YEARS)["year"]]
+
+
+def _numeric(df: pd.DataFrame) -> pd.DataFrame:
+    """Amounts may be BIGINT, DOUBLE or DECIMAL: every measure becomes float64 (NaN for missing) before any sum."""
+    for c in df.columns:
+        if c in AMOUNTS or c in COUNTS or c.endswith("_mvnd") or c.startswith("projects"):
+            df[c] = pd.to_numeric(df[c].astype(object).where(df[c].notna(), np.nan), errors="coerce").astype("float64")
+    return df
+
+
+# ------------------------------------------------------------------------------------------------- the request
+
+def resolve(wh: Warehouse, scope: str, year) -> Scope:
+    """The scope named by 'nation', 'grouping/group' (or a group id alone), or a unit's code, slug or name."""
+    years = wh.years()
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ReportError("report_err_year", year=year, years=_years_text(years)) from None
+    if year not in years:
+        raise ReportError("report_err_year", year=year, years=_years_text(years))
+    era = era_of(year)
+    text = str(scope or "").strip()
+    low = fold(text)
+    if low in ("nation", "ca nuoc", "vn", "viet nam", "toan quoc"):
+        nation = wh.df(UNITS)
+        return Scope("nation", "nation", "cả nước", era, tuple(nation[nation.era == era].unit_code))
+    groups = wh.df(GROUPS)
+    keys = {f"{g.grouping_id}/{g.group_id}" for g in groups.itertuples()}
+    found = [k for k in keys if k == low] or [k for k in keys if k.split("/", 1)[1] == low]
+    if len(found) > 1:
+        raise ReportError("report_err_ambiguous", scope=text, options=", ".join(sorted(found)))
+    if found:
+        grouping, group_id = found[0].split("/", 1)
+        row = groups[(groups.grouping_id == grouping) & (groups.group_id == group_id) & (groups.era == era)]
+        if row.empty:
+            raise ReportError("report_err_members", scope=text, year=year)
+        r = row.iloc[0]
+        name = r["name_vi"] if grouping == "kc_area" else f"vùng {r['name_vi']}"
+        return Scope("group", found[0], name, era, tuple(str(m) for m in r["members"]), grouping=grouping)
+    units = wh.df(UNITS)
+    match = units[(units.unit_code == text) | (units.slug == low.replace(" ", "-")) |
+                  (units.name_vi.map(fold) == low) | (units.name_vi.map(fold) == _drop_prefix(low))]
+    here = match[match.era == era]
+    if here.empty:
+        if not match.empty:
+            other = match.iloc[0]
+            raise ReportError("report_err_era", scope=other["name_vi"], year=year,
+                              era=t_era(other["era"]))
+        names = sorted(set(units[units.era == era].name_vi))
+        near = difflib.get_close_matches(text, names, n=3, cutoff=0.6) or difflib.get_close_matches(
+            low, [fold(n) for n in names], n=3, cutoff=0.6)
+        raise ReportError("report_err_scope", scope=text, options=", ".join(near) or "nation, vung/…, kc_area/…, "
+                          "mã tỉnh / province code")
+    u = here.iloc[0]
+    member = groups[(groups.grouping_id == "vung") & (groups.era == era)]
+    region = member[member.members.map(lambda m: u.unit_code in list(m))]
+    city = str(u.unit_type).startswith("thành phố")
+    return Scope("unit", str(u.unit_code), f"{'thành phố' if city else 'tỉnh'} {u.name_vi}", era, (str(u.unit_code),),
+                 unit_name=str(u.name_vi), unit_type=str(u.unit_type),
+                 region_id=None if region.empty else str(region.iloc[0].group_id),
+                 region_name=None if region.empty else str(region.iloc[0].name_vi))
+
+
+def t_era(era: str) -> str:
+    return "63 tỉnh, thành phố (đến 2024) / 63 provinces (to 2024)" if era == "63" else \
+        "34 đơn vị (từ 2025) / 34 units (from 2025)"
+
+
+def _drop_prefix(low: str) -> str:
+    for p in ("tinh ", "thanh pho ", "tp ", "tp. "):
+        if low.startswith(p):
+            return low[len(p):].strip()
+    return low
+
+
+def _years_text(years: list[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if years and years == list(range(years[0], years[-1] + 1)) else \
+        ", ".join(map(str, years))
+
+
+# ------------------------------------------------------------------------------------------------- the figures
+
+def totals(df: pd.DataFrame) -> pd.Series:
+    """Sums over units (missing stays missing), execution rates, and whether a demo row stands behind each."""
+    s = pd.Series({c: df[c].sum(min_count=1) if c in df else np.nan for c in AMOUNTS + COUNTS}, dtype=object)
+    for f in FLAGS:
+        s[f] = bool(df[f].any()) if f in df and len(df) else False
+    s["units"] = len(df)
+    for fund in ("kcqg", "kcdp", "total"):
+        s[f"{fund}_execution_pct"] = ratio(s[f"{fund}_actual_mvnd"], s[f"{fund}_planned_mvnd"])
+    s["collaborators_total"] = (np.nan if _nan(s["collaborators_district"]) and _nan(s["collaborators_commune"])
+                                else np.nansum([s["collaborators_district"], s["collaborators_commune"]]))
+    return s
+
+
+def _nan(x) -> bool:
+    return x is None or x != x
+
+
+def ratio(a, b) -> float:
+    """100·a/b, or NaN when either is missing or b is zero."""
+    if _nan(a) or _nan(b) or float(b) == 0:
+        return np.nan
+    return 100.0 * float(a) / float(b)
+
+
+def change(now, before) -> float:
+    if _nan(now) or _nan(before) or float(before) == 0:
+        return np.nan
+    return 100.0 * (float(now) - float(before)) / float(before)
+
+
+def unit_rows(wh: Warehouse, year: int, era: str) -> pd.DataFrame:
+    if era_of(year) == era:
+        return wh.df(UNIT_ROWS, [era, year, era, year])
+    if era == "34":
+        return wh.df(UNIT_ROWS_AS_34, [year, year])
+    raise ValueError("a post-reform year cannot be shown in the 63 provinces (units are never split)")
+
+
+def gather(wh: Warehouse, scope: Scope, year: int) -> Facts:
+    era = scope.era
+    nation_units = unit_rows(wh, year, era)
+    if nation_units.empty:
+        raise ReportError("report_err_year", year=year, years=_years_text(wh.years()))
+    mine = nation_units[nation_units.unit_code.isin(scope.members)]
+    if mine.empty:
+        raise ReportError("report_err_nodata", scope=scope.name_vi, year=year)
+    region = None
+    if scope.kind == "unit":
+        region_units = nation_units[nation_units.vung_id == scope.region_id] if scope.region_id else mine
+        region = totals(region_units)
+        appendix = region_units
+    else:
+        appendix = mine
+    appendix = appendix.sort_values(["total_actual_mvnd", "name_vi"], ascending=[False, True]).reset_index(drop=True)
+    prev_year = year - 1 if year - 1 in wh.years() else None
+    prev = None
+    if prev_year is not None:
+        before = unit_rows(wh, prev_year, era)
+        prev = totals(before[before.unit_code.isin(scope.members)])
+    ranked = nation_units.sort_values("total_actual_mvnd", ascending=False).reset_index(drop=True)
+    rank = int(ranked.index[ranked.unit_code == scope.key][0]) + 1 if scope.kind == "unit" else None
+    return Facts(scope=scope, year=year, prev_year=prev_year, nation_units=nation_units, units=appendix,
+                 total=totals(mine), prev=prev, region=region, nation=totals(nation_units), rank=rank,
+                 categories=wh.df(CATEGORIES, [era, year, list(scope.members)]),
+                 trend=wh.df(TREND[era], [list(scope.members), year]),
+                 published=wh.df(PUBLISHED, [year, scope.kind, scope.kind, scope.key, scope.kind, scope.key]))

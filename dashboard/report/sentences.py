@@ -1,0 +1,215 @@
+"""Sentences made from numbers and nothing else: a change is 'tăng 12,3% so với năm 2023' because the two figures say
+so; no sentence judges ('tốt', 'hiệu quả') what the figures do not state. A number from a demo row carries '*'."""
+from __future__ import annotations
+
+import math
+
+from .. import fmt
+from .facts import Facts, change, ratio
+
+DEMO_MARK = "*"
+DEMO_NOTE = "(*) Số liệu minh họa, không phải số liệu báo cáo thực."
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or fmt.missing(x)
+
+
+def num(x, demo: bool = False, decimals: int = 0) -> str:
+    """1234.5 → '1.235' (Vietnamese style, as dashboard/fmt.py writes it), with '*' when a demo row stands behind."""
+    if _missing(x):
+        return "–"
+    return fmt.number(float(x), decimals, "vi") + (DEMO_MARK if demo else "")
+
+
+def pct(x, demo: bool = False, decimals: int = 1) -> str:
+    if _missing(x):
+        return "–"
+    return fmt.pct(float(x), decimals, "vi") + (DEMO_MARK if demo else "")
+
+
+def mvnd(x, demo: bool = False) -> str:
+    return "–" if _missing(x) else f"{num(x, demo)} triệu đồng"
+
+
+def people(x, demo: bool = False) -> str:
+    return "–" if _missing(x) else f"{num(x, demo)} người"
+
+
+def period_title(year: int, half: bool = False) -> str:
+    return f"Tình hình thực hiện công tác khuyến công {'6 tháng đầu năm' if half else 'năm'} {year}"
+
+
+def change_phrase(now, before, prev_year: int | None, demo: bool) -> str:
+    """'tăng 12,3% so với năm 2023', 'giảm …', 'bằng năm 2023' — or '' when there is nothing to compare."""
+    if prev_year is None:
+        return ""
+    c = change(now, before)
+    if _missing(c):
+        return ""
+    if round(c, 1) == 0:
+        return f"bằng năm {prev_year}"
+    return f"{'tăng' if c > 0 else 'giảm'} {pct(abs(c), demo)} so với năm {prev_year}"
+
+
+def execution_phrase(actual, planned, demo: bool) -> str:
+    r = ratio(actual, planned)
+    return "" if _missing(r) else f"đạt {pct(r, demo)} kế hoạch"
+
+
+def compare_phrase(mine, other, what: str) -> str:
+    """'cao hơn vùng (85,0%)': a comparison of two rates, in the figures' own words."""
+    if _missing(mine) or _missing(other):
+        return ""
+    a, b = round(float(mine), 1), round(float(other), 1)
+    return f"{'cao hơn' if a > b else 'thấp hơn' if a < b else 'bằng'} {what}"
+
+
+def _join(*parts: str) -> str:
+    return ", ".join(p for p in parts if p)
+
+
+def scope_intro(f: Facts, half: bool = False) -> str:
+    s = f.scope
+    if s.kind == "nation":
+        who = f"cả nước ({num(f.total['units'])} tỉnh, thành phố{' theo 34 đơn vị hành chính mới' if s.era == '34' else ''})"
+    elif s.kind == "group":
+        who = f"{s.name_vi} ({num(f.total['units'])} tỉnh, thành phố)"
+    else:
+        who = s.name_vi
+    return (f"Báo cáo tổng hợp tình hình thực hiện công tác khuyến công năm {f.year} của {who}, lập từ cơ sở dữ liệu "
+            f"khuyến công; số liệu kinh phí tính bằng triệu đồng.")
+
+
+def overview(f: Facts) -> list[str]:
+    t, p, y0 = f.total, f.prev, f.prev_year
+    bd = bool(t["kcqg_demo"] or t["kcdp_demo"])
+    pbd = bd or bool(p is not None and (p["kcqg_demo"] or p["kcdp_demo"]))
+    money = (f"Năm {f.year}, tổng kinh phí khuyến công kế hoạch là {mvnd(t['total_planned_mvnd'], bd)} "
+             f"(KCQG {mvnd(t['kcqg_planned_mvnd'], bool(t['kcqg_demo']))}, KCĐP {mvnd(t['kcdp_planned_mvnd'], bool(t['kcdp_demo']))}); "
+             f"kinh phí thực hiện là {mvnd(t['total_actual_mvnd'], bd)}")
+    tail = _join(execution_phrase(t["total_actual_mvnd"], t["total_planned_mvnd"], bd),
+                 change_phrase(t["total_actual_mvnd"], None if p is None else p["total_actual_mvnd"], y0, pbd))
+    out = [money + (", " + tail if tail else "") + "."]
+    extra = []
+    if not _missing(t["projects"]):
+        extra.append(f"thực hiện {num(t['projects'], bool(t['projects_demo']))} đề án khuyến công")
+    if not _missing(t["staff_total"]):
+        extra.append(f"{people(t['staff_total'], bool(t['staffing_demo']))} làm công tác khuyến công")
+    if not _missing(t["collaborators_total"]):
+        extra.append(f"{people(t['collaborators_total'], bool(t['collaborators_demo']))} cộng tác viên khuyến công")
+    if extra:
+        out.append("Trong năm, " + "; ".join(extra) + ".")
+    return out
+
+
+FUND_NAMES = {"kcqg": "Kinh phí khuyến công quốc gia (KCQG)", "kcdp": "Kinh phí khuyến công địa phương (KCĐP)",
+              "total": "Tổng kinh phí khuyến công (KCQG và KCĐP)"}
+
+
+def fund_demo(row, fund: str) -> bool:
+    if row is None:
+        return False
+    if fund == "total":
+        return bool(row["kcqg_demo"] or row["kcdp_demo"])
+    return bool(row[f"{fund}_demo"])
+
+
+def fund_sentence(f: Facts, fund: str) -> str:
+    t, p, y0 = f.total, f.prev, f.prev_year
+    d = fund_demo(t, fund)
+    pd_ = d or fund_demo(p, fund)
+    planned, actual = t[f"{fund}_planned_mvnd"], t[f"{fund}_actual_mvnd"]
+    text = f"{FUND_NAMES[fund]}: kế hoạch {mvnd(planned, d)}, thực hiện {mvnd(actual, d)}"
+    ex = execution_phrase(actual, planned, d)
+    if ex:
+        text += f", {ex}"
+    if p is not None:
+        ch = change_phrase(actual, p[f"{fund}_actual_mvnd"], y0, pd_)
+        if ch:
+            text += f"; kinh phí thực hiện {ch} ({mvnd(p[f'{fund}_actual_mvnd'], fund_demo(p, fund))})"
+    return text + "."
+
+
+def comparison(f: Facts) -> list[str]:
+    """For a unit: its share of its region and of the nation, its rank, its execution rate beside theirs."""
+    s, t, r, n = f.scope, f.total, f.region, f.nation
+    d = fund_demo(t, "total")
+    rd, nd = fund_demo(r, "total"), fund_demo(n, "total")
+    share_r = ratio(t["total_actual_mvnd"], r["total_actual_mvnd"]) if r is not None else float("nan")
+    share_n = ratio(t["total_actual_mvnd"], n["total_actual_mvnd"])
+    out = []
+    first = f"Kinh phí thực hiện của {s.name_vi} chiếm {pct(share_n, d or nd)} tổng kinh phí thực hiện của cả nước"
+    if r is not None and s.region_name:
+        first += f" và {pct(share_r, d or rd)} của vùng {s.region_name}"
+    if f.rank:
+        first += f"; đứng thứ {f.rank}/{num(n['units'])} tỉnh, thành phố về kinh phí thực hiện"
+    out.append(first + ".")
+    mine, reg, nat = t["total_execution_pct"], None if r is None else r["total_execution_pct"], n["total_execution_pct"]
+    parts = [compare_phrase(mine, reg, f"vùng ({pct(reg, rd)})") if s.region_name else "",
+             compare_phrase(mine, nat, f"cả nước ({pct(nat, nd)})")]
+    parts = [x for x in parts if x]
+    if parts and not _missing(mine):
+        out.append(f"Tỷ lệ thực hiện kế hoạch kinh phí của {s.name_vi} là {pct(mine, d)}, " + ", ".join(parts) + ".")
+    return out
+
+
+def categories(f: Facts) -> list[str]:
+    c = f.categories
+    if c.empty:
+        return [f"Cơ sở dữ liệu không có đề án khuyến công nào của {f.scope.name_vi} năm {f.year}."]
+    d = bool(c["demo"].any())
+    n, nq, nd = c["projects"].sum(), c["projects_kcqg"].sum(), c["projects_kcdp"].sum()
+    out = [f"Năm {f.year} thực hiện {num(n, d)} đề án khuyến công (KCQG {num(nq, d)}, KCĐP {num(nd, d)}), kinh phí "
+           f"kế hoạch {mvnd(c['planned_mvnd'].sum(), d)}, thực hiện {mvnd(c['actual_mvnd'].sum(), d)}."]
+    top = c.sort_values(["actual_mvnd", "sort_order"], ascending=[False, True]).iloc[0]
+    share = ratio(top["actual_mvnd"], c["actual_mvnd"].sum())
+    out.append(f"Nội dung có kinh phí thực hiện lớn nhất là «{top['name_vi']}»: {num(top['projects'], bool(top['demo']))} "
+               f"đề án, {mvnd(top['actual_mvnd'], bool(top['demo']))} ({pct(share, d)} kinh phí thực hiện các đề án).")
+    return out
+
+
+def staffing(f: Facts) -> list[str]:
+    t, p = f.total, f.prev
+    if _missing(t["staff_total"]):
+        return [f"Cơ sở dữ liệu không có số liệu nhân lực của {f.scope.name_vi} năm {f.year}."]
+    d = bool(t["staffing_demo"])
+    text = (f"Tổng số cán bộ làm công tác khuyến công là {people(t['staff_total'], d)}, trong đó "
+            f"{people(t['staff_grassroots'], d)} làm việc đến cơ sở "
+            f"({pct(ratio(t['staff_grassroots'], t['staff_total']), d)})")
+    if p is not None:
+        ch = change_phrase(t["staff_total"], p["staff_total"], f.prev_year, d or bool(p["staffing_demo"]))
+        if ch:
+            text += f"; tổng số cán bộ {ch} ({people(p['staff_total'], bool(p['staffing_demo']))})"
+    out = [text + "."]
+    if f.scope.kind != "unit" and t["units"]:
+        out.append(f"Bình quân {num(t['staff_total'] / t['units'], d, 1)} người mỗi đơn vị.")
+    return out
+
+
+def collaborators(f: Facts) -> list[str]:
+    t, p = f.total, f.prev
+    if _missing(t["collaborators_total"]):
+        return [f"Cơ sở dữ liệu không có số liệu cộng tác viên của {f.scope.name_vi} năm {f.year}."]
+    d = bool(t["collaborators_demo"])
+    parts = []
+    if not _missing(t["collaborators_district"]):
+        cover = "" if _missing(t["districts_covered"]) else f" tại {num(t['districts_covered'], d)}" + (
+            "" if _missing(t["districts_total"]) else f"/{num(t['districts_total'], d)} huyện")
+        parts.append(f"{people(t['collaborators_district'], d)} cấp huyện{cover}")
+    if not _missing(t["collaborators_commune"]):
+        cover = "" if _missing(t["communes_covered"]) else f" tại {num(t['communes_covered'], d)}" + (
+            "" if _missing(t["communes_total"]) else f"/{num(t['communes_total'], d)} xã")
+        parts.append(f"{people(t['collaborators_commune'], d)} cấp xã{cover}")
+    text = f"Mạng lưới cộng tác viên khuyến công có {people(t['collaborators_total'], d)}"
+    if parts:
+        text += ": " + "; ".join(parts)
+    if p is not None:
+        ch = change_phrase(t["collaborators_total"], p["collaborators_total"], f.prev_year,
+                           d or bool(p["collaborators_demo"]))
+        if ch:
+            text += f"; tổng số cộng tác viên {ch}"
+    out = [text + "."]
+    if f.scope.era == "34":
+        out.append("Từ ngày 01/7/2025 không còn cấp huyện; mạng lưới tính theo cấp xã.")
+    return out
