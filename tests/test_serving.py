@@ -123,3 +123,47 @@ def test_a_truncated_file_is_refused(served, keep):
     with pytest.raises(dashboard_db.DatabaseUnavailable) as e:
         dashboard_db.query("SELECT count(*) FROM budget")
     assert "truncated" in e.value.reason or "read" in e.value.reason, e.value.reason
+
+
+# ---------------------------------------------------------------- downloads never carry live formulas
+
+HOSTILE_TEXT = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "+1", "\tTab", "\rCR",
+                "Hà\x07Nội", "Bắc Ninh"]
+
+
+def _hostile_frame():
+    import pandas as pd
+    n = len(HOSTILE_TEXT)
+    return pd.DataFrame({"note": HOSTILE_TEXT, "amount": [-1234.5] + [float(i) for i in range(1, n)],
+                         "count": [-3] + list(range(1, n))})
+
+
+def test_csv_download_writes_formula_like_text_as_text():
+    import csv
+    import io
+
+    from dashboard.ui import csv_bytes
+    rows = list(csv.reader(io.StringIO(csv_bytes(_hostile_frame(), False).decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["note", "amount", "count"]
+    notes = [r[0] for r in rows[1:]]
+    assert notes == ["'" + v for v in HOSTILE_TEXT[:7]] + ["Hà\x07Nội", "Bắc Ninh"]
+    assert rows[1][1:] == ["-1234.5", "-3"]  # negative numbers are numbers, not escaped text
+
+
+def test_xlsx_download_writes_formula_like_text_as_string_cells_and_survives_control_characters():
+    import io
+    import zipfile
+
+    import openpyxl
+
+    from dashboard.ui import xlsx_bytes
+    data = xlsx_bytes(_hostile_frame(), False)  # raised IllegalCharacterError before
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()  # no formula anywhere in the sheet
+    ws = openpyxl.load_workbook(io.BytesIO(data))["data"]
+    cells = list(ws.iter_rows(min_row=2, values_only=False))
+    for cell, text in zip([r[0] for r in cells], HOSTILE_TEXT):
+        assert cell.data_type == "s", (text, cell.data_type)
+        assert cell.value == text.replace("\x07", "\ufffd")
+    assert (cells[0][1].value, cells[0][1].data_type) == (-1234.5, "n")
+    assert (cells[0][2].value, cells[0][2].data_type) == (-3, "n")
