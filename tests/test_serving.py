@@ -167,3 +167,46 @@ def test_xlsx_download_writes_formula_like_text_as_string_cells_and_survives_con
         assert cell.value == text.replace("\x07", "\ufffd")
     assert (cells[0][1].value, cells[0][1].data_type) == (-1234.5, "n")
     assert (cells[0][2].value, cells[0][2].data_type) == (-3, "n")
+
+
+# ---------------------------------------------------------------- a bad URL value is echoed as plain text
+
+LINK = "[Đăng nhập lại](https://evil.example)"
+IMAGE = "![](https://evil.example/beacon.png)"
+BARE = "xem https://evil.example hoặc www.evil.example"
+
+
+def _rendered(markdown: str) -> str:
+    """HTML as a GFM renderer with autolinks (what Streamlit's frontend uses) would draw the notice."""
+    from markdown_it import MarkdownIt
+    return MarkdownIt("gfm-like", {"linkify": True}).enable("linkify").render(markdown)
+
+
+def test_the_renderer_used_here_would_draw_the_hostile_values():
+    """The check below means something: unescaped, each value renders as a link or an image."""
+    assert "<a " in _rendered(LINK) and "<img " in _rendered(IMAGE) and "<a " in _rendered(BARE)
+
+
+@pytest.mark.parametrize("page,name,value", [
+    ("pages/2_kinh_phi.py", "year", LINK), ("pages/2_kinh_phi.py", "fund", IMAGE), ("pages/1_tong_quan.py", "year", BARE),
+    ("pages/6_ho_so_tinh.py", "unit", LINK), ("pages/8_trinh_chieu.py", "area", LINK),
+    ("pages/5_so_sanh.py", "groups", LINK + ",x&mode=regions"), ("pages/5_so_sanh.py", "units", IMAGE + ",01")])
+def test_a_bad_url_value_is_echoed_as_plain_shortened_text(db_path, monkeypatch, page, name, value):
+    import re
+
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("KHUYENCONG_DB", str(db_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    value, _, extra = value.partition("&")
+    for k, v in [extra.split("=")] if extra else []:
+        at.query_params[k] = v
+    at.query_params[name] = value + " " + "đuôi rất dài " * 20
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [w.value for w in at.warning if f"«{name}»" in w.value]
+    assert notices, [w.value for w in at.warning]
+    html = _rendered(notices[0])
+    assert "<a " not in html and "<img " not in html, html
+    shown = re.search(r"«(.*?)»", re.sub(r"<[^>]+>", "", html)).group(1)
+    assert shown.startswith(value[:10]) and len(shown) <= 41, shown  # the visitor's text, as typed, cut short
