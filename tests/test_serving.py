@@ -210,3 +210,21 @@ def test_a_bad_url_value_is_echoed_as_plain_shortened_text(db_path, monkeypatch,
     assert "<a " not in html and "<img " not in html, html
     shown = re.search(r"«(.*?)»", re.sub(r"<[^>]+>", "", html)).group(1)
     assert shown.startswith(value[:10]) and len(shown) <= 41, shown  # the visitor's text, as typed, cut short
+
+
+def test_sources_origin_tab_renders_when_only_budgets_hold_imported_rows(served):
+    """Imported rows in budget, none in project, staffing or collaborators: the origin tab counts them, no NaN crash."""
+    from streamlit.testing.v1 import AppTest
+
+    from etl.load import load_files
+    data, db = served
+    csv = f"{HEADER}\nHà Nội,2017,KCQG,4321,4000\nHải Phòng,2017,KCQG,1200,1100\n"
+    assert load_files([("kinh-phi.csv", csv.encode("utf-8"))], db, imported_by="test", data_dir=data).ok
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["section"] = "origin"
+    at.switch_page("pages/7_nguon_du_lieu.py")
+    at.run()
+    assert not at.exception, [str(e.value)[:300] for e in at.exception]
+    table = next(d.value for d in at.dataframe if "stored_imported" in d.value.columns).set_index("table_name")
+    assert table.loc["budget", "stored_imported"] == 2
+    assert table.loc[["project", "staffing", "collaborators"], "stored_imported"].tolist() == [0, 0, 0]
