@@ -10,11 +10,17 @@ Two ways to be an editor:
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
+import logging
+import os
 import re
 import secrets as pysecrets
 import sys
+import threading
+import time
 import tomllib
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import bcrypt
@@ -22,6 +28,54 @@ import streamlit as st
 
 SECRETS = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
 NAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
+log = logging.getLogger("khuyencong.auth")
+
+MAX_FAILURES, WINDOW_S = 5, 15 * 60
+
+
+class SignInLimiter:
+    """Failed sign-ins per key (a user name, a client address): after `limit` in `window` seconds, that key waits
+    until its oldest failure leaves the window. Known and unknown names are counted alike."""
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = WINDOW_S, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, keys) -> float:
+        """Seconds until these keys may try again (0: now)."""
+        now = self.clock()
+        with self._lock:
+            waits = [0.0]
+            for k in keys:
+                recent = [t for t in self._failures.get(k, []) if now - t < self.window]
+                self._failures[k] = recent
+                if len(recent) >= self.limit:
+                    waits.append(recent[-self.limit] + self.window - now)
+            return max(waits)
+
+    def failed(self, keys) -> None:
+        now = self.clock()
+        with self._lock:
+            for k in keys:
+                self._failures.setdefault(k, []).append(now)
+
+    def succeeded(self, keys) -> None:
+        with self._lock:
+            for k in keys:
+                self._failures.pop(k, None)
+
+
+@st.cache_resource(show_spinner=False)
+def limiter() -> SignInLimiter:
+    """One limiter per server process, shared by every session (a new browser tab starts no new count)."""
+    return SignInLimiter()
+
+
+@functools.cache
+def _dummy_hash() -> bytes:
+    # Checked against when the name is unknown, so that an unknown name costs one bcrypt like a known one.
+    return bcrypt.hashpw(pysecrets.token_bytes(16), bcrypt.gensalt())
 
 
 def _editors() -> dict:
@@ -50,14 +104,21 @@ def current_editor() -> str | None:
 
 
 def check_password(name: str, password: str) -> bool:
-    hashes = dict(_editors().get("passwords", {}))
-    stored = hashes.get(name)
-    if not stored or not password:
-        return False
+    """Exactly one bcrypt check whatever the name: the time taken does not tell whether the name exists."""
+    stored = dict(_editors().get("passwords", {})).get(name)
     try:
-        return bcrypt.checkpw(password.encode("utf-8"), str(stored).encode("ascii"))
-    except ValueError:
-        return False
+        hashed = str(stored).encode("ascii") if stored else _dummy_hash()
+        ok = bcrypt.checkpw(password.encode("utf-8"), hashed)
+    except ValueError:  # a malformed hash in secrets.toml: nobody signs in with it
+        ok = False
+    return ok and bool(stored) and bool(password)
+
+
+def _client() -> str:
+    try:
+        return str(st.context.ip_address or "unknown")
+    except Exception:  # outside a browser session (tests, bare mode)
+        return "unknown"
 
 
 def sign_in_form(lang: str) -> None:
@@ -70,9 +131,23 @@ def sign_in_form(lang: str) -> None:
         name = st.text_input("Tên biên tập viên" if vi else "Editor name")
         password = st.text_input("Mật khẩu" if vi else "Password", type="password")
         if st.form_submit_button("Đăng nhập" if vi else "Sign in"):
-            if check_password(name.strip(), password):
-                st.session_state["editor"] = name.strip()
+            name, client = name.strip(), _client()
+            keys = (f"name:{name.lower()}", f"client:{client}")
+            wait = limiter().wait(keys)
+            if wait > 0:
+                log.warning("sign-in refused (too many failures): name=%r client=%s", name[:40], client)
+                until = (datetime.now() + timedelta(seconds=wait)).strftime("%H:%M")
+                minutes = max(1, round(wait / 60))
+                st.error(f"Quá nhiều lần đăng nhập sai. Thử lại lúc {until} (khoảng {minutes} phút nữa)." if vi else
+                         f"Too many failed sign-ins. Try again at {until} (in about {minutes} min).")
+                return
+            if check_password(name, password):
+                limiter().succeeded(keys[:1])
+                log.info("sign-in: name=%r client=%s", name[:40], client)
+                st.session_state["editor"] = name
                 st.rerun()
+            limiter().failed(keys)
+            log.warning("failed sign-in: name=%r client=%s", name[:40], client)  # never the password
             st.error("Sai tên hoặc mật khẩu." if vi else "Wrong name or password.")
 
 
@@ -102,8 +177,28 @@ def _write_password(name: str, password: str) -> None:
         head, _, tail = text.partition("[editors.passwords]\n")
         rows = [r for r in tail.split("\n") if not r.startswith(f"{name} =")]
         text = head + "[editors.passwords]\n" + line + "\n" + "\n".join(rows).lstrip("\n")
-    SECRETS.write_text(text, encoding="utf-8")
-    SECRETS.chmod(0o600)
+    _write_private(SECRETS, text)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Owner-only from the first byte: a new file beside the old one, created 0600, then renamed over it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _terminal():
+    """The terminal itself, not stdout: `make run > app.log` or a service's journal never gets what is written
+    there. None when there is no terminal."""
+    try:
+        return open("/dev/tty", "w", encoding="utf-8")
+    except OSError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,12 +219,24 @@ def main(argv: list[str] | None = None) -> int:
         _write_password(args.name, password)
         print(f"Đã lưu / saved: {args.name} → {SECRETS}")
         return 0
-    if _read().get("editors", {}).get("passwords"):
+    current = _read()
+    if current.get("editors", {}).get("passwords"):
+        return 0
+    if "auth" in current:  # sign-in goes through the identity provider: no password account beside it
+        print("Đăng nhập qua nhà cung cấp định danh ([auth]); không tạo tài khoản mật khẩu / "
+              "sign-in is through the identity provider ([auth]); no password account created")
+        return 0
+    tty = _terminal()
+    if tty is None:
+        print("Không có terminal để hiện mật khẩu: chưa tạo biên tập viên; tạo bằng / no terminal to show a password "
+              "on: no editor created; add one with: python -m dashboard.auth add editor", file=sys.stderr)
         return 0
     password = pysecrets.token_urlsafe(12)
     _write_password("editor", password)
-    print(f"Tài khoản biên tập mặc định / default editor account: editor / {password}\n"
-          f"(lưu dạng băm trong / stored hashed in {SECRETS}; đổi bằng / change with: python -m dashboard.auth add editor)")
+    with tty:
+        tty.write(f"Tài khoản biên tập mặc định / default editor account: editor / {password}\n"
+                  f"(chỉ hiện một lần, lưu dạng băm trong / shown once, stored hashed in {SECRETS}; "
+                  "đổi bằng / change with: python -m dashboard.auth add editor)\n")
     return 0
 
 

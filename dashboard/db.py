@@ -10,6 +10,9 @@ import streamlit as st
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "khuyencong.duckdb"
+ALIAS = "kc"
+# DuckDB's file layout: three 4 KiB headers, then block i at HEADER_BYTES + i * block_size.
+HEADER_BYTES = 3 * 4096
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -18,45 +21,104 @@ class DatabaseUnavailable(RuntimeError):
         super().__init__(f"{path}: {reason}")
 
 
+class _Replaced(Exception):
+    """The file at the path changed while it was being opened: open it again."""
+
+
 def db_path() -> Path:
     return Path(os.environ.get("KHUYENCONG_DB", DEFAULT_DB))
 
 
-@st.cache_resource(show_spinner=False)
-def _connect(path: str, mtime: float) -> duckdb.DuckDBPyConnection:
-    # mtime in the key: a rebuilt file (atomic rename) gets a fresh connection
-    con = duckdb.connect(path, read_only=True)
-    con.execute("SELECT count(*) FROM build_info").fetchone()  # a corrupt or foreign file fails here
-    size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
-    if Path(path).stat().st_size < size * blocks:  # a truncated copy keeps its catalog but lost data blocks
+def _identity(st_: os.stat_result) -> tuple[int, int, int, int]:
+    # etl build/load write a new file and rename it over the old one: a new inode. An in-place rewrite (a copy
+    # over the file) keeps the inode but changes mtime_ns or size.
+    return st_.st_dev, st_.st_ino, st_.st_mtime_ns, st_.st_size
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    try:
         con.close()
-        raise duckdb.IOException("the file is shorter than its own catalog says (truncated)")
+    except duckdb.Error:
+        pass
+
+
+# One entry: a new file's connection evicts the previous one, and eviction closes it (freeing the replaced file).
+@st.cache_resource(show_spinner=False, max_entries=1, on_release=_close)
+def _connect(path: str, dev: int, ino: int, mtime_ns: int, size: int) -> duckdb.DuckDBPyConnection:
+    # duckdb.connect(path) would hand back the instance already open for that path, i.e. the file that was just
+    # replaced; an in-memory database with the file ATTACHed opens the file now at the path.
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS kc (READ_ONLY)", [path])
+        if _identity(os.stat(path)) != (dev, ino, mtime_ns, size):
+            raise _Replaced  # renamed over between our stat and the open: the checks below would read another file
+        con.execute("USE kc")
+        con.execute("SELECT count(*) FROM build_info").fetchone()  # a corrupt or foreign file fails here
+        _check_complete(con, size)
+    except BaseException:
+        _close(con)
+        raise
     return con
 
 
-_seen: dict[str, tuple[str, float]] = {}
+def _check_complete(con: duckdb.DuckDBPyConnection, size: int) -> None:
+    """A truncated copy keeps its catalog but lost data blocks: every block the catalog uses must lie in the file.
+    (total_blocks counts free blocks too, and DuckDB cuts free blocks off the end of the file, so a valid file is
+    often shorter than total_blocks × block_size: that is not the test.)"""
+    block_size = con.execute("SELECT block_size FROM pragma_database_size() WHERE database_name = ?",
+                             [ALIAS]).fetchone()[0]
+    highest = con.execute("SELECT max(block_id) FROM pragma_metadata_info(?)", [ALIAS]).fetchone()[0] or 0
+    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
+                                        [ALIAS]).fetchall()]
+    for table in tables:
+        used = con.execute("SELECT max(greatest(block_id, coalesce(list_max(additional_block_ids), -1))) "
+                           "FROM pragma_storage_info(?) WHERE persistent", [f"{ALIAS}.main.{table}"]).fetchone()[0]
+        highest = max(highest, used if used is not None else -1)
+    if size < HEADER_BYTES + (highest + 1) * block_size:
+        raise duckdb.IOException("the file is shorter than its own catalog says (truncated)")
+
+
+_seen: dict[str, tuple] = {}
 
 
 def connection() -> duckdb.DuckDBPyConnection:
+    """The connection to the file now at db_path(): a load or rebuild that renamed a new file over it is seen on
+    the next call (one stat), and the old file's cached query results are dropped."""
     path = db_path()
-    if not path.exists():
-        raise DatabaseUnavailable(path, "file not found")
-    mtime = path.stat().st_mtime
-    if _seen.get("db", (str(path), mtime)) != (str(path), mtime):
-        st.cache_data.clear()  # another file, or a rebuild/load replaced it: cached results describe the old one
-    _seen["db"] = (str(path), mtime)
-    try:
-        return _connect(str(path), mtime)
-    except duckdb.Error as e:
-        raise DatabaseUnavailable(path, str(e).splitlines()[0]) from e
+    for _ in range(5):
+        try:
+            key = _identity(os.stat(path))
+        except FileNotFoundError:
+            raise DatabaseUnavailable(path, "file not found") from None
+        except OSError as e:
+            raise DatabaseUnavailable(path, str(e)) from e
+        if _seen.get("db", (str(path), key)) != (str(path), key):
+            st.cache_data.clear()  # another file, or a rebuild/load replaced it: cached results describe the old one
+        _seen["db"] = (str(path), key)
+        try:
+            return _connect(str(path), *key)
+        except _Replaced:
+            continue
+        except duckdb.Error as e:
+            raise DatabaseUnavailable(path, str(e).splitlines()[0]) from e
+    raise DatabaseUnavailable(path, "the file keeps being replaced; try again")
 
 
 def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
     """Run named SQL (see queries.py) with user-influenced values only as ? parameters."""
-    cur = connection().cursor()  # a cursor per call: DuckDB connections are not shared across threads
-    try:
-        return cur.execute(sql, list(params)).df()
-    except duckdb.IOException as e:  # damaged under us: say so and how to rebuild, never a stack trace
-        raise DatabaseUnavailable(db_path(), str(e).splitlines()[0]) from e
-    finally:
-        cur.close()
+    for attempt in range(2):
+        con, cur = connection(), None
+        try:
+            cur = con.cursor()  # a cursor per call: DuckDB connections are not shared across threads
+            cur.execute("USE kc")  # a cursor starts in the in-memory database the file is attached to
+            return cur.execute(sql, list(params)).df()
+        except duckdb.IOException as e:  # damaged under us: say so and how to rebuild, never a stack trace
+            raise DatabaseUnavailable(db_path(), str(e).splitlines()[0]) from e
+        except (duckdb.ConnectionException, duckdb.InterruptException):
+            # a newer file's connection closed this one while the query ran: run it once more, on the new file
+            if attempt:
+                raise
+        finally:
+            if cur is not None:
+                cur.close()
+    raise AssertionError("unreachable")

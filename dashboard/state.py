@@ -6,6 +6,7 @@ so a stale or hostile value produces a visible notice and the default — it nev
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -179,8 +180,19 @@ def units_param(name: str, era: str, lo: int, hi: int, default: list[str]) -> li
 
 
 def _notice(name: str, raw, default_label: str) -> None:
-    """The one notice for a URL value that is not an option: which parameter, what it said, what is used instead."""
-    st.warning(t("notice_bad_param", lang(), name=name, value=_short(raw), default=default_label))
+    """The one notice for a URL value that is not an option: which parameter, what it said, what is used instead.
+    Pages with their own parsers call it too. The value is a visitor's text: shortened and shown as plain text,
+    never as Markdown (a link or an image in it must not render)."""
+    st.warning(t("notice_bad_param", lang(), name=_plain(name), value=_plain(_short(raw)), default=default_label))
+
+
+bad_value_notice = _notice
+
+
+def _plain(text: str) -> str:
+    # Markdown lets any ASCII punctuation be escaped; escaping all of it also breaks autolinks (https\:, www\.),
+    # Streamlit's :color[] and :icon: directives and $math$. Line breaks would start new blocks: spaces instead.
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", re.sub(r"\s+", " ", text))
 
 
 def _page_id() -> str:

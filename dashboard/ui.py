@@ -93,14 +93,38 @@ def _labelled(df: pd.DataFrame, demo: bool) -> pd.DataFrame:
     return out
 
 
+# Imported text can start like a formula; a spreadsheet opening the download would run it (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _map_text(df: pd.DataFrame, f) -> pd.DataFrame:
+    """`f` applied to the text cells only: numbers (negative ones included) stay numbers."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.StringDtype):
+            out[col] = out[col].map(lambda v: f(v) if isinstance(v, str) else v)
+    return out
+
+
 def csv_bytes(df: pd.DataFrame, demo: bool) -> bytes:
-    return _labelled(df, demo).to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Vietnamese correctly
+    # a leading ' makes a spreadsheet read the cell as text (OWASP's advice for CSV injection)
+    safe = _map_text(_labelled(df, demo), lambda v: "'" + v if v.startswith(_FORMULA_START) else v)
+    # BOM: Excel opens Vietnamese correctly. CRLF rows (RFC 4180) also make the writer quote a cell holding a bare CR,
+    # which would otherwise split its row in two.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(df: pd.DataFrame, demo: bool) -> bytes:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    # control characters cannot be stored in XLSX (openpyxl raises): each shows as U+FFFD, so the loss is visible
+    safe = _map_text(_labelled(df, demo), lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v))
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as w:
-        _labelled(df, demo).to_excel(w, index=False, sheet_name="data")
+        safe.to_excel(w, index=False, sheet_name="data")
+        for row in w.sheets["data"].iter_rows():
+            for cell in row:
+                if cell.data_type == "f":  # openpyxl takes any text starting with = for a formula; ours are text
+                    cell.data_type = "s"
     return buf.getvalue()
 
 

@@ -35,7 +35,7 @@ def pick(name: str, label: str, options: dict[str, str], default: list[str], sco
         raw = [c for c in str(st.query_params.get(name, "")).split(",") if c]
         codes = [c for c in dict.fromkeys(raw) if c in valid][:5] if raw else default
         if raw and (len(codes) != len(raw) or len(codes) < 2):
-            st.warning(t("notice_bad_param", lang, name=name, value=",".join(raw)[:40], default=",".join(default)))
+            state.bad_value_notice(name, ",".join(raw), ",".join(default))
             codes = codes if len(codes) >= 2 else default
     if key not in st.session_state or st.session_state.get(f"_{key}_url") != codes:
         st.session_state[key] = codes

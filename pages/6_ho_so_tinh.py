@@ -17,7 +17,7 @@ PRE_REFORM = queries.REFORM_YEAR - 1
 names = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
 raw = st.query_params.get("unit")
 if raw is not None and raw not in names:
-    st.warning(t("notice_bad_param", lang, name="unit", value=str(raw)[:40], default=names["01"]))
+    state.bad_value_notice("unit", raw, names["01"])
 wanted = raw if raw in names else st.session_state.get("_profile_url", "01")
 if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted:
     st.session_state["profile_unit"] = wanted

@@ -308,7 +308,9 @@ with tabs[2]:
         st.subheader(t("src_origin_table", lang))
         tables = ["budget", "project", "staffing", "collaborators"]
         def rows_of(df: pd.DataFrame, origin: str) -> list[int]:
-            return [int(df[origin].get(x, 0) or 0) if origin in df.columns else 0 for x in tables]
+            # the pivot leaves NaN where a table has no rows of this origin (and NaN is truthy: `or 0` misses it)
+            col = df[origin] if origin in df.columns else pd.Series(dtype=float)
+            return [int(pd.Series(col).fillna(0).get(x, 0)) for x in tables]
 
         counts = pd.DataFrame({"table_name": tables, "description": [t(f"src_table_{x}", lang) for x in tables],
                                "stored_demo": rows_of(stored, "demo"), "stored_imported": rows_of(stored, "imported"),

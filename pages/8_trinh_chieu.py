@@ -13,8 +13,7 @@ st.caption(t("deck_intro", lang))
 choices = deck.area_choices()
 raw = st.query_params.get("area")
 if raw is not None and deck.area_key(raw) is None:
-    st.warning(t("notice_bad_param", lang, name="area", value=str(raw)[:40],
-                 default=deck.area_label(deck.DEFAULT_AREA, lang)))
+    state.bad_value_notice("area", raw, deck.area_label(deck.DEFAULT_AREA, lang))
 start = deck.area_key(raw) or deck.DEFAULT_AREA
 left, right = st.columns([3, 2])
 area = left.selectbox(t("deck_area", lang), choices, index=choices.index(start), key="deck_area",
