@@ -1,7 +1,6 @@
 """The warehouse: published figures traced and honoured, demo data labelled and calibrated, builds atomic."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import shutil
@@ -12,38 +11,9 @@ import unicodedata
 import duckdb
 import pytest
 
-from conftest import ROOT, SHARED, scalar
+from conftest import ROOT, scalar
 
 MTTN = "SELECT member_code FROM grouping_member WHERE grouping_id='kc_area' AND group_id='mien-trung-tay-nguyen' AND era=?"
-
-
-def _figures():
-    with open(ROOT / "data/published/figures.csv", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFC", s).replace("**", "")
-    return re.sub(r"\s+", " ", s)
-
-
-@pytest.mark.parametrize("fig", _figures(), ids=lambda f: f["figure_id"])
-def test_every_quote_appears_in_its_source(fig):
-    """A published number is only as good as the sentence it came from: the quote must be in the source text."""
-    if not SHARED.exists():
-        pytest.skip("../shared is not beside the repository")
-    src = fig["source_id"]
-    if src.startswith("seed-"):
-        seed = {r["source_id"]: r["location"] for r in csv.DictReader(open(ROOT / "data/published/sources.csv", encoding="utf-8"))}[src]
-        text = (SHARED / seed.removeprefix("shared/")).read_text(encoding="utf-8")
-    elif src.startswith("facts-") or src == "derived":
-        text = (SHARED / "research/FACTS.md").read_text(encoding="utf-8")
-        if src == "derived":
-            text += "".join((SHARED / "seeds").joinpath(p).read_text(encoding="utf-8") for p in sorted(
-                x.name for x in (SHARED / "seeds").iterdir()))
-    else:
-        pytest.fail(f"unknown source kind {src}")
-    assert _norm(fig["quote"]) in _norm(text), fig["quote"][:80]
 
 
 def test_every_published_figure_agrees_with_the_warehouse(con):
