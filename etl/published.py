@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -154,3 +155,50 @@ def members(scope: str, key: str, year: int, ref: dict[str, pd.DataFrame]) -> li
 
 def years_of(fig) -> list[int]:
     return list(range(int(fig.year), int(fig.year_to) + 1))
+
+
+# Vietnamese writes 27.708 (thousands) and 1,5 (decimal); English the other way round. A quote's language decides.
+_VI_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+_AMOUNT = re.compile(r"(?:VND\s*)?(?<![\d.,/])([.,]?\d+(?:[.,]\d+)*)(?:/([.,]?\d+(?:[.,]\d+)*))?"
+                     r"(?:\s*(nghìn tỷ|nghìn tỉ|tỷ|tỉ|triệu|trillion|billion|million)(?!\w)(?:\s*(?:đồng|VND))?)?",
+                     re.IGNORECASE)
+_SCALE = {"nghìn tỷ": 1_000_000, "nghìn tỉ": 1_000_000, "trillion": 1_000_000, "tỷ": 1000, "tỉ": 1000,
+          "billion": 1000, "triệu": 1, "million": 1}
+
+
+def is_vietnamese(text: str) -> bool:
+    return bool(_VI_LETTERS.search(text))
+
+
+def read_number(digits: str, vietnamese: bool) -> float:
+    """'27.708' → 27708 and '1,5' → 1.5 in Vietnamese; '1.4' → 1.4 and '3,870' → 3870 in English."""
+    if vietnamese:
+        return float(digits.replace(".", "").replace(",", "."))
+    return float(digits.replace(",", ""))
+
+
+def read_amount(text: str, vietnamese: bool | None = None) -> float:
+    """A number as written, with its scale word, in triệu đồng for money ('1,5 tỷ' → 1500) or as a plain count."""
+    vi = is_vietnamese(text) if vietnamese is None else vietnamese
+    m = _AMOUNT.search(text)
+    if not m:
+        raise ValueError(f"no number in «{text}»")
+    return read_number(m.group(1), vi) * _SCALE.get((m.group(3) or "").lower(), 1)
+
+
+def amounts_in(quote: str, vietnamese: bool | None = None) -> list[tuple[str, float]]:
+    """Every number a quote writes, as (text as written, value): money in triệu đồng, anything else as a count.
+    `vietnamese` (default: guessed from the text) says which way the digits read."""
+    vi = is_vietnamese(quote) if vietnamese is None else vietnamese
+    out = []
+    for m in _AMOUNT.finditer(quote):
+        scale = _SCALE.get((m.group(3) or "").lower(), 1)
+        # '11,07/11,14 tỷ đồng' (actual/plan) and '18/20 tỉnh': both numbers are written, with the unit after the pair
+        for digits in (m.group(1), m.group(2)):
+            if digits is None or digits.startswith((".", ",")):
+                continue  # a misprint such as ',993 tỷ': no value can be read from it
+            try:
+                out.append((m.group(0).strip(), read_number(digits, vi) * scale))
+            except ValueError:
+                continue
+    return out

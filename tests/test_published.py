@@ -71,3 +71,57 @@ def _source_text(source_id: str) -> str:
 def test_every_quote_appears_in_its_source(fig):
     """A published number is only as good as the sentence it came from: the quote must be in the source text."""
     assert _norm(fig["quote"]) in _norm(_source_text(fig["source_id"])), fig["quote"][:80]
+
+
+def _pf_rows() -> list[dict]:
+    return _rows("province_figures.csv")
+
+
+@pytest.mark.parametrize("row", _pf_rows(), ids=lambda r: r["pf_id"])
+def test_every_province_figure_is_the_number_its_quote_writes(row):
+    """The stored value is what the quote writes, read the way the quote's language writes numbers: "27.708 triệu"
+    is 27.708 triệu đồng, "1,5 tỷ" is 1.500 triệu đồng, "VND1.4 billion" is 1.400 triệu đồng. Where the research
+    note added stated parts (or the source misprinted its total), each part must be in the quote and add up."""
+    from etl.published import amounts_in, is_vietnamese
+    quote, text, value = _norm(row["quote"]), _norm(row["value_text"]), float(row["value"])
+    vi = is_vietnamese(quote)  # the language of the sentence decides how its digits read
+    assert text, f"{row['pf_id']}: no value_text"
+    if "sum_of_stated_parts" in row["flags"].split():
+        parts = text.split(" + ")
+        assert all(p in quote for p in parts), parts
+        assert sum(amounts_in(p, vi)[0][1] for p in parts) == pytest.approx(value), (parts, value)
+        return
+    assert text in quote, f"{row['pf_id']}: «{text}» is not in the quote"
+    if value == 0 and not any(ch.isdigit() for ch in text):  # a stated nil: "(không được giao)"
+        return
+    read = [v for _, v in amounts_in(text, vi)]
+    assert any(v == pytest.approx(value, rel=1e-12) for v in read), (text, value, read)
+
+
+def test_vietnamese_and_english_number_writing():
+    from etl.published import read_amount
+    assert read_amount("27.708 triệu đồng") == 27708
+    assert read_amount("1,5 tỷ đồng") == 1500
+    assert read_amount("1.332,474 triệu đồng") == pytest.approx(1332.474)
+    assert read_amount("VND1.4 billion") == 1400
+    assert read_amount("3,870 workers", vietnamese=False) == 3870
+    assert read_amount("28 tỉnh") == 28  # 'tỉnh' is not 'tỉ'
+
+
+def test_the_curated_province_figures_are_what_the_curation_step_writes():
+    """province_figures.csv is regenerated from the snapshot (python -m etl.curate): nobody edits it by hand."""
+    from etl import curate
+    rows = curate.curate()
+    assert [{k: r[k] for k in curate.COLUMNS} for r in rows] == _pf_rows()
+
+
+def test_unclear_rows_say_what_is_unclear():
+    rows = {r["pf_id"]: r for r in _pf_rows()}
+    by = lambda name, measure: next(r for r in rows.values() if r["scope_name"] == name and r["measure_as_written"] == measure)
+    assert "counterpart_funds_unclear" in by("Đắk Lắk", "total_incl_counterpart_or_support (unclear)")["flags"]
+    assert "plan_or_actual_unclear" in by("Cao Bằng", "total_state_support")["flags"]
+    assert "year_inferred" in by("Cả nước", "KCQG_plan")["flags"]  # the 2021 national plan: year from context
+    nghe_an = [r for r in rows.values() if r["scope_name"] == "Nghệ An" and r["period"] == "undated"]
+    assert nghe_an and all("year_not_stated" in r["flags"] for r in nghe_an)
+    reposts = [r for r in rows.values() if "confirm before use" in r["reliability"]]
+    assert reposts and all(r["confirmation"] != "primary" for r in reposts)
