@@ -31,9 +31,13 @@ def build(db_path: Path = DEFAULT_DB, data_dir: Path = DATA, demo_opts: demo.Dem
 
 def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, log) -> dict:
     ref = reference.load(data_dir / "reference")
-    figures, sources = published.load(data_dir / "published")
-    consistency = published.source_consistency(figures)
+    stated, sources = published.load(data_dir / "published")
+    consistency = published.source_consistency(stated)
+    curated, province_figs, province_sources = published.load_province(data_dir / "published")
+    # the demo is calibrated to the curated province, region and nation figures as to figures.csv
+    figures = pd.concat([stated, province_figs], ignore_index=True)
     facts = demo.generate(ref, figures, demo_opts)
+    facts["budget"] = pd.concat([facts["budget"], published.published_facts(curated, ref)], ignore_index=True)
     imported = imports.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +49,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
         con = duckdb.connect(str(tmp))
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
-            _insert(con, "source", sources)
+            _insert(con, "source", pd.concat([sources, province_sources], ignore_index=True))
             _insert(con, "province", ref["province"])
             _insert(con, "unit_2025", ref["unit_2025"])
             _insert(con, "reform_2025", ref["reform_2025"])
@@ -59,6 +63,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
                 [(c[0], i + 1, c[1], c[2]) for i, c in enumerate(CONTENT_CATEGORIES)],
                 columns=["category_id", "sort_order", "name_vi", "name_en"]))
             _insert(con, "published_figure", figures)
+            _insert(con, "province_figure", curated)
             _insert(con, "source_check", consistency)
             con.execute("INSERT INTO source VALUES ('demo-generator', 'demo', 'Dữ liệu minh họa (etl/demo.py)', "
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")

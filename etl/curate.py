@@ -22,7 +22,17 @@ OUT = DATA / "published/province_figures.csv"
 FIXES = DATA / "published/province_figures_fixes.csv"  # corrections kept as data, each with why
 COLUMNS = ["pf_id", "scope", "scope_key", "scope_name", "year", "year_to", "period", "year_as_written",
            "measure", "measure_as_written", "value", "unit", "qualifier", "value_text", "flags", "reliability",
-           "confirmation", "published", "url", "quote"]
+           "confirmation", "published", "url", "quote", "use", "demo_target", "note"]
+
+# What makes a row unfit to stand as a unit's own figure, or as a calibration target of the model's measures
+NOT_A_FACT = {"plan_or_actual_unclear", "proposed_not_approved", "estimate", "partial_period", "first_tranche_only",
+              "includes_counterpart_funds", "counterpart_funds_unclear", "counterpart_funds_likely_included",
+              "programme_envelope", "programme_period", "year_not_stated", "district_not_province",
+              "from_multi_year_plan", "year_inferred", "misprint_in_source"}
+FACT_MEASURES = {"budget.kcqg.planned", "budget.kcqg.actual", "budget.kcdp.planned", "budget.kcdp.actual"}
+TARGET_MEASURES = FACT_MEASURES | {"budget.total.planned", "budget.total.actual", "projects.count.kcqg",
+                                   "projects.count.kcdp", "projects.count.all"}
+FIRST, LAST = 2013, 2025
 
 MONEY = {"tỷ đồng", "tỉ đồng", "triệu đồng", "VND billion", "VND million"}
 MEASURE = {  # the research vocabulary → the model's measures (budget.<fund>.<status>, projects.count.<fund>, …)
@@ -197,8 +207,51 @@ def curate(src: Path = SNAPSHOT_CSV) -> list[dict]:
             "value_text": text, "flags": " ".join(dict.fromkeys(flags)), "reliability": r["reliability"],
             "confirmation": _confirmation(r, raw), "published": r["published"], "url": r["url"], "quote": r["quote"],
         })
+    for r in out:
+        r["use"] = _use(r)
+        r["demo_target"] = r.get("demo_target", "")
+        r["note"] = r.get("note", "")
+    _total_from_parts(out)
     _apply_fixes(out)
     return out
+
+
+def _total_from_parts(rows: list[dict]) -> None:
+    """A total stated beside both its funds ('trên 10 tỷ' = 8,3 tỷ KCĐP + 1,8 tỷ KCQG): the demo meets the parts, so
+    the total's demo target is their sum where the total's wording allows it; where it does not, the source
+    contradicts itself and the total is kept, flagged, and not modelled."""
+    from .published import qualifier_range
+    index = {(r["scope_key"], r["year"], r["year_to"], r["measure"]): r for r in rows if r["use"] != "no"}
+    for r in rows:
+        if r["use"] == "no" or not r["measure"].startswith("budget.total."):
+            continue
+        status = r["measure"].split(".")[2]
+        parts = [index.get((r["scope_key"], r["year"], r["year_to"], f"budget.{f}.{status}")) for f in ("kcqg", "kcdp")]
+        if None in parts:
+            continue
+        total = sum(float(p["demo_target"] or p["value"]) for p in parts)
+        lo, hi = qualifier_range(float(r["value"]), r["qualifier"], None)
+        if lo <= total <= hi:
+            if total != float(r["value"]):
+                r["demo_target"] = format(total, ".15g")
+        else:
+            r["use"] = "no"
+            r["flags"] = (r["flags"] + " total_disagrees_with_parts").strip()
+
+def _use(r: dict) -> str:
+    """'fact': the unit's own figure for a year (origin 'published'); 'target': the demo is calibrated to agree;
+    'no': kept and shown, not modelled (the flags say why)."""
+    flags = set(r["flags"].split())
+    if (r["measure"] not in TARGET_MEASURES or flags & NOT_A_FACT or not r["year"] or r["period"] not in ("year", "multi")
+            or not (FIRST <= int(r["year"]) and int(r["year_to"]) <= LAST) or r["confirmation"] == "unconfirmed"
+            or r["scope"] not in ("province", "region")):
+        return "no"
+    if r["period"] == "multi" and (r["measure"].startswith("projects.") or int(r["year_to"]) >= 2025):
+        return "no"  # đề án counts are met per year; a span across the 2025 reform has no single set of units
+    if (r["scope"] == "province" and r["period"] == "year" and r["measure"] in FACT_MEASURES
+            and r["qualifier"] == "exact"):
+        return "fact"
+    return "target"
 
 
 def _apply_fixes(rows: list[dict]) -> None:
@@ -206,6 +259,10 @@ def _apply_fixes(rows: list[dict]) -> None:
     with open(FIXES, encoding="utf-8") as f:
         for fix in csv.DictReader(f):
             r = by_id[fix["pf_id"]]
+            if fix["field"] == "note" or fix["field"] == "use" and fix["why"]:
+                r["note"] = " ".join(x for x in (r["note"], fix["value"] if fix["field"] == "note" else fix["why"]) if x)
+            if fix["field"] == "note":
+                continue
             if fix["field"] == "flags":
                 r["flags"] = " ".join(dict.fromkeys(
                     [x for x in r["flags"].split() if x != "value_not_in_quote"] + fix["value"].split()))

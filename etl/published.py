@@ -202,3 +202,96 @@ def amounts_in(quote: str, vietnamese: bool | None = None) -> list[tuple[str, fl
             except ValueError:
                 continue
     return out
+
+
+PROVINCE_COLUMNS = ["pf_id", "scope", "scope_key", "scope_name", "year", "year_to", "period", "year_as_written",
+                    "measure", "measure_as_written", "value", "unit", "qualifier", "value_text", "flags", "reliability",
+                    "confirmation", "published", "url", "quote", "use", "demo_target", "note"]
+USES = {"fact", "target", "no"}
+
+
+def source_id_of(url: str) -> str:
+    import hashlib
+    return "pf-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
+
+
+def load_province(pub_dir: Path = DATA / "published") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(all curated rows, the rows the model uses as figures in figures.csv's shape, their sources).
+
+    Rows with use 'fact' are a unit's own figure for a year (fact rows of origin 'published'); 'fact' and 'target'
+    rows both become calibration targets, so the demo agrees with every one of them."""
+    path = pub_dir / "province_figures.csv"
+    if not path.exists():
+        empty = pd.DataFrame(columns=PROVINCE_COLUMNS)
+        return empty, pd.DataFrame(columns=FIGURE_COLUMNS), pd.DataFrame()
+    rows = read_csv_rows(path, PROVINCE_COLUMNS)
+    rel = _rel(path)
+    for i, r in enumerate(rows, start=2):
+        if r["use"] not in USES:
+            raise DataError(rel, f"giá trị «{r['use']}» không hợp lệ; chọn một trong {sorted(USES)}",
+                            f"value «{r['use']}» is not allowed; use one of {sorted(USES)}", row=i, column="use")
+        for col in ("value", "demo_target"):
+            if r[col] != "":
+                try:
+                    float(r[col])
+                except ValueError:
+                    raise DataError(rel, f"«{r[col]}» không phải là số", f"«{r[col]}» is not a number",
+                                    row=i, column=col) from None
+    curated = pd.DataFrame(rows)
+    for col in ("year", "year_to"):
+        curated[col] = pd.to_numeric(curated[col].replace("", None), errors="coerce").astype("Int64")
+    for col in ("value", "demo_target"):
+        curated[col] = pd.to_numeric(curated[col].replace("", None), errors="coerce").astype("Float64")
+    curated["source_id"] = curated["url"].map(source_id_of)
+    used = curated[curated.use.isin(["fact", "target"])]
+    figs = pd.DataFrame({
+        "figure_id": used.pf_id, "source_id": used.source_id,
+        "topic": used.measure.str.split(".").str[0].replace({"projects": "projects", "budget": "budget"}),
+        "measure": used.measure, "scope": used.scope.replace({"region": "group"}), "scope_key": used.scope_key,
+        "year": used.year, "year_to": used.year_to, "period": used.period, "agg": "sum", "value": used.value,
+        "unit": used.unit, "qualifier": used.qualifier, "resolution": "", "value_text": used.value_text,
+        "formula": "", "demo_target": used.demo_target, "calibrate": "target", "quote": used.quote,
+        "note": used.note,
+    })
+    for col in ("value", "resolution", "demo_target"):
+        figs[col] = pd.to_numeric(figs[col].replace("", None), errors="coerce").astype("Float64")
+    for col in ("year", "year_to"):
+        figs[col] = pd.to_numeric(figs[col].replace("", None), errors="coerce").astype("Int64")
+    first = curated.drop_duplicates("url")
+    sources = pd.DataFrame({
+        "source_id": first.source_id, "kind": "web",
+        "title": "Số liệu khuyến công " + first.scope_name + " (PROVINCE_FIGURES.csv)",
+        "publisher": first.url.str.extract(r"https?://([^/]+)")[0].fillna(""),
+        "published": first.published, "location": first.url,
+        "licence_note": "quoted for reference; " + first.reliability,
+    })
+    return curated, figs.reset_index(drop=True), sources.reset_index(drop=True)
+
+
+def published_facts(curated: pd.DataFrame, ref: dict) -> pd.DataFrame:
+    """Budget rows of origin 'published': a unit's own KCQG / KCĐP plan or actual in one year, as its source states.
+    A column the source does not state is NULL (the demo, calibrated to agree, fills it in the views)."""
+    cols = ["era", "unit_code", "year", "fund", "planned_mvnd", "actual_mvnd", "origin", "source_id"]
+    facts = curated[curated.use == "fact"]
+    out: dict[tuple, dict] = {}
+    for r in facts.itertuples():
+        year = int(r.year)
+        era = era_of(year)
+        code = r.scope_key
+        if era == "34":
+            units = set(ref["unit_2025"].unit_code)
+            cross = dict(zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code))
+            if code not in units or list(cross.values()).count(code) != 1:
+                continue  # a pre-reform province inside a merged unit: its figure is only part of the unit's
+        _, fund, status = r.measure.split(".")
+        key = (era, code, year, fund)
+        row = out.setdefault(key, {"era": era, "unit_code": code, "year": year, "fund": fund,
+                                   "planned_mvnd": None, "actual_mvnd": None, "origin": "published",
+                                   "source_id": r.source_id})
+        if row["source_id"] != r.source_id:
+            continue  # one published row per unit, year and fund; a second source stays a calibration target
+        row[f"{status}_mvnd"] = float(r.value)
+    df = pd.DataFrame(list(out.values()), columns=cols)
+    for c in ("planned_mvnd", "actual_mvnd"):
+        df[c] = df[c].astype("Float64")
+    return df

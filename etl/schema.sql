@@ -1,5 +1,6 @@
 -- The khuyến công warehouse. Amounts are in triệu đồng (million VND): columns ending in _mvnd.
--- Every fact row says its origin ('demo' | 'imported'; published figures live in published_figure) and source.
+-- Every fact row says its origin and source: 'imported' (a report loaded by a user), 'published' (a unit's own figure
+-- as a public source states it; the curated rows are in province_figure) or 'demo' (generated, calibrated to agree).
 -- Facts are keyed by the unit that existed when they were reported: era '63' (provinces until 30/6/2025) or
 -- era '34' (units from 1/7/2025, Nghị quyết 202/2025/QH15).
 
@@ -38,6 +39,11 @@ CREATE TABLE published_figure (figure_id VARCHAR PRIMARY KEY, source_id VARCHAR,
     scope VARCHAR, scope_key VARCHAR, year INTEGER, year_to INTEGER, period VARCHAR, agg VARCHAR, value DOUBLE,
     unit VARCHAR, qualifier VARCHAR, resolution DOUBLE, value_text VARCHAR, formula VARCHAR, demo_target DOUBLE,
     calibrate VARCHAR, quote VARCHAR, note VARCHAR);
+CREATE TABLE province_figure (pf_id VARCHAR PRIMARY KEY, scope VARCHAR, scope_key VARCHAR, scope_name VARCHAR,
+    year INTEGER, year_to INTEGER, period VARCHAR, year_as_written VARCHAR, measure VARCHAR, measure_as_written VARCHAR,
+    value DOUBLE, unit VARCHAR, qualifier VARCHAR, value_text VARCHAR, flags VARCHAR, reliability VARCHAR,
+    confirmation VARCHAR, published VARCHAR, url VARCHAR, quote VARCHAR, use VARCHAR, demo_target DOUBLE,
+    note VARCHAR, source_id VARCHAR);
 CREATE TABLE source_check (figure_id VARCHAR, source_id VARCHAR, stated DOUBLE, formula VARCHAR,
     recomputed DOUBLE, status VARCHAR);
 CREATE TABLE calibration_check (figure_id VARCHAR, measure VARCHAR, low DOUBLE, high DOUBLE,
@@ -53,11 +59,29 @@ CREATE VIEW unit AS
     UNION ALL
     SELECT '34', unit_code, name_vi, name_ascii, slug, unit_type FROM unit_2025;
 
--- Imported rows take precedence over demo rows for the same unit, year (and fund).
+-- Precedence for the same unit, year and fund: imported > published > demo. An imported row stands whole (what a
+-- report leaves empty stays empty); otherwise each amount comes from a published row where one states it, else
+-- from the demo (calibrated to agree with it). origin names what the row's amounts came from ('demo+published').
 CREATE VIEW budget_current AS
-    SELECT * FROM budget
-    QUALIFY row_number() OVER (PARTITION BY era, unit_code, year, fund
-                               ORDER BY CASE origin WHEN 'imported' THEN 0 ELSE 1 END) = 1;
+WITH r AS (
+    SELECT *, CASE origin WHEN 'imported' THEN 0 WHEN 'published' THEN 1 ELSE 2 END AS rk,
+        bool_or(origin = 'imported') OVER (PARTITION BY era, unit_code, year, fund) AS has_imported
+    FROM budget),
+pick AS (
+    SELECT era, unit_code, year, fund,
+        arg_min(planned_mvnd, rk) FILTER (planned_mvnd IS NOT NULL) AS planned_mvnd,
+        arg_min(actual_mvnd, rk) FILTER (actual_mvnd IS NOT NULL) AS actual_mvnd,
+        arg_min(origin, rk) FILTER (planned_mvnd IS NOT NULL) AS planned_origin,
+        arg_min(origin, rk) FILTER (actual_mvnd IS NOT NULL) AS actual_origin,
+        min(rk) AS top_rk, arg_min(origin, rk) AS top_origin, arg_min(source_id, rk) AS source_id
+    FROM r WHERE origin = 'imported' OR NOT has_imported
+    GROUP BY ALL)
+SELECT era, unit_code, year, fund, planned_mvnd, actual_mvnd,
+    CASE WHEN top_origin = 'imported' THEN 'imported'
+         ELSE array_to_string(list_sort(list_distinct(list_filter([planned_origin, actual_origin], lambda x: x IS NOT NULL))), '+')
+    END AS origin,
+    source_id, planned_origin, actual_origin
+FROM pick;
 CREATE VIEW staffing_current AS
     SELECT * FROM staffing
     QUALIFY row_number() OVER (PARTITION BY era, unit_code, year
@@ -80,7 +104,7 @@ WITH b AS (
         sum(actual_mvnd)  FILTER (fund = 'kcqg') AS kcqg_actual_mvnd,
         sum(planned_mvnd) FILTER (fund = 'kcdp') AS kcdp_planned_mvnd,
         sum(actual_mvnd)  FILTER (fund = 'kcdp') AS kcdp_actual_mvnd,
-        string_agg(DISTINCT origin, '+' ORDER BY origin) AS budget_origin
+        array_to_string(list_sort(list_distinct(flatten(list(string_split(origin, '+'))))), '+') AS budget_origin
     FROM budget_current GROUP BY ALL),
 p AS (SELECT era, unit_code, year, count(*) AS projects, string_agg(DISTINCT origin, '+' ORDER BY origin) AS project_origin
       FROM project_current GROUP BY ALL)

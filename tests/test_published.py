@@ -125,3 +125,50 @@ def test_unclear_rows_say_what_is_unclear():
     assert nghe_an and all("year_not_stated" in r["flags"] for r in nghe_an)
     reposts = [r for r in rows.values() if "confirm before use" in r["reliability"]]
     assert reposts and all(r["confirmation"] != "primary" for r in reposts)
+
+
+def test_a_province_figure_is_what_the_warehouse_shows_with_origin_published(con):
+    """Lâm Đồng spent 1,8 tỷ of KCQG and 8,3 tỷ of KCĐP in 2017 (baolamdong): the dashboard's row says so, marked
+    published, and the demo fills only what the source leaves open (the plans), never below what was spent."""
+    row = con.execute("""SELECT kcqg_actual_mvnd, kcdp_actual_mvnd, kcqg_planned_mvnd, kcdp_planned_mvnd, budget_origin
+                         FROM v_unit_year WHERE era='63' AND unit_code='68' AND year=2017""").fetchone()
+    assert row[:2] == (1800, 8300) and row[4] == "demo+published"
+    assert row[2] >= 1800 and row[3] >= 8300
+    origins = con.execute("""SELECT fund, planned_origin, actual_origin FROM budget_current
+                             WHERE era='63' AND unit_code='68' AND year=2017 ORDER BY fund""").fetchall()
+    assert origins == [("kcdp", "demo", "published"), ("kcqg", "demo", "published")]
+    # Sơn La received no KCQG in 2025 (its Sở Công Thương): nothing planned, nothing spent
+    assert con.execute("SELECT planned_mvnd, actual_mvnd FROM budget_current WHERE era='34' AND unit_code='14' "
+                       "AND year=2025 AND fund='kcqg'").fetchone() == (0, 0)
+
+
+def test_the_2021_national_plan_and_regional_anchors_hold(con):
+    """2021: 188 tỷ KCĐP planned nationwide; of the 150 tỷ KCQG plan only 75,6 tỷ was assigned, so the units' KCQG
+    plans stay within it; Miền Trung – Tây Nguyên spent 11,07 of 11,14 tỷ KCQG. The south spent 7,73 tỷ KCQG in 2013."""
+    kcqg, kcdp = con.execute("SELECT kcqg_planned_mvnd, kcdp_planned_mvnd FROM v_nation_year WHERE year=2021").fetchone()
+    assert kcdp == 188000 and kcqg <= 75600
+    mt = con.execute("""SELECT kcqg_actual_mvnd, kcqg_planned_mvnd FROM v_group_year WHERE grouping_id='kc_area'
+                        AND group_id='mien-trung-tay-nguyen' AND year=2021""").fetchone()
+    assert mt == (11070, 11140)
+    south = con.execute("""SELECT kcqg_actual_mvnd, kcdp_actual_mvnd FROM v_group_year WHERE grouping_id='kc_area'
+                           AND group_id='phia-nam' AND year=2013""").fetchone()
+    assert south == (7730, 46330)
+
+
+def test_the_build_fails_naming_a_published_figure_the_demo_cannot_meet(tmp_path):
+    """A province said to spend more KCQG than its whole region did (Lâm Đồng 30 tỷ of MT-TN's 27,7 tỷ in 2017)
+    cannot be reconciled: the build stops, names the figure, and keeps the previous database."""
+    import shutil
+    from etl import build
+    from etl.common import BuildError
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "snapshot", "geo"))
+    p = data / "published/province_figures.csv"
+    text = p.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("pf155,"))
+    assert ",1800,triệu đồng," in row
+    p.write_text(text.replace(row, row.replace(",1800,triệu đồng,", ",30000,triệu đồng,")), encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build.build(tmp_path / "kc.duckdb", data_dir=data, log=lambda *_: None)
+    assert "pf155" in str(err.value) and "mt17_kcqg" in str(err.value) and "2017" in str(err.value)
+    assert not (tmp_path / "kc.duckdb").exists()

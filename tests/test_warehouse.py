@@ -25,24 +25,24 @@ def test_every_published_figure_agrees_with_the_warehouse(con):
 
 def test_mttn_2017_kcqg_actual_by_independent_sql(con):
     """The 15 provinces of Miền Trung – Tây Nguyên spent 27.708 triệu đồng of KCQG in 2017 (seed 001)."""
-    v = scalar(con, f"SELECT sum(actual_mvnd) FROM budget WHERE fund='kcqg' AND year=2017 AND unit_code IN ({MTTN})", ["63"])
+    v = scalar(con, f"SELECT sum(actual_mvnd) FROM budget_current WHERE fund='kcqg' AND year=2017 AND unit_code IN ({MTTN})", ["63"])
     assert v == 27708
     assert scalar(con, f"SELECT count(*) FROM ({MTTN})", ["63"]) == 15
-    assert scalar(con, "SELECT sum(actual_mvnd) FROM budget WHERE fund='kcqg' AND year=2017") == 104314
-    assert scalar(con, "SELECT sum(actual_mvnd) FROM budget WHERE fund='kcdp' AND year=2017") == 134588
+    assert scalar(con, "SELECT sum(actual_mvnd) FROM budget_current WHERE fund='kcqg' AND year=2017") == 104314
+    assert scalar(con, "SELECT sum(actual_mvnd) FROM budget_current WHERE fund='kcdp' AND year=2017") == 134588
 
 
 def test_no_kcqg_in_mien_trung_tay_nguyen_in_2024(con):
-    rows = con.execute(f"SELECT planned_mvnd, actual_mvnd FROM budget WHERE fund='kcqg' AND year=2024 AND unit_code IN ({MTTN})", ["63"]).fetchall()
+    rows = con.execute(f"SELECT planned_mvnd, actual_mvnd FROM budget_current WHERE fund='kcqg' AND year=2024 AND unit_code IN ({MTTN})", ["63"]).fetchall()
     assert len(rows) == 15 and all(p == 0 and a == 0 for p, a in rows)
-    assert scalar(con, "SELECT sum(planned_mvnd) FROM budget WHERE fund='kcqg' AND year=2024") > 0  # only that region
+    assert scalar(con, "SELECT sum(planned_mvnd) FROM budget_current WHERE fund='kcqg' AND year=2024") > 0  # only that region
 
 
 def test_2025_is_reported_by_the_34_units(con):
-    assert scalar(con, "SELECT count(DISTINCT unit_code) FROM budget WHERE year=2025") == 34
-    assert scalar(con, "SELECT count(*) FROM budget WHERE year=2025 AND era<>'34'") == 0
-    assert scalar(con, "SELECT count(DISTINCT unit_code) FROM budget WHERE year=2024 AND era='63'") == 63
-    v = scalar(con, f"SELECT sum(planned_mvnd) FROM budget WHERE year=2025 AND fund='kcdp' AND unit_code IN ({MTTN})", ["34"])
+    assert scalar(con, "SELECT count(DISTINCT unit_code) FROM budget_current WHERE year=2025") == 34
+    assert scalar(con, "SELECT count(*) FROM budget_current WHERE year=2025 AND era<>'34'") == 0
+    assert scalar(con, "SELECT count(DISTINCT unit_code) FROM budget_current WHERE year=2024 AND era='63'") == 63
+    v = scalar(con, f"SELECT sum(planned_mvnd) FROM budget_current WHERE year=2025 AND fund='kcdp' AND unit_code IN ({MTTN})", ["34"])
     assert v == 49465
 
 
@@ -53,7 +53,7 @@ def test_across_the_reform_the_63_aggregate_into_the_34(con):
         assert scalar(con, "SELECT count(*) FROM v_unit34_year WHERE year=?", [y]) == 34
     # Hà Nội kept its borders; TP. Hồ Chí Minh absorbed Bình Dương and Bà Rịa – Vũng Tàu
     hcm = scalar(con, "SELECT total_planned_mvnd FROM v_unit34_year WHERE year=2020 AND unit_code='79'")
-    parts = scalar(con, "SELECT sum(planned_mvnd) FROM budget WHERE year=2020 AND unit_code IN ('74','77','79')")
+    parts = scalar(con, "SELECT sum(planned_mvnd) FROM budget_current WHERE year=2020 AND unit_code IN ('74','77','79')")
     assert hcm == parts
 
 
@@ -89,7 +89,7 @@ def test_collaborator_networks_2022(con):
 
 def test_projects_add_up_to_each_budget(con):
     bad = con.execute("""
-        SELECT b.unit_code, b.year, b.fund FROM budget b
+        SELECT b.unit_code, b.year, b.fund FROM budget_current b
         LEFT JOIN (SELECT era, unit_code, year, fund, sum(planned_mvnd) p, sum(actual_mvnd) a FROM project GROUP BY ALL) s
           USING (era, unit_code, year, fund)
         WHERE coalesce(s.p, 0) <> b.planned_mvnd OR coalesce(s.a, 0) <> b.actual_mvnd""").fetchall()
@@ -100,8 +100,11 @@ def test_projects_add_up_to_each_budget(con):
 
 def test_every_fact_row_says_its_origin_and_source(con):
     for t in ("budget", "project", "staffing", "collaborators"):
-        assert scalar(con, f"SELECT count(*) FROM {t} WHERE origin NOT IN ('demo','imported') OR source_id IS NULL") == 0
+        assert scalar(con, f"SELECT count(*) FROM {t} WHERE origin NOT IN ('demo','imported','published') OR source_id IS NULL") == 0
         assert scalar(con, f"SELECT count(*) FROM {t} WHERE origin='demo'") > 0
+    # a published budget row names a source whose page is on record
+    assert scalar(con, "SELECT count(*) FROM budget b JOIN source s USING (source_id) WHERE b.origin='published' "
+                       "AND s.location LIKE 'http%'") == scalar(con, "SELECT count(*) FROM budget WHERE origin='published'") > 30
 
 
 def test_groupings_place_every_unit_exactly_once(con):
