@@ -295,3 +295,11 @@ def published_facts(curated: pd.DataFrame, ref: dict) -> pd.DataFrame:
     for c in ("planned_mvnd", "actual_mvnd"):
         df[c] = df[c].astype("Float64")
     return df
+
+
+def calibration_figures(pub_dir: Path = DATA / "published") -> pd.DataFrame:
+    """Every figure the warehouse must agree with: figures.csv and the curated province figures the model uses.
+    The build and every load check against this one set."""
+    stated, _ = load(pub_dir)
+    _, province_figs, _ = load_province(pub_dir)
+    return pd.concat([stated, province_figs], ignore_index=True)
