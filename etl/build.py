@@ -31,10 +31,14 @@ def build(db_path: Path = DEFAULT_DB, data_dir: Path = DATA, demo_opts: demo.Dem
 
 def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, log) -> dict:
     ref = reference.load(data_dir / "reference")
-    figures, sources = published.load(data_dir / "published")
-    consistency = published.source_consistency(figures)
-    targets = reference.programme_targets(ref, figures, data_dir / "reference")
+    stated, sources = published.load(data_dir / "published")
+    consistency = published.source_consistency(stated)
+    curated, province_figs, province_sources = published.load_province(data_dir / "published")
+    # the demo is calibrated to the curated province, region and nation figures as to figures.csv
+    figures = pd.concat([stated, province_figs], ignore_index=True)
+    targets = reference.programme_targets(ref, stated, data_dir / "reference")
     facts = demo.generate(ref, figures, demo_opts)
+    facts["budget"] = pd.concat([facts["budget"], published.published_facts(curated, ref)], ignore_index=True)
     imported = imports.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +50,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
         con = duckdb.connect(str(tmp))
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
-            _insert(con, "source", sources)
+            _insert(con, "source", pd.concat([sources, province_sources], ignore_index=True))
             _insert(con, "province", ref["province"])
             _insert(con, "unit_2025", ref["unit_2025"])
             _insert(con, "reform_2025", ref["reform_2025"])
@@ -63,6 +67,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
             _insert(con, "programme_period", ref["programme_period"])
             _insert(con, "programme_target", targets)
             _insert(con, "agency_name", ref["agency_name"])
+            _insert(con, "province_figure", curated)
             _insert(con, "source_check", consistency)
             con.execute("INSERT INTO source VALUES ('demo-generator', 'demo', 'Dữ liệu minh họa (etl/demo.py)', "
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")

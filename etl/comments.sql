@@ -73,14 +73,14 @@ COMMENT ON COLUMN content_category.name_vi IS 'Name in Vietnamese.';
 COMMENT ON COLUMN content_category.name_en IS 'Name in English.';
 
 -- Facts: one row per unit, year (and fund) and origin ------------------------------------------------------------
-COMMENT ON TABLE budget IS 'Khuyến công funds (kinh phí khuyến công) per unit, year and fund: planned and actual, in triệu đồng (million VND). Demo and imported rows are both kept; budget_current uses imported over demo.';
+COMMENT ON TABLE budget IS 'Khuyến công funds (kinh phí khuyến công) per unit, year and fund: planned and actual, in triệu đồng (million VND). Demo, published and imported rows are all kept; budget_current uses imported > published > demo.';
 COMMENT ON COLUMN budget.era IS '''63'' (years until 2024, keyed by the 63 provinces) or ''34'' (from 2025, keyed by the 34 units).';
 COMMENT ON COLUMN budget.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
 COMMENT ON COLUMN budget.year IS 'Reporting year (năm).';
 COMMENT ON COLUMN budget.fund IS 'kcqg (KCQG, national) or kcdp (KCĐP, local).';
 COMMENT ON COLUMN budget.planned_mvnd IS 'Planned (allocated) funds (kinh phí kế hoạch), triệu đồng (million VND).';
 COMMENT ON COLUMN budget.actual_mvnd IS 'Funds actually spent (kinh phí thực hiện, giải ngân), triệu đồng (million VND).';
-COMMENT ON COLUMN budget.origin IS 'demo (dữ liệu minh họa: generated, calibrated to published figures) or imported (nhập từ báo cáo thực).';
+COMMENT ON COLUMN budget.origin IS 'demo (dữ liệu minh họa: generated, calibrated to published figures), published (số liệu công bố: the unit''s own figure as a source states it; an amount the source does not state is NULL) or imported (nhập từ báo cáo thực).';
 COMMENT ON COLUMN budget.source_id IS 'Source of the row: demo-generator or the imported report (see source, import_log).';
 
 COMMENT ON TABLE project IS 'Khuyến công projects (đề án khuyến công): one row per đề án, with fund, activity type and amounts in triệu đồng (million VND).';
@@ -119,6 +119,32 @@ COMMENT ON COLUMN collaborators.origin IS 'demo (dữ liệu minh họa) or impo
 COMMENT ON COLUMN collaborators.source_id IS 'Source of the row: demo-generator or the imported report.';
 
 -- Published figures and the checks made on them -------------------------------------------------------------------
+COMMENT ON TABLE province_figure IS 'Published khuyến công figures by nation, region, province and district (số liệu công bố theo tỉnh), curated from the research note PROVINCE_FIGURES.csv (snapshot in data/published/snapshot) by python -m etl.curate: value as written, unit, period, quote, URL, reliability and what each row leaves open.';
+COMMENT ON COLUMN province_figure.pf_id IS 'Row id (pfNNN = row NNN of the snapshot PROVINCE_FIGURES.csv).';
+COMMENT ON COLUMN province_figure.scope IS 'nation, region, province or district.';
+COMMENT ON COLUMN province_figure.scope_key IS 'province_code for a province or district (the province it lies in); grouping/group for a region.';
+COMMENT ON COLUMN province_figure.scope_name IS 'The unit as the research note names it.';
+COMMENT ON COLUMN province_figure.year IS 'First year the figure covers (NULL when the source states none).';
+COMMENT ON COLUMN province_figure.year_to IS 'Last year it covers.';
+COMMENT ON COLUMN province_figure.period IS 'year, multi (several years), H1/7M/9M/partial (part of a year), tranche (one allocation round), date (a data date) or undated.';
+COMMENT ON COLUMN province_figure.year_as_written IS 'The research note''s year column, as written.';
+COMMENT ON COLUMN province_figure.measure IS 'The model''s measure (budget.<fund>.<planned|actual|unclear>, projects.count.<fund>, ref.population, …); empty where the model holds no such measure.';
+COMMENT ON COLUMN province_figure.measure_as_written IS 'The research note''s measure, as written.';
+COMMENT ON COLUMN province_figure.value IS 'The value as the quote writes it, read the Vietnamese way (27.708 = 27708; 1,5 = 1.5) or, in an English quote, the English way; money in triệu đồng (million VND).';
+COMMENT ON COLUMN province_figure.unit IS 'Unit of value: triệu đồng (million VND) for money, else a count (đề án, người, đơn vị cấp huyện, …).';
+COMMENT ON COLUMN province_figure.qualifier IS 'How the source qualifies the number: exact, over (hơn/trên), nearly (gần), about (khoảng), atmost.';
+COMMENT ON COLUMN province_figure.value_text IS 'The number exactly as the quote writes it (a test checks it is in the quote and reads to value).';
+COMMENT ON COLUMN province_figure.flags IS 'What the row leaves open: counterpart_funds_unclear, plan_or_actual_unclear, year_inferred, year_not_stated, article_undated, partial_period, programme_envelope, proposed_not_approved, estimate, misprint_in_source, sum_of_stated_parts, total_disagrees_with_parts, …';
+COMMENT ON COLUMN province_figure.reliability IS 'official (government site), news, dataset on GitHub, or repost of an official table (confirm before use).';
+COMMENT ON COLUMN province_figure.confirmation IS 'primary; confirmed by <url> (a repost an official or news source agrees with); or unconfirmed (a repost no other source confirms).';
+COMMENT ON COLUMN province_figure.published IS 'Publication date of the page as far as known.';
+COMMENT ON COLUMN province_figure.url IS 'The page the quote is from.';
+COMMENT ON COLUMN province_figure.quote IS 'The sentence the figure is read from.';
+COMMENT ON COLUMN province_figure.use IS 'fact (the unit''s own figure: a budget row of origin published), target (the demo is calibrated to agree), or no (kept and shown, not modelled; flags say why).';
+COMMENT ON COLUMN province_figure.demo_target IS 'Where the wording allows a range (hơn, gần), the value the demo is calibrated to; triệu đồng for money.';
+COMMENT ON COLUMN province_figure.note IS 'Curation note: why a row is used or not, and corrections (data/published/province_figures_fixes.csv).';
+COMMENT ON COLUMN province_figure.source_id IS 'The row''s source in source (pf-<hash of url>).';
+
 COMMENT ON TABLE published_figure IS 'Every number a source states (số liệu công bố), with the sentence it came from, or derived from such numbers (source_id ''derived''). Recorded as written, never corrected.';
 COMMENT ON COLUMN published_figure.figure_id IS 'Figure identifier (mã số liệu); formulas refer to figures by it.';
 COMMENT ON COLUMN published_figure.source_id IS 'Where the figure is stated (see source); ''derived'' if computed from other figures, not stated.';
@@ -183,15 +209,17 @@ COMMENT ON COLUMN unit.name_ascii IS 'Name without diacritics (không dấu).';
 COMMENT ON COLUMN unit.slug IS 'Name for links (URL-safe).';
 COMMENT ON COLUMN unit.unit_type IS 'tỉnh (province) or thành phố trực thuộc trung ương (centrally-run city).';
 
-COMMENT ON VIEW budget_current IS 'budget as used by the dashboard: for each unit, year and fund the imported row if there is one, else the demo row. Amounts in triệu đồng (million VND).';
+COMMENT ON VIEW budget_current IS 'budget as used by the dashboard: for each unit, year and fund the imported row whole if there is one; else each amount from a published row where a source states it, else from the demo row (calibrated to agree). Amounts in triệu đồng (million VND).';
 COMMENT ON COLUMN budget_current.era IS '''63'' (years until 2024, keyed by the 63 provinces) or ''34'' (from 2025, keyed by the 34 units).';
 COMMENT ON COLUMN budget_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
 COMMENT ON COLUMN budget_current.year IS 'Reporting year (năm).';
 COMMENT ON COLUMN budget_current.fund IS 'kcqg (KCQG, national) or kcdp (KCĐP, local).';
 COMMENT ON COLUMN budget_current.source_id IS 'Source of the row: demo-generator or the imported report (see source, import_log).';
 COMMENT ON COLUMN budget_current.planned_mvnd IS 'Planned (allocated) funds (kinh phí kế hoạch), triệu đồng (million VND).';
+COMMENT ON COLUMN budget_current.origin IS 'imported, published, demo, or demo+published (one amount published, the other demo): where the amounts in use came from.';
+COMMENT ON COLUMN budget_current.planned_origin IS 'Where planned_mvnd came from: imported, published or demo.';
 COMMENT ON COLUMN budget_current.actual_mvnd IS 'Funds actually spent (kinh phí thực hiện), triệu đồng (million VND).';
-COMMENT ON COLUMN budget_current.origin IS 'demo or imported: which row is in use.';
+COMMENT ON COLUMN budget_current.actual_origin IS 'Where actual_mvnd came from: imported, published or demo.';
 COMMENT ON VIEW project_current IS 'project as used by the dashboard: imported đề án replace all demo đề án of the same unit, year and fund. Amounts in triệu đồng (million VND).';
 COMMENT ON COLUMN project_current.project_id IS 'Project identifier: DEMO-… for demo rows, IMP-<file hash>… for imported ones.';
 COMMENT ON COLUMN project_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
@@ -424,7 +452,8 @@ COMMENT ON COLUMN v_period_totals.total_actual_mvnd IS 'KCQG + KCĐP actually sp
 COMMENT ON COLUMN v_period_totals.projects IS 'Đề án (projects) of both funds over the years held.';
 COMMENT ON COLUMN v_period_totals.kcqg_projects IS 'KCQG đề án over the years held.';
 COMMENT ON COLUMN v_period_totals.kcqg_projects_mo_hinh_trinh_dien IS 'KCQG đề án building technical demonstration models (mô hình trình diễn).';
-COMMENT ON COLUMN v_period_totals.budget_origin IS 'Origins of the budget rows summed: demo, imported or both.';
+COMMENT ON COLUMN v_period_totals.budget_origin IS 'Origins of the budget rows summed: demo, published, imported, joined by +.';
+COMMENT ON COLUMN v_period_totals.project_origin IS 'Origins of the đề án rows counted: demo, published, imported, joined by +.';
 
 COMMENT ON VIEW v_period_progress IS 'Each programme target against the warehouse''s total for its period (progress to date for a running period). Only targets a source states; none for 2026–2030 yet.';
 COMMENT ON COLUMN v_period_progress.period_id IS 'The programme period.';
@@ -440,4 +469,4 @@ COMMENT ON COLUMN v_period_progress.warehouse_value IS 'The warehouse total for 
 COMMENT ON COLUMN v_period_progress.progress_pct IS 'warehouse_value as a percentage of the target.';
 COMMENT ON COLUMN v_period_progress.years_held IS 'Years of the period the warehouse holds.';
 COMMENT ON COLUMN v_period_progress.years_in_period IS 'Years the period spans.';
-COMMENT ON COLUMN v_period_progress.budget_origin IS 'Origins of the rows summed: demo, imported or both (a demo total is no real progress).';
+COMMENT ON COLUMN v_period_progress.origin IS 'Origins of the rows behind warehouse_value (the đề án rows for a count, the budget rows for an amount): demo, published, imported, joined by +; a demo total is no real progress.';

@@ -127,8 +127,17 @@ def _budgets(ref, targets, years, rng) -> pd.DataFrame:
             t = nation_total[0].total
             cons.append(Constraint("demo:nation-fund-split", [(c, "kcqg", "planned") for c in codes],
                                    float(round(t * kq / (kq + kd)))))
-        plan_prior[y], plan_cons[y] = prior, cons
         rates[y] = {(c, f): rng.uniform(0.8, 0.99) for c in codes for f in ("kcqg", "kcdp")}
+        # A unit whose actual spending a source states, but not its plan: the demo plan is that actual at the
+        # unit's execution rate, so no demo plan sits below a published actual (Lâm Đồng 2017: 8,3 tỷ KCĐP spent).
+        planned_keys = {c.keys[0] for c in cons if len(c.keys) == 1}
+        for a in per_year.get(y, []):
+            if len(a.keys) == 1 and a.keys[0][2] == "actual" and a.total > 0:
+                u, f, _ = a.keys[0]
+                if (u, f, "planned") not in planned_keys:
+                    cons.append(Constraint(f"demo:plan-from-{a.figure_id}", [(u, f, "planned")],
+                                           float(round(a.total / rates[y][(u, f)]))))
+        plan_prior[y], plan_cons[y] = prior, cons
     _carry_local_calibration(plan_prior, plan_cons, years)
     rows = []
     for y in years:
@@ -203,21 +212,47 @@ def _constraint(ref, fig, year: int, total: float) -> Constraint:
 
 
 def _split_multi_year(ref, figs, years, kcqg_w, kcdp_w) -> dict[int, list[Constraint]]:
-    """Per-year constraints; a multi-year total is split across its years in proportion to the national priors."""
+    """Per-year constraints. A multi-year total is split across its years in proportion to the national priors;
+    a national one first takes, in each year a single-year national figure fixes, that figure (e.g. the 2021 plan
+    within 2021–2025's 1.436 tỷ), and spreads only the remainder over the other years."""
     out: dict[int, list[Constraint]] = {}
+    single = {}
+    for fig in figs.itertuples():
+        if fig.scope == "nation" and int(fig.year) == int(fig.year_to):
+            single[(int(fig.year), fig.measure.split(".")[1], fig.measure.split(".")[2])] = _target(fig)
+    spans = {(f.scope, f.scope_key, int(f.year), int(f.year_to), f.measure) for f in figs.itertuples()}
     for fig in figs.itertuples():
         span = [y for y in years_of(fig) if y in years]
         if not span:
             continue
-        _, fund, _ = fig.measure.split(".")
+        _, fund, status = fig.measure.split(".")
+        if len(span) > 1 and fund == "total" and all(
+                (fig.scope, fig.scope_key, int(fig.year), int(fig.year_to), f"budget.{f}.{status}") in spans
+                for f in ("kcqg", "kcdp")):
+            continue  # its two funds are split year by year; the total follows from them (calibration checks it)
         if len(span) == 1:
             out.setdefault(span[0], []).append(_constraint(ref, fig, span[0], _target(fig)))
             continue
+        total = _target(fig)
+        if fig.scope == "nation":
+            fixed = {}
+            for y in span:
+                if (y, fund, status) in single:
+                    fixed[y] = single[(y, fund, status)]
+                elif fund == "total" and (y, "kcqg", status) in single and (y, "kcdp", status) in single:
+                    fixed[y] = single[(y, "kcqg", status)] + single[(y, "kcdp", status)]
+            for y, v in fixed.items():
+                out.setdefault(y, []).append(_constraint(ref, fig, y, v))
+            total -= sum(fixed.values())
+            span = [y for y in span if y not in fixed]
+            if total < 0 or (not span and abs(total) > 0.5):
+                raise BuildError(f"demo calibration: {fig.figure_id} ({_target(fig):g}) is less than its years' own "
+                                 f"national figures ({sum(fixed.values()):g}) — the sources contradict each other")
         weight = []
         for y in span:
             kq, kd = NATION_PRIOR.get(y, _extrapolate(y))
             weight.append({"kcqg": kq, "kcdp": kd, "total": kq + kd}[fund])
-        parts = _apportion(_target(fig), weight)
+        parts = _apportion(total, weight)
         for y, part in zip(span, parts):
             out.setdefault(y, []).append(_constraint(ref, fig, y, part))
     return out
@@ -242,6 +277,15 @@ def _calibrate_year(prior: dict, constraints: list[Constraint], year: int) -> di
             fixed.update({k: 0.0 for k in c.keys})
         else:
             active.append(c)
+    # A unit's own figure larger than a total that contains it (a province spending more than its region) can
+    # never be met: say which two figures disagree rather than let the fitting fail without a culprit.
+    single = {c.keys[0]: c for c in active if len(c.keys) == 1}
+    for c in active:
+        inside = [single[k] for k in c.keys if k in single and single[k] is not c]
+        if inside and sum(s.total for s in inside) > c.total + 0.5:
+            raise BuildError(f"demo calibration for {year}: " + " + ".join(
+                f"{s.figure_id} ({s.total:g})" for s in inside) + f" exceed {c.figure_id} ({c.total:g}) that "
+                "contains them — a published figure the demo cannot agree with")
     # Iterative proportional fitting: scale each constrained set in turn until all hold. It keeps every value
     # positive and stays as close to the priors as the constraints allow (minimum relative-entropy change).
     values = {k: v for k, v in prior.items() if k not in fixed}
@@ -259,7 +303,14 @@ def _calibrate_year(prior: dict, constraints: list[Constraint], year: int) -> di
         if worst < 1e-12:
             break
     else:
-        raise BuildError(f"demo calibration for {year} does not converge: published targets contradict each other")
+        off = []
+        for c in active:
+            keys = [k for k in c.keys if k in values]
+            current = sum(values[k] for k in keys)
+            if abs(current - c.total) > 1e-6 * max(1.0, c.total):
+                off.append(f"{c.figure_id} (stated {c.total:g}, reachable {current:.0f})")
+        raise BuildError(f"demo calibration for {year} does not converge: published figures contradict each other: "
+                         + ", ".join(off))
     values.update(fixed)
     return _round_preserving(values, active, year)
 
@@ -360,22 +411,31 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
         mean = max(planned / AVG_PROJECT_MVND[fund] * scale, 1.0)
         counts[(unit, year, fund)] = max(1, int(rng.poisson(mean)))
     budget_of = dict(zip(zip(budget.unit_code, budget.year, budget.fund), budget.planned_mvnd))
+    # Narrow counts first (a province's KCĐP đề án before its total, a province before the nation): a broader count
+    # then spreads only what its fixed members leave over, so every published count holds at once.
+    jobs = []
     for fig in targets[targets.measure.str.startswith("projects.count")].itertuples():
         parts = fig.measure.split(".")
         if len(parts) == 4:  # a category count: handled when categories are drawn
             continue
         funds = ["kcqg", "kcdp"] if parts[2] == "all" else [parts[2]]
         for y in years_of(fig):
-            if y not in years:
-                continue
-            keys = [(u, y, f) for u in members(fig.scope, fig.scope_key, y, ref) for f in funds
-                    if budget_of.get((u, y, f), 0) > 0]
-            cur = [counts[k] for k in keys]
-            new = _apportion(int(fig.value), [max(c, 1) for c in cur])
-            for k, n in zip(keys, new):
-                counts[k] = max(1, min(n, budget_of[k]))  # at least one đề án, at least 1 triệu each
+            if y in years:
+                jobs.append((fig, y, [(u, y, f) for u in members(fig.scope, fig.scope_key, y, ref) for f in funds
+                                      if budget_of.get((u, y, f), 0) > 0]))
+    for fig, y, keys in sorted(jobs, key=lambda j: (len(j[2]), j[0].figure_id)):
+        free = [k for k in keys if k not in fixed]
+        left = int(fig.value) - sum(counts[k] for k in keys if k in fixed)
+        if left < len(free) or (not free and left != 0):
+            raise BuildError(f"demo: {fig.figure_id} states {int(fig.value)} đề án in {y}, which the đề án other "
+                             f"published figures fix inside it ({int(fig.value) - left}) and one per other funded "
+                             f"budget ({len(free)}) cannot meet")
+        if free:  # one đề án per funded budget first, the rest in proportion to the draws
+            new = [1 + n for n in _apportion(left - len(free), [max(counts[k], 1) for k in free])]
+            for k, n in zip(free, new):
+                counts[k] = min(n, budget_of[k])  # at least 1 triệu đồng each
                 fixed.add(k)
-            assert sum(counts[k] for k in keys) == int(fig.value), fig.figure_id
+        assert sum(counts[k] for k in keys) == int(fig.value), fig.figure_id
     # A published count of one activity type (e.g. Quảng Ninh's 13 KCQG demonstration models in 2014–2018) needs
     # enough đề án under the 500 triệu ceiling: split those budgets finer (never a count fixed above).
     for fig in targets[targets.measure.str.startswith("projects.count.")].itertuples():

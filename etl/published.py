@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -154,3 +155,151 @@ def members(scope: str, key: str, year: int, ref: dict[str, pd.DataFrame]) -> li
 
 def years_of(fig) -> list[int]:
     return list(range(int(fig.year), int(fig.year_to) + 1))
+
+
+# Vietnamese writes 27.708 (thousands) and 1,5 (decimal); English the other way round. A quote's language decides.
+_VI_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+_AMOUNT = re.compile(r"(?:VND\s*)?(?<![\d.,/])([.,]?\d+(?:[.,]\d+)*)(?:/([.,]?\d+(?:[.,]\d+)*))?"
+                     r"(?:\s*(nghìn tỷ|nghìn tỉ|tỷ|tỉ|triệu|trillion|billion|million)(?!\w)(?:\s*(?:đồng|VND))?)?",
+                     re.IGNORECASE)
+_SCALE = {"nghìn tỷ": 1_000_000, "nghìn tỉ": 1_000_000, "trillion": 1_000_000, "tỷ": 1000, "tỉ": 1000,
+          "billion": 1000, "triệu": 1, "million": 1}
+
+
+def is_vietnamese(text: str) -> bool:
+    return bool(_VI_LETTERS.search(text))
+
+
+def read_number(digits: str, vietnamese: bool) -> float:
+    """'27.708' → 27708 and '1,5' → 1.5 in Vietnamese; '1.4' → 1.4 and '3,870' → 3870 in English."""
+    if vietnamese:
+        return float(digits.replace(".", "").replace(",", "."))
+    return float(digits.replace(",", ""))
+
+
+def read_amount(text: str, vietnamese: bool | None = None) -> float:
+    """A number as written, with its scale word, in triệu đồng for money ('1,5 tỷ' → 1500) or as a plain count."""
+    vi = is_vietnamese(text) if vietnamese is None else vietnamese
+    m = _AMOUNT.search(text)
+    if not m:
+        raise ValueError(f"no number in «{text}»")
+    return read_number(m.group(1), vi) * _SCALE.get((m.group(3) or "").lower(), 1)
+
+
+def amounts_in(quote: str, vietnamese: bool | None = None) -> list[tuple[str, float]]:
+    """Every number a quote writes, as (text as written, value): money in triệu đồng, anything else as a count.
+    `vietnamese` (default: guessed from the text) says which way the digits read."""
+    vi = is_vietnamese(quote) if vietnamese is None else vietnamese
+    out = []
+    for m in _AMOUNT.finditer(quote):
+        scale = _SCALE.get((m.group(3) or "").lower(), 1)
+        # '11,07/11,14 tỷ đồng' (actual/plan) and '18/20 tỉnh': both numbers are written, with the unit after the pair
+        for digits in (m.group(1), m.group(2)):
+            if digits is None or digits.startswith((".", ",")):
+                continue  # a misprint such as ',993 tỷ': no value can be read from it
+            try:
+                out.append((m.group(0).strip(), read_number(digits, vi) * scale))
+            except ValueError:
+                continue
+    return out
+
+
+PROVINCE_COLUMNS = ["pf_id", "scope", "scope_key", "scope_name", "year", "year_to", "period", "year_as_written",
+                    "measure", "measure_as_written", "value", "unit", "qualifier", "value_text", "flags", "reliability",
+                    "confirmation", "published", "url", "quote", "use", "demo_target", "note"]
+USES = {"fact", "target", "no"}
+
+
+def source_id_of(url: str) -> str:
+    import hashlib
+    return "pf-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
+
+
+def load_province(pub_dir: Path = DATA / "published") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(all curated rows, the rows the model uses as figures in figures.csv's shape, their sources).
+
+    Rows with use 'fact' are a unit's own figure for a year (fact rows of origin 'published'); 'fact' and 'target'
+    rows both become calibration targets, so the demo agrees with every one of them."""
+    path = pub_dir / "province_figures.csv"
+    if not path.exists():
+        empty = pd.DataFrame(columns=PROVINCE_COLUMNS)
+        return empty, pd.DataFrame(columns=FIGURE_COLUMNS), pd.DataFrame()
+    rows = read_csv_rows(path, PROVINCE_COLUMNS)
+    rel = _rel(path)
+    for i, r in enumerate(rows, start=2):
+        if r["use"] not in USES:
+            raise DataError(rel, f"giá trị «{r['use']}» không hợp lệ; chọn một trong {sorted(USES)}",
+                            f"value «{r['use']}» is not allowed; use one of {sorted(USES)}", row=i, column="use")
+        for col in ("value", "demo_target"):
+            if r[col] != "":
+                try:
+                    float(r[col])
+                except ValueError:
+                    raise DataError(rel, f"«{r[col]}» không phải là số", f"«{r[col]}» is not a number",
+                                    row=i, column=col) from None
+    curated = pd.DataFrame(rows)
+    for col in ("year", "year_to"):
+        curated[col] = pd.to_numeric(curated[col].replace("", None), errors="coerce").astype("Int64")
+    for col in ("value", "demo_target"):
+        curated[col] = pd.to_numeric(curated[col].replace("", None), errors="coerce").astype("Float64")
+    curated["source_id"] = curated["url"].map(source_id_of)
+    used = curated[curated.use.isin(["fact", "target"])]
+    figs = pd.DataFrame({
+        "figure_id": used.pf_id, "source_id": used.source_id,
+        "topic": used.measure.str.split(".").str[0].replace({"projects": "projects", "budget": "budget"}),
+        "measure": used.measure, "scope": used.scope.replace({"region": "group"}), "scope_key": used.scope_key,
+        "year": used.year, "year_to": used.year_to, "period": used.period, "agg": "sum", "value": used.value,
+        "unit": used.unit, "qualifier": used.qualifier, "resolution": "", "value_text": used.value_text,
+        "formula": "", "demo_target": used.demo_target, "calibrate": "target", "quote": used.quote,
+        "note": used.note,
+    })
+    for col in ("value", "resolution", "demo_target"):
+        figs[col] = pd.to_numeric(figs[col].replace("", None), errors="coerce").astype("Float64")
+    for col in ("year", "year_to"):
+        figs[col] = pd.to_numeric(figs[col].replace("", None), errors="coerce").astype("Int64")
+    first = curated.drop_duplicates("url")
+    sources = pd.DataFrame({
+        "source_id": first.source_id, "kind": "web",
+        "title": "Số liệu khuyến công " + first.scope_name + " (PROVINCE_FIGURES.csv)",
+        "publisher": first.url.str.extract(r"https?://([^/]+)")[0].fillna(""),
+        "published": first.published, "location": first.url,
+        "licence_note": "quoted for reference; " + first.reliability,
+    })
+    return curated, figs.reset_index(drop=True), sources.reset_index(drop=True)
+
+
+def published_facts(curated: pd.DataFrame, ref: dict) -> pd.DataFrame:
+    """Budget rows of origin 'published': a unit's own KCQG / KCĐP plan or actual in one year, as its source states.
+    A column the source does not state is NULL (the demo, calibrated to agree, fills it in the views)."""
+    cols = ["era", "unit_code", "year", "fund", "planned_mvnd", "actual_mvnd", "origin", "source_id"]
+    facts = curated[curated.use == "fact"]
+    out: dict[tuple, dict] = {}
+    for r in facts.itertuples():
+        year = int(r.year)
+        era = era_of(year)
+        code = r.scope_key
+        if era == "34":
+            units = set(ref["unit_2025"].unit_code)
+            cross = dict(zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code))
+            if code not in units or list(cross.values()).count(code) != 1:
+                continue  # a pre-reform province inside a merged unit: its figure is only part of the unit's
+        _, fund, status = r.measure.split(".")
+        key = (era, code, year, fund)
+        row = out.setdefault(key, {"era": era, "unit_code": code, "year": year, "fund": fund,
+                                   "planned_mvnd": None, "actual_mvnd": None, "origin": "published",
+                                   "source_id": r.source_id})
+        if row["source_id"] != r.source_id:
+            continue  # one published row per unit, year and fund; a second source stays a calibration target
+        row[f"{status}_mvnd"] = float(r.value)
+    df = pd.DataFrame(list(out.values()), columns=cols)
+    for c in ("planned_mvnd", "actual_mvnd"):
+        df[c] = df[c].astype("Float64")
+    return df
+
+
+def calibration_figures(pub_dir: Path = DATA / "published") -> pd.DataFrame:
+    """Every figure the warehouse must agree with: figures.csv and the curated province figures the model uses.
+    The build and every load check against this one set."""
+    stated, _ = load(pub_dir)
+    _, province_figs, _ = load_province(pub_dir)
+    return pd.concat([stated, province_figs], ignore_index=True)

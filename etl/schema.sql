@@ -1,7 +1,13 @@
 -- The khuyến công warehouse. Amounts are in triệu đồng (million VND): columns ending in _mvnd.
--- Every fact row says its origin ('demo' | 'imported'; published figures live in published_figure) and source.
+-- Every fact row says its origin and source: 'imported' (a report loaded by a user), 'published' (a unit's own figure
+-- as a public source states it; the curated rows are in province_figure) or 'demo' (generated, calibrated to agree).
 -- Facts are keyed by the unit that existed when they were reported: era '63' (provinces until 30/6/2025) or
 -- era '34' (units from 1/7/2025, Nghị quyết 202/2025/QH15).
+
+-- The origins behind an aggregate, as one sorted '+'-joined set ('demo+published'): parts that are themselves sets
+-- ('demo+published') are split first, so a sum of sums never says 'demo+published+demo'.
+CREATE MACRO origin_set(l) AS nullif(array_to_string(list_sort(list_distinct(flatten(
+    list_transform(list_filter(l, lambda x: x IS NOT NULL), lambda x: string_split(x, '+'))))), '+'), '');
 
 CREATE TABLE source (source_id VARCHAR PRIMARY KEY, kind VARCHAR, title VARCHAR, publisher VARCHAR,
     published VARCHAR, location VARCHAR, licence_note VARCHAR);
@@ -50,6 +56,11 @@ CREATE TABLE published_figure (figure_id VARCHAR PRIMARY KEY, source_id VARCHAR,
     scope VARCHAR, scope_key VARCHAR, year INTEGER, year_to INTEGER, period VARCHAR, agg VARCHAR, value DOUBLE,
     unit VARCHAR, qualifier VARCHAR, resolution DOUBLE, value_text VARCHAR, formula VARCHAR, demo_target DOUBLE,
     calibrate VARCHAR, quote VARCHAR, note VARCHAR);
+CREATE TABLE province_figure (pf_id VARCHAR PRIMARY KEY, scope VARCHAR, scope_key VARCHAR, scope_name VARCHAR,
+    year INTEGER, year_to INTEGER, period VARCHAR, year_as_written VARCHAR, measure VARCHAR, measure_as_written VARCHAR,
+    value DOUBLE, unit VARCHAR, qualifier VARCHAR, value_text VARCHAR, flags VARCHAR, reliability VARCHAR,
+    confirmation VARCHAR, published VARCHAR, url VARCHAR, quote VARCHAR, use VARCHAR, demo_target DOUBLE,
+    note VARCHAR, source_id VARCHAR);
 CREATE TABLE source_check (figure_id VARCHAR, source_id VARCHAR, stated DOUBLE, formula VARCHAR,
     recomputed DOUBLE, status VARCHAR);
 CREATE TABLE calibration_check (figure_id VARCHAR, measure VARCHAR, low DOUBLE, high DOUBLE,
@@ -65,11 +76,29 @@ CREATE VIEW unit AS
     UNION ALL
     SELECT '34', unit_code, name_vi, name_ascii, slug, unit_type FROM unit_2025;
 
--- Imported rows take precedence over demo rows for the same unit, year (and fund).
+-- Precedence for the same unit, year and fund: imported > published > demo. An imported row stands whole (what a
+-- report leaves empty stays empty); otherwise each amount comes from a published row where one states it, else
+-- from the demo (calibrated to agree with it). origin names what the row's amounts came from ('demo+published').
 CREATE VIEW budget_current AS
-    SELECT * FROM budget
-    QUALIFY row_number() OVER (PARTITION BY era, unit_code, year, fund
-                               ORDER BY CASE origin WHEN 'imported' THEN 0 ELSE 1 END) = 1;
+WITH r AS (
+    SELECT *, CASE origin WHEN 'imported' THEN 0 WHEN 'published' THEN 1 ELSE 2 END AS rk,
+        bool_or(origin = 'imported') OVER (PARTITION BY era, unit_code, year, fund) AS has_imported
+    FROM budget),
+pick AS (
+    SELECT era, unit_code, year, fund,
+        arg_min(planned_mvnd, rk) FILTER (planned_mvnd IS NOT NULL) AS planned_mvnd,
+        arg_min(actual_mvnd, rk) FILTER (actual_mvnd IS NOT NULL) AS actual_mvnd,
+        arg_min(origin, rk) FILTER (planned_mvnd IS NOT NULL) AS planned_origin,
+        arg_min(origin, rk) FILTER (actual_mvnd IS NOT NULL) AS actual_origin,
+        min(rk) AS top_rk, arg_min(origin, rk) AS top_origin, arg_min(source_id, rk) AS source_id
+    FROM r WHERE origin = 'imported' OR NOT has_imported
+    GROUP BY ALL)
+SELECT era, unit_code, year, fund, planned_mvnd, actual_mvnd,
+    CASE WHEN top_origin = 'imported' THEN 'imported'
+         ELSE array_to_string(list_sort(list_distinct(list_filter([planned_origin, actual_origin], lambda x: x IS NOT NULL))), '+')
+    END AS origin,
+    source_id, planned_origin, actual_origin
+FROM pick;
 CREATE VIEW staffing_current AS
     SELECT * FROM staffing
     QUALIFY row_number() OVER (PARTITION BY era, unit_code, year
@@ -92,9 +121,9 @@ WITH b AS (
         sum(actual_mvnd)  FILTER (fund = 'kcqg') AS kcqg_actual_mvnd,
         sum(planned_mvnd) FILTER (fund = 'kcdp') AS kcdp_planned_mvnd,
         sum(actual_mvnd)  FILTER (fund = 'kcdp') AS kcdp_actual_mvnd,
-        string_agg(DISTINCT origin, '+' ORDER BY origin) AS budget_origin
+        origin_set(list(origin)) AS budget_origin
     FROM budget_current GROUP BY ALL),
-p AS (SELECT era, unit_code, year, count(*) AS projects, string_agg(DISTINCT origin, '+' ORDER BY origin) AS project_origin
+p AS (SELECT era, unit_code, year, count(*) AS projects, origin_set(list(origin)) AS project_origin
       FROM project_current GROUP BY ALL)
 SELECT u.era, u.unit_code, u.name_vi, u.name_ascii, u.slug, b.year,
     vung.group_id AS vung_id, kca.group_id AS kc_area_id,
@@ -175,9 +204,9 @@ SELECT coalesce(r.unit_code, v.unit_code) AS unit_code, u.name_vi, v.year,
     sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
     sum(districts_covered) AS districts_covered, sum(districts_total) AS districts_total,
     sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total,
-    string_agg(DISTINCT budget_origin, '+') AS budget_origin,
-    string_agg(DISTINCT staffing_origin, '+') AS staffing_origin,
-    string_agg(DISTINCT collaborators_origin, '+') AS collaborators_origin
+    origin_set(list(budget_origin)) AS budget_origin,
+    origin_set(list(staffing_origin)) AS staffing_origin,
+    origin_set(list(collaborators_origin)) AS collaborators_origin
 FROM v_unit_year v
 LEFT JOIN reform_2025 r ON v.era = '63' AND r.province_code = v.unit_code
 JOIN unit_2025 u ON u.unit_code = coalesce(r.unit_code, v.unit_code)
@@ -191,7 +220,7 @@ CREATE VIEW year_status AS
 WITH b AS (
     SELECT year, any_value(era) AS era, count(DISTINCT unit_code) AS units_reporting,
         count(*) FILTER (actual_mvnd > 0) AS actual_rows, count(*) FILTER (planned_mvnd IS NOT NULL) AS planned_rows,
-        string_agg(DISTINCT origin, '+' ORDER BY origin) AS budget_origin
+        origin_set(list(origin)) AS budget_origin
     FROM budget_current GROUP BY year),
 span AS (SELECT coalesce(min(year), year(current_date)) AS y0,
                 greatest(coalesce(max(year), 0), year(current_date) + 1) AS y1 FROM b),
@@ -226,12 +255,13 @@ ORDER BY y.year;
 CREATE VIEW v_period_totals AS
 WITH pj AS (
     SELECT year, count(*) FILTER (fund = 'kcqg') AS kcqg_projects,
-        count(*) FILTER (fund = 'kcqg' AND category_id = 'mo-hinh-trinh-dien') AS kcqg_projects_mo_hinh_trinh_dien
+        count(*) FILTER (fund = 'kcqg' AND category_id = 'mo-hinh-trinh-dien') AS kcqg_projects_mo_hinh_trinh_dien,
+        origin_set(list(origin)) AS project_origin
     FROM project_current GROUP BY year),
 ny AS (
     SELECT year, sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
         sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
-        sum(projects) AS projects, string_agg(DISTINCT budget_origin, '+') AS budget_origin
+        sum(projects) AS projects, origin_set(list(budget_origin)) AS budget_origin
     FROM v_unit_year GROUP BY year)
 SELECT p.period_id, p.sort_order, p.name_vi, p.name_en, p.year_from, p.year_to, p.legal_basis, p.decided_on,
     p.source_id,
@@ -244,7 +274,8 @@ SELECT p.period_id, p.sort_order, p.name_vi, p.name_en, p.year_from, p.year_to, 
     sum(ny.kcqg_actual_mvnd + ny.kcdp_actual_mvnd) AS total_actual_mvnd,
     sum(ny.projects) AS projects, sum(pj.kcqg_projects) AS kcqg_projects,
     sum(pj.kcqg_projects_mo_hinh_trinh_dien) AS kcqg_projects_mo_hinh_trinh_dien,
-    string_agg(DISTINCT ny.budget_origin, '+') AS budget_origin
+    origin_set(list(ny.budget_origin)) AS budget_origin,
+    origin_set(list(pj.project_origin)) AS project_origin
 FROM programme_period p
 LEFT JOIN ny ON ny.year BETWEEN p.year_from AND p.year_to
 LEFT JOIN pj ON pj.year = ny.year
@@ -263,6 +294,7 @@ SELECT t.period_id, p.name_vi AS period_name_vi, t.figure_id, t.measure, t.value
         WHEN 'projects' THEN p.projects WHEN 'kcqg_projects' THEN p.kcqg_projects
         WHEN 'kcqg_projects_mo_hinh_trinh_dien' THEN p.kcqg_projects_mo_hinh_trinh_dien END AS warehouse_value,
     100.0 * warehouse_value / nullif(t.value, 0) AS progress_pct,
-    p.years_held, p.year_to - p.year_from + 1 AS years_in_period, p.budget_origin
+    p.years_held, p.year_to - p.year_from + 1 AS years_in_period,
+    CASE WHEN t.warehouse_metric LIKE '%projects%' THEN p.project_origin ELSE p.budget_origin END AS origin
 FROM programme_target t JOIN v_period_totals p USING (period_id)
 ORDER BY p.sort_order, t.figure_id;

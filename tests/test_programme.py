@@ -98,7 +98,7 @@ def test_period_totals_equal_the_sum_of_their_years(con):
 
 
 def test_the_2021_2025_models_target_against_the_warehouse(con):
-    value, pct, origin = con.execute("""SELECT warehouse_value, progress_pct, budget_origin FROM v_period_progress
+    value, pct, origin = con.execute("""SELECT warehouse_value, progress_pct, origin FROM v_period_progress
                                         WHERE figure_id = 'prog25_models'""").fetchone()
     models = scalar(con, """SELECT count(*) FROM project_current WHERE fund = 'kcqg' AND category_id = 'mo-hinh-trinh-dien'
                             AND year BETWEEN 2021 AND 2025""")
