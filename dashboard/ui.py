@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -93,14 +94,37 @@ def _labelled(df: pd.DataFrame, demo: bool) -> pd.DataFrame:
     return out
 
 
+def _decimal_text(d: Decimal) -> str:
+    """The exact digits of a stored amount, without the scale's trailing zeros: 1234.500 → '1234.5'."""
+    text = format(d, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _exact(df: pd.DataFrame, cell) -> pd.DataFrame:
+    """Decimal cells (exact amounts from queries.export_table) mapped by `cell`; other columns untouched."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object and any(isinstance(v, Decimal) for v in out[c]):
+            out[c] = [cell(v) if isinstance(v, Decimal) else v for v in out[c]]
+    return out
+
+
 def csv_bytes(df: pd.DataFrame, demo: bool) -> bytes:
-    return _labelled(df, demo).to_csv(index=False).encode("utf-8-sig")  # BOM: Excel opens Vietnamese correctly
+    # BOM: Excel opens Vietnamese correctly. Amounts are written as their exact decimal text.
+    return _exact(_labelled(df, demo), _decimal_text).to_csv(index=False).encode("utf-8-sig")
+
+
+def _xlsx_number(d: Decimal):
+    """An Excel number when a double holds the amount digit for digit (every realistic amount), else its text:
+    openpyxl would write float(d), silently dropping digits past the 15th."""
+    f = float(d)
+    return f if Decimal(repr(f)) == d else _decimal_text(d)
 
 
 def xlsx_bytes(df: pd.DataFrame, demo: bool) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as w:
-        _labelled(df, demo).to_excel(w, index=False, sheet_name="data")
+        _exact(_labelled(df, demo), _xlsx_number).to_excel(w, index=False, sheet_name="data")
     return buf.getvalue()
 
 
