@@ -192,12 +192,15 @@ def test_a_plain_workbook_in_dong_is_converted_to_trieu_dong(wh):
 @pytest.mark.parametrize("written,expected", [
     ("1.234.567", 1234567), ("1.234,5", 1234.5), ("1234,5", 1234.5), ("12.5", 12.5), ("1 234 567", 1234567),
     ("1,234,567", 1234567), ("1,234.5", 1234.5), (1234.5, 1234.5), (7, 7), ("0", 0),
+    ("1\u00a0234\u00a0567", 1234567), ("1\u202f234\u202f567", 1234567), ("-0", 0), ("1.234", 1234), ("1,234", 1.234),
+    (1234.567, 1234.567),
 ])
 def test_numbers_are_read_as_vietnamese_reports_write_them(written, expected):
-    assert cells.number(written) == pytest.approx(expected)
+    assert float(cells.number(written)) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("written", ["1.2.3", "12,34,5", "abc", "1e5", "--"])
+@pytest.mark.parametrize("written", ["1.2.3", "12,34,5", "abc", "1e5", "--", "1e308", "NaN", "∞", float("nan"),
+                                     float("inf")])
 def test_numbers_that_are_not_numbers_are_refused(written):
     with pytest.raises(cells.CellError):
         cells.number(written)
