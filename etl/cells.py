@@ -103,7 +103,8 @@ def number(raw) -> Decimal:
     if isinstance(raw, bool):
         raise _not_a_number(str(raw))
     if isinstance(raw, (datetime.date, datetime.time)):
-        raise CellError(f"ô chứa ngày/giờ «{raw}», không phải số tiền", f"the cell holds a date/time «{raw}», not an amount")
+        raise CellError(f"ô chứa ngày/giờ «{raw}», không phải số tiền",
+                        f"the cell holds a date/time «{raw}», not an amount")
     if isinstance(raw, (int, float)):
         if isinstance(raw, float) and not math.isfinite(raw):
             raise _not_a_number(str(raw))
@@ -137,7 +138,8 @@ def number(raw) -> Decimal:
         if negative:
             value = -value
     if value < 0:
-        raise CellError(f"«{text}» là số âm; số liệu không được âm", f"«{text}» is negative; figures cannot be negative")
+        raise CellError(f"«{text}» là số âm; số liệu không được âm",
+                        f"«{text}» is negative; figures cannot be negative")
     return Decimal(0) if value == 0 else value  # '-0' is zero, not a negative figure
 
 
@@ -156,10 +158,11 @@ def amount(raw, factor: Decimal = Decimal(1)) -> Decimal:
         raise CellError(f"«{shown(raw)}» quá lớn (tối đa 15 chữ số phần nguyên, tính bằng triệu đồng)",
                         f"«{shown(raw)}» is too large (at most 15 digits before the decimal point, in triệu đồng)")
     if value != value.quantize(Decimal("0.001")):
-        raise CellError(f"«{shown(raw)}» có nhiều hơn 3 chữ số thập phân khi đổi ra triệu đồng ({shown(format(value, 'f'))});"
-                        " cơ sở dữ liệu giữ số tiền đến nghìn đồng, làm tròn sẽ làm sai số liệu",
-                        f"«{shown(raw)}» has more than 3 decimals in triệu đồng ({shown(format(value, 'f'))}); the "
-                        "warehouse keeps amounts to the nghìn đồng and will not round them")
+        exact = shown(format(value, "f"))
+        raise CellError(f"«{shown(raw)}» có nhiều hơn 3 chữ số thập phân khi đổi ra triệu đồng ({exact}); cơ sở dữ "
+                        "liệu giữ số tiền đến nghìn đồng, làm tròn sẽ làm sai số liệu",
+                        f"«{shown(raw)}» has more than 3 decimals in triệu đồng ({exact}); the warehouse keeps "
+                        "amounts to the nghìn đồng and will not round them")
     return value.quantize(Decimal("0.001"))
 
 

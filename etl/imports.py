@@ -75,7 +75,8 @@ PROVINCE = Column("province", "Tỉnh/thành", "province",
                   "Province name: the 63 provinces until 2024, the 34 units from 2025; any common spelling",
                   ("tinh thanh pho", "tinh tp", "tinh", "thanh pho", "dia phuong", "don vi", "ten tinh", "province",
                    "unit", "unit code", "province code"))
-YEAR = Column("year", "Năm", "year", f"Năm báo cáo, từ {FIRST_YEAR} đến năm sau năm hiện tại (kế hoạch lập trước một năm)",
+YEAR = Column("year", "Năm", "year",
+              f"Năm báo cáo, từ {FIRST_YEAR} đến năm sau năm hiện tại (kế hoạch lập trước một năm)",
               f"Reporting year, from {FIRST_YEAR} to next year (plans are made a year ahead)", ("nam bao cao", "year"))
 FUND = Column("fund", "Nguồn (KCQG/KCĐP)", "fund", "KCQG (khuyến công quốc gia) hoặc KCĐP (khuyến công địa phương)",
               "KCQG (national funds) or KCĐP (local funds)", ("nguon kinh phi", "nguon von", "fund"))
@@ -83,7 +84,8 @@ PLANNED = Column("planned_mvnd", "Kế hoạch (triệu đồng)", "money", "Kin
                  ("kinh phi ke hoach", "ke hoach kinh phi", "kh", "du toan", "planned", "planned mvnd"))
 ACTUAL = Column("actual_mvnd", "Thực hiện (triệu đồng)", "money",
                 "Kinh phí thực hiện (giải ngân); để trống cho năm chưa kết thúc nếu chưa có",
-                "Funds actually spent; may be blank for a year that has not ended", ("kinh phi thuc hien", "thuc hien kinh phi", "th", "giai ngan", "quyet toan",
+                "Funds actually spent; may be blank for a year that has not ended",
+                ("kinh phi thuc hien", "thuc hien kinh phi", "th", "giai ngan", "quyet toan",
                                          "actual", "actual mvnd"))
 
 

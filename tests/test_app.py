@@ -178,7 +178,8 @@ def test_imported_budgets_take_the_demo_badge_off_the_budget_map(tmp_path, monke
     con.close()
     lines = ["Tỉnh/thành,Năm,Nguồn,Kế hoạch (triệu đồng),Thực hiện (triệu đồng)"]
     # demo amounts are whole triệu đồng; written plainly, as a province would, not as DECIMAL text (500.000)
-    lines += [f"{name},2017,{'KCQG' if fund == 'kcqg' else 'KCĐP'},{int(plan)},{int(actual)}" for name, fund, plan, actual in rows]
+    lines += [f"{name},2017,{'KCQG' if fund == 'kcqg' else 'KCĐP'},{int(plan)},{int(actual)}"
+              for name, fund, plan, actual in rows]
     result = load_files([("kinh-phi-2017.csv", "\n".join(lines).encode("utf-8"))], db, imported_by="test", data_dir=data)
     assert result.ok and result.rows["budget"] == 126
     monkeypatch.setenv("KHUYENCONG_DB", str(db))

@@ -73,7 +73,8 @@ def test_a_kept_name_before_the_reform_means_the_old_province_unless_the_file_al
         "report each former province")
     # Naming Bình Định for 2024 as well shows the file reports by old province: loaded, each where it belongs.
     r = wh.load(corpus.filled(wh.files / "gia-lai-tach.xlsx", {"Kinh phí": [
-        ["Gia Lai", 2024, "KCĐP", 300, 280], ["Bình Định", 2024, "KCĐP", 400, 390], ["Gia Lai", 2026, "KCĐP", 700, None]]}))
+        ["Gia Lai", 2024, "KCĐP", 300, 280], ["Bình Định", 2024, "KCĐP", 400, 390],
+        ["Gia Lai", 2026, "KCĐP", 700, None]]}))
     assert r.ok, load.report(r)
     assert wh.one(BUDGET, ["63", "64", 2024, "kcdp"])[:2] == (300, 280)
     assert wh.one(BUDGET, ["63", "52", 2024, "kcdp"])[:2] == (400, 390)
@@ -129,7 +130,8 @@ def test_decimal_amounts_come_back_exactly_from_the_table_the_csv_and_the_xlsx_d
     imported = df[df.origin == "imported"]
 
     rows = list(csv.DictReader(io.StringIO(ui.csv_bytes(imported, False).decode("utf-8-sig"))))
-    assert {(r["unit_code"], r["fund"]): (Decimal(r["planned_mvnd"]), Decimal(r["actual_mvnd"])) for r in rows} == STORED
+    exported = {(r["unit_code"], r["fund"]): (Decimal(r["planned_mvnd"]), Decimal(r["actual_mvnd"])) for r in rows}
+    assert exported == STORED
     assert {r["planned_mvnd"] for r in rows} == {"1234.5", "12345678.125", "1234.567"}  # the stored digits, as text
 
     ws = openpyxl.load_workbook(io.BytesIO(ui.xlsx_bytes(imported, False))).active
@@ -166,7 +168,8 @@ def test_numbers_that_cannot_be_stored_exactly_are_refused(written, says):
     assert says in e.value.args[1] and len(e.value.args[0]) < 200
 
 
-@pytest.mark.parametrize("cell,column", [("99999999999999999999", "Kế hoạch (triệu đồng)"), (1e308, "Thực hiện (triệu đồng)")])
+@pytest.mark.parametrize("cell,column", [("99999999999999999999", "Kế hoạch (triệu đồng)"),
+                                         (1e308, "Thực hiện (triệu đồng)")])
 def test_an_amount_past_the_column_is_a_located_refusal_not_a_database_traceback(wh, cell, column):
     line = ["Hòa Bình", 2023, "KCQG", cell, 90] if column.startswith("Kế") else ["Hòa Bình", 2023, "KCQG", 90, cell]
     refused(wh, corpus.filled(wh.files / "qua-lon.xlsx", corpus.budget(*line)),
@@ -180,8 +183,9 @@ def test_a_head_count_past_the_column_is_a_located_refusal(wh):
 
 def test_a_file_writing_numbers_both_ways_has_its_ambiguous_numbers_refused(wh):
     # '12.5' is English; then '1.234' may be 1234 (Vietnamese) or 1.234 (English): refuse, do not guess.
-    refused(wh, text := corpus.text_file(wh.files / "hai-kieu.csv", "Tỉnh/thành;Năm;Nguồn;Kế hoạch (triệu đồng);"
-                                         "Thực hiện (triệu đồng)\nHòa Bình;2023;KCQG;12.5;10\nSơn La;2023;KCQG;1.234;1.000\n"),
+    text = corpus.text_file(wh.files / "hai-kieu.csv", "Tỉnh/thành;Năm;Nguồn;Kế hoạch (triệu đồng);Thực hiện (triệu "
+                            "đồng)\nHòa Bình;2023;KCQG;12.5;10\nSơn La;2023;KCQG;1.234;1.000\n")
+    refused(wh, text,
             "hai-kieu.csv", "dòng 3", "cột «Kế hoạch (triệu đồng)»", "«1.234»", "«12.5» ở dòng 2", "may be 1234")
     # the same '1.234' in a file written the Vietnamese way throughout is 1234
     text.write_text(text.read_text(encoding="utf-8").replace("12.5", "12,5"), encoding="utf-8")
