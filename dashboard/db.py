@@ -104,6 +104,19 @@ def connection() -> duckdb.DuckDBPyConnection:
     raise DatabaseUnavailable(path, "the file keeps being replaced; try again")
 
 
+def query_exact(sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    """Like query(), but DECIMAL amounts come back as Python Decimals (object columns), not float64: for downloads,
+    which must carry the stored value digit for digit. Pages that plot or compute use query()."""
+    cur = connection().cursor()
+    try:
+        cur.execute(sql, list(params))
+        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
+    except duckdb.IOException as e:
+        raise DatabaseUnavailable(db_path(), str(e).splitlines()[0]) from e
+    finally:
+        cur.close()
+
+
 def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
     """Run named SQL (see queries.py) with user-influenced values only as ? parameters."""
     for attempt in range(2):

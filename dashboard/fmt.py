@@ -32,7 +32,9 @@ def mvnd(x, lang: str = "vi", exact: bool = True) -> str:
         return "–"
     if not exact and abs(x) >= 1000:
         return f"{number(x / 1000, 1, lang)} {'tỷ đồng' if lang == 'vi' else 'billion VND'}"
-    return f"{number(x, 0, lang)} {'triệu đồng' if lang == 'vi' else 'million VND'}"
+    # Exact means exact: an imported 1.234,5 triệu đồng (amounts are stored to the nghìn đồng) keeps its decimals.
+    text = number(x, 3, lang).rstrip("0").rstrip(SEPARATORS[lang][1])
+    return f"{text} {'triệu đồng' if lang == 'vi' else 'million VND'}"
 
 
 def pct(x, decimals: int = 1, lang: str = "vi") -> str:

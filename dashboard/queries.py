@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from . import metrics
-from .db import query
+from .db import query, query_exact
 
 REFORM_YEAR = 2025
 
@@ -185,7 +185,8 @@ def imports() -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def export_table(name: str) -> pd.DataFrame:
-    return query(EXPORTS[name])
+    """A whole table for download, amounts as exact Decimals (a float64 would blur DECIMAL(18,3) digits)."""
+    return query_exact(EXPORTS[name])
 
 
 # --- queries: staffing & collaborators pages

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -106,18 +107,41 @@ def _map_text(df: pd.DataFrame, f) -> pd.DataFrame:
     return out
 
 
+def _decimal_text(d: Decimal) -> str:
+    """The exact digits of a stored amount, without the scale's trailing zeros: 1234.500 → '1234.5'."""
+    text = format(d, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _exact(df: pd.DataFrame, cell) -> pd.DataFrame:
+    """Decimal cells (exact amounts from queries.export_table) mapped by `cell`; other columns untouched."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object and any(isinstance(v, Decimal) for v in out[c]):
+            out[c] = [cell(v) if isinstance(v, Decimal) else v for v in out[c]]
+    return out
+
+
 def csv_bytes(df: pd.DataFrame, demo: bool) -> bytes:
-    # a leading ' makes a spreadsheet read the cell as text (OWASP's advice for CSV injection)
-    safe = _map_text(_labelled(df, demo), lambda v: "'" + v if v.startswith(_FORMULA_START) else v)
+    # a leading ' makes a spreadsheet read the cell as text (OWASP's advice for CSV injection); amounts are written
+    # as their exact decimal text (after the escaping, so a negative amount stays a number)
+    safe = _exact(_map_text(_labelled(df, demo), lambda v: "'" + v if v.startswith(_FORMULA_START) else v), _decimal_text)
     # BOM: Excel opens Vietnamese correctly. CRLF rows (RFC 4180) also make the writer quote a cell holding a bare CR,
     # which would otherwise split its row in two.
     return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def _xlsx_number(d: Decimal):
+    """An Excel number when a double holds the amount digit for digit (every realistic amount), else its text:
+    openpyxl would write float(d), silently dropping digits past the 15th."""
+    f = float(d)
+    return f if Decimal(repr(f)) == d else _decimal_text(d)
+
+
 def xlsx_bytes(df: pd.DataFrame, demo: bool) -> bytes:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     # control characters cannot be stored in XLSX (openpyxl raises): each shows as U+FFFD, so the loss is visible
-    safe = _map_text(_labelled(df, demo), lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v))
+    safe = _exact(_map_text(_labelled(df, demo), lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)), _xlsx_number)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as w:
         safe.to_excel(w, index=False, sheet_name="data")

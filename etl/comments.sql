@@ -37,6 +37,8 @@ COMMENT ON TABLE province_alias IS 'Other spellings of unit names accepted in im
 COMMENT ON COLUMN province_alias.era IS 'Which set of units the alias resolves in: ''63'' (until 2024) or ''34'' (from 2025).';
 COMMENT ON COLUMN province_alias.alias IS 'The spelling as found in reports.';
 COMMENT ON COLUMN province_alias.code IS 'The unit code it resolves to (province_code or unit_code).';
+COMMENT ON COLUMN province_alias.valid_from IS 'First report year the name may be used in (NULL: since the era began).';
+COMMENT ON COLUMN province_alias.valid_to IS 'Last report year the name may be used in (NULL: for the whole era); Hà Tây ends in 2007.';
 COMMENT ON COLUMN province_alias.why IS 'Why the alias exists (abbreviation, former name, common misspelling).';
 
 COMMENT ON TABLE "grouping" IS 'Ways of grouping units (cách phân vùng): ''vung'' = socio-economic regions (vùng kinh tế – xã hội), ''kc_area'' = khuyến công conference areas (khu vực hội nghị khuyến công). One row per grouping and era.';

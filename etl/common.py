@@ -3,6 +3,7 @@ every step raises for bad input: it names the file, row and column, in Vietnames
 from __future__ import annotations
 
 import csv
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,8 +12,26 @@ DATA = ROOT / "data"
 DEFAULT_DB = DATA / "khuyencong.duckdb"
 
 FIRST_YEAR = 2013
-LAST_YEAR = 2025
+LAST_YEAR = 2025  # the demo generator's last year; imports are bounded by last_import_year() instead
 REFORM_YEAR = 2025  # from 1/7/2025 reports are keyed by the 34 new units (NQ 202/2025/QH15)
+
+
+def today() -> datetime.date:
+    """The date the import rules are judged by; tests replace it (monkeypatch etl.common.today)."""
+    return datetime.date.today()
+
+
+def last_import_year() -> int:
+    """The last year a report may be for: plans are made a year ahead, so next year's plan is accepted."""
+    return today().year + 1
+
+
+def year_has_ended(year: int) -> bool:
+    return int(year) < today().year
+
+
+def year_has_begun(year: int) -> bool:
+    return int(year) <= today().year
 
 
 def era_of(year: int) -> str:

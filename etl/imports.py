@@ -13,24 +13,25 @@ import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 
-from .common import FIRST_YEAR, FUNDS, LAST_YEAR, DataError, Located, era_of
+from .common import FIRST_YEAR, FUNDS, DataError, Located, era_of, year_has_begun, year_has_ended
 # reading single cells lives in cells.py; the short private names keep this module's row logic readable
 from .cells import CellError as _Bad
-from .cells import Uncalculated, key
+from .cells import Uncalculated, key, number_convention, shown
+from .cells import amount as _amount
 from .cells import category as _category
 from .cells import clean_text as _text
+from .cells import count as _whole
 from .cells import fund as _fund
 from .cells import is_blank as _blank
-from .cells import number as _number
 from .cells import province as _province
 from .cells import year as _year
-from .names import resolver
+from .names import fold, predecessors, resolver
 
 MAX_BYTES = 10 * 1024 * 1024  # a province's yearly report is a few hundred KB; 10 MB leaves room, stops accidents
 MAX_ROWS = 100_000  # per sheet: far above 63 provinces × 13 years × thousands of đề án
@@ -74,14 +75,17 @@ PROVINCE = Column("province", "Tỉnh/thành", "province",
                   "Province name: the 63 provinces until 2024, the 34 units from 2025; any common spelling",
                   ("tinh thanh pho", "tinh tp", "tinh", "thanh pho", "dia phuong", "don vi", "ten tinh", "province",
                    "unit", "unit code", "province code"))
-YEAR = Column("year", "Năm", "year", f"Năm báo cáo, {FIRST_YEAR}–{LAST_YEAR}",
-              f"Reporting year, {FIRST_YEAR}–{LAST_YEAR}", ("nam bao cao", "year"))
+YEAR = Column("year", "Năm", "year",
+              f"Năm báo cáo, từ {FIRST_YEAR} đến năm sau năm hiện tại (kế hoạch lập trước một năm)",
+              f"Reporting year, from {FIRST_YEAR} to next year (plans are made a year ahead)", ("nam bao cao", "year"))
 FUND = Column("fund", "Nguồn (KCQG/KCĐP)", "fund", "KCQG (khuyến công quốc gia) hoặc KCĐP (khuyến công địa phương)",
               "KCQG (national funds) or KCĐP (local funds)", ("nguon kinh phi", "nguon von", "fund"))
 PLANNED = Column("planned_mvnd", "Kế hoạch (triệu đồng)", "money", "Kinh phí kế hoạch", "Planned funds",
                  ("kinh phi ke hoach", "ke hoach kinh phi", "kh", "du toan", "planned", "planned mvnd"))
-ACTUAL = Column("actual_mvnd", "Thực hiện (triệu đồng)", "money", "Kinh phí thực hiện (giải ngân)",
-                "Funds actually spent", ("kinh phi thuc hien", "thuc hien kinh phi", "th", "giai ngan", "quyet toan",
+ACTUAL = Column("actual_mvnd", "Thực hiện (triệu đồng)", "money",
+                "Kinh phí thực hiện (giải ngân); để trống cho năm chưa kết thúc nếu chưa có",
+                "Funds actually spent; may be blank for a year that has not ended",
+                ("kinh phi thuc hien", "thuc hien kinh phi", "th", "giai ngan", "quyet toan",
                                          "actual", "actual mvnd"))
 
 
@@ -175,6 +179,8 @@ class ParsedFile:
     headers: dict[tuple[str | None, str], str] = field(default_factory=dict)  # (sheet, field) → header as written
     warnings: list[DataWarning] = field(default_factory=list)
     errors: list[DataError] = field(default_factory=list)
+    # text numbers whose separators tell the convention: (sheet, row, column, text, 'en' | 'ambiguous')
+    conventions: list[tuple] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {t: len(rows) for t, rows in self.tables.items()}
@@ -225,6 +231,8 @@ def parse(name: str, data: bytes, max_bytes: int | None = MAX_BYTES, label: str 
     dup_seen: dict[tuple, int] = {}
     for sheet, rows in sheets:
         _parse_sheet(parsed, sheet, rows, dup_seen)
+    _check_number_conventions(parsed)
+    _check_names_across_the_reform(parsed)
     if not parsed.errors and not any(parsed.tables.values()):
         parsed.error("không có dòng số liệu nào (tệp trống hoặc không nhận ra trang/cột nào)",
                      "no data rows found (the file is empty or no sheet/columns were recognised)")
@@ -359,7 +367,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_s
     if header is None:
         return
     header_row, kind, cols, factors = header
-    rounded: list[tuple] = []
+    to_date: list[int] = []  # rows with actual spending for the current, unfinished year
     prov_i = next(i for i, c in cols.items() if c is PROVINCE)
     for n in range(header_row + 1, len(rows) + 1):
         cells = rows[n - 1]
@@ -368,7 +376,7 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_s
         if prov_i < len(cells) and key(_text(cells[prov_i]) or "") in TOTAL_ROWS:
             parsed.warn("dòng tổng cộng, bỏ qua", "total row, skipped", row=n, sheet=sheet)
             continue
-        row = _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded)
+        row = _parse_row(parsed, kind, cols, factors, cells, sheet, n, to_date)
         if row is None:
             continue
         dup = (kind.table, *(row[k] for k in kind.key))
@@ -383,12 +391,13 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_s
             continue
         dup_seen[dup] = (sheet, n)
         parsed.tables[kind.table].append(row)
-    if rounded:
-        n, label, raw, value = rounded[0]
-        parsed.warn(f"{len(rounded)} số tiền được làm tròn đến triệu đồng (ví dụ dòng {n}, cột «{label}»: "
-                    f"{raw} → {value})",
-                    f"{len(rounded)} amounts rounded to whole triệu đồng (e.g. row {n}, column «{label}»: "
-                    f"{raw} → {value})", sheet=sheet)
+    if to_date:
+        label = parsed.headers[(sheet, "actual_mvnd")]
+        parsed.warn(f"{len(to_date)} dòng có số thực hiện của năm chưa kết thúc: đó là số lũy kế đến nay "
+                    f"(dòng {', '.join(map(str, to_date[:5]))}{'…' if len(to_date) > 5 else ''})",
+                    f"{len(to_date)} rows give actual spending for a year that has not ended: spending to date "
+                    f"(rows {', '.join(map(str, to_date[:5]))}{'…' if len(to_date) > 5 else ''})",
+                    column=label, sheet=sheet)
 
 
 def _read_header(parsed: ParsedFile, sheet: str | None, rows: list[tuple]):
@@ -474,7 +483,7 @@ def _is_column_numbering(cells: tuple) -> bool:
     return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
 
 
-def _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded) -> dict | None:
+def _parse_row(parsed, kind, cols, factors, cells, sheet, n, to_date) -> dict | None:
     values: dict[str, object] = {}
     ok = True
     by_field = {c.field: i for i, c in cols.items()}
@@ -503,7 +512,9 @@ def _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded) -> dict | 
                            "lưu lại rồi nạp lại",
                            f"the cell holds the formula «{raw.formula}» but no calculated value; open the file in "
                            "Excel, save it and load it again")
-            if _blank(raw):
+            if _blank(raw) and col.field == "actual_mvnd" and year is not None and not year_has_ended(year):
+                values[col.field] = None  # a plan for this year or next: nothing spent yet, or not yet known
+            elif _blank(raw):
                 if not col.blank_ok:
                     raise _Bad("ô trống; cần có giá trị", "the cell is empty; a value is required")
                 values[col.field] = None
@@ -511,21 +522,24 @@ def _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded) -> dict | 
                 if year is not None:
                     values["era"] = era_of(year)
                     values["unit_code"] = _province(_text(raw), year)
+                    values["_province"] = _text(raw)
             elif col.type == "fund":
                 values["fund"] = _fund(_text(raw))
             elif col.type == "category":
                 values["category_id"] = _category(raw)
             elif col.type == "money":
-                exact = _number(raw) * factors[i]
-                whole = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
-                if exact != whole:
-                    rounded.append((n, parsed.headers[(sheet, col.field)], _text(raw), whole))
-                values[col.field] = whole
+                values[col.field] = _amount(raw, factors[i])
+                convention = number_convention(raw)
+                if convention in ("en", "ambiguous"):
+                    parsed.conventions.append((sheet, n, parsed.headers[(sheet, col.field)], shown(raw), convention))
+                if col.field == "actual_mvnd" and year is not None and not year_has_begun(year):
+                    raise _Bad(f"năm {year} chưa bắt đầu nên chưa có số thực hiện; để trống cột này (chỉ nạp kế "
+                               "hoạch)", f"{year} has not begun, so nothing can have been spent yet; leave this "
+                               "column blank (load the plan only)")
+                if col.field == "actual_mvnd" and year is not None and not year_has_ended(year):
+                    to_date.append(n)
             elif col.type == "count":
-                v = _number(raw)
-                if v != v.to_integral_value():
-                    raise _Bad(f"«{_text(raw)}» không phải là số nguyên", f"«{_text(raw)}» is not a whole number")
-                values[col.field] = int(v)
+                values[col.field] = _whole(raw)
             else:  # code, text
                 values[col.field] = _text(raw)
         except _Bad as e:
@@ -553,33 +567,95 @@ def _parse_row(parsed, kind, cols, factors, cells, sheet, n, rounded) -> dict | 
     return values
 
 
+def en(amount) -> str:
+    """An exact amount for a message, without trailing zeros: 1,234.5 (English)."""
+    if amount is None:
+        return "–"
+    text = f"{amount:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def vi(amount) -> str:
+    """The same in Vietnamese style: 1.234,5."""
+    return en(amount).replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
 def _check_overrun(parsed, v, sheet, n) -> None:
     planned, actual = v["planned_mvnd"], v["actual_mvnd"]
+    if actual is None:
+        return
     label = parsed.headers[(sheet, "actual_mvnd")]
     if planned == 0 and actual > 0:
-        parsed.warn(f"thực hiện {actual} triệu đồng khi kế hoạch bằng 0",
-                    f"actual {actual} triệu đồng against a plan of 0", row=n, column=label, sheet=sheet)
+        parsed.warn(f"thực hiện {vi(actual)} triệu đồng khi kế hoạch bằng 0",
+                    f"actual {en(actual)} triệu đồng against a plan of 0", row=n, column=label, sheet=sheet)
     elif planned > 0 and actual > planned * PLAN_OVERRUN:
         pct = round(100 * actual / planned)
-        parsed.warn(f"thực hiện {actual} triệu đồng vượt xa kế hoạch {planned} triệu đồng ({pct}%)",
-                    f"actual {actual} triệu đồng far above the plan of {planned} triệu đồng ({pct}%)",
+        parsed.warn(f"thực hiện {vi(actual)} triệu đồng vượt xa kế hoạch {vi(planned)} triệu đồng ({pct}%)",
+                    f"actual {en(actual)} triệu đồng far above the plan of {en(planned)} triệu đồng ({pct}%)",
                     row=n, column=label, sheet=sheet)
+
+
+def _check_number_conventions(parsed: ParsedFile) -> None:
+    """'1.234' and '1,234' are read the Vietnamese way (1234 and 1,234) — unless the same file also writes numbers
+    the English way (12.5, 1,234.5): then it is anybody's guess, and each such cell is refused."""
+    english = next((c for c in parsed.conventions if c[4] == "en"), None)
+    if english is None:
+        return
+    e_sheet, e_row, e_col, e_text, _ = english
+    for sheet, n, column, text, convention in parsed.conventions:
+        if convention == "ambiguous":
+            parsed.error(f"«{text}» có thể là {text.replace(',', '').replace('.', '')} hoặc một số thập phân: tệp "
+                         f"viết số cả kiểu Việt Nam lẫn kiểu tiếng Anh (ví dụ «{e_text}» ở dòng {e_row}, cột "
+                         f"«{e_col}»); hãy bỏ dấu phân cách nghìn hoặc nhập số trực tiếp vào ô",
+                         f"«{text}» may be {text.replace(',', '').replace('.', '')} or a decimal: the file writes "
+                         f"numbers both the Vietnamese and the English way (e.g. «{e_text}» in row {e_row}, column "
+                         f"«{e_col}»); drop the thousands separator or enter the number as a number",
+                         row=n, column=column, sheet=sheet)
+
+
+def _check_names_across_the_reform(parsed: ParsedFile) -> None:
+    """A unit formed on 1/7/2025 from several provinces mostly kept one of their names (Gia Lai = Gia Lai + Bình
+    Định). Before 2025 the name means the old province, the only unit of that name that then existed — unless the
+    file also uses it for 2025 on, keyed by the new unit: then a pre-2025 row may hold the new unit's combined
+    figures, and is refused with the old provinces to report instead. Naming another of those old provinces in the
+    same year shows the file reports by old province, and settles it."""
+    for table, rows in parsed.tables.items():
+        new_names = {(fold(r["_province"]), r["unit_code"]) for r in rows if r["era"] == "34" and "_province" in r}
+        old_named = {(r["year"], r["unit_code"]) for r in rows if r["era"] == "63"}
+        for r in rows:
+            if r["era"] != "63" or "_province" not in r:
+                continue
+            unit = next((u for k, u in new_names if k == fold(r["_province"])), None)
+            if unit is None:
+                continue
+            olds = predecessors(unit)
+            old_codes = {c for c, name in resolver("63").names.items() if name in olds}
+            if len(olds) < 2 or any((r["year"], c) in old_named for c in old_codes - {r["unit_code"]}):
+                continue
+            name = shown(r["_province"])
+            parsed.error(f"«{name}» năm {r['year']} có thể là tỉnh {name} cũ hoặc đơn vị {name} mới (gồm "
+                         f"{', '.join(olds)}), vì tệp dùng tên này cho cả năm từ 2025; với năm trước 2025 hãy ghi "
+                         f"riêng từng tỉnh cũ: {', '.join(olds)}",
+                         f"«{name}» in {r['year']} may be the former province {name} or the new unit {name} (formed "
+                         f"from {', '.join(olds)}), since the file also uses the name from 2025 on; before 2025 "
+                         f"report each former province: {', '.join(olds)}",
+                         row=r["_row"], column=parsed.headers.get((r["_sheet"], "province")), sheet=r["_sheet"])
 
 
 def _check_projects_match_budgets(parsed: ParsedFile) -> None:
     """A file with both a budget row and đề án for the same province, year and fund should add up."""
-    sums: dict[tuple, list[int]] = {}
+    sums: dict[tuple, list] = {}
     for p in parsed.tables["project"]:
-        s = sums.setdefault((p["era"], p["unit_code"], p["year"], p["fund"]), [0, 0])
+        s = sums.setdefault((p["era"], p["unit_code"], p["year"], p["fund"]), [Decimal(0), Decimal(0)])
         s[0] += p["planned_mvnd"]
-        s[1] += p["actual_mvnd"]
+        s[1] = None if s[1] is None or p["actual_mvnd"] is None else s[1] + p["actual_mvnd"]
     for b in parsed.tables["budget"]:
         s = sums.get((b["era"], b["unit_code"], b["year"], b["fund"]))
-        if s and (s[0] != b["planned_mvnd"] or s[1] != b["actual_mvnd"]):
-            parsed.warn(f"tổng các đề án ({s[0]} / {s[1]} triệu đồng) khác kinh phí ({b['planned_mvnd']} / "
-                        f"{b['actual_mvnd']} triệu đồng)",
-                        f"the đề án add up to {s[0]} / {s[1]} triệu đồng, the budget row says {b['planned_mvnd']} / "
-                        f"{b['actual_mvnd']}", row=b["_row"], sheet=b["_sheet"])
+        if s and (s[0] != b["planned_mvnd"] or (None not in (s[1], b["actual_mvnd"]) and s[1] != b["actual_mvnd"])):
+            parsed.warn(f"tổng các đề án ({vi(s[0])} / {vi(s[1])} triệu đồng) khác kinh phí ({vi(b['planned_mvnd'])} "
+                        f"/ {vi(b['actual_mvnd'])} triệu đồng)",
+                        f"the đề án add up to {en(s[0])} / {en(s[1])} triệu đồng, the budget row says "
+                        f"{en(b['planned_mvnd'])} / {en(b['actual_mvnd'])}", row=b["_row"], sheet=b["_sheet"])
 
 
 # --------------------------------------------------------------------------- into the warehouse

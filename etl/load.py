@@ -203,7 +203,7 @@ def jump_warnings(con, parsed: ParsedFile) -> list[DataWarning]:
             continue
         for col in ("planned_mvnd", "actual_mvnd"):
             old, new = before[col], r[col]
-            if old and (new > JUMP * old or new * JUMP < old):
+            if old and new is not None and (new > JUMP * old or new * JUMP < old):
                 label = parsed.headers[(r["_sheet"], col)]
                 ratio, last = f"{new / old:.2g}", r["year"] - 1
                 out.append(DataWarning(parsed.name, f"{new} triệu đồng so với {old} triệu đồng năm {last} (gấp {ratio} lần)",

@@ -69,7 +69,7 @@ def load(ref_dir: Path = DATA / "reference") -> dict[str, pd.DataFrame]:
     for (gid, era), codes in placed.items():
         _complete(path, f"member_code ({gid}, era {era})", codes, province_codes if era == "63" else unit_codes)
 
-    aliases = read_csv_rows(ref_dir / "province_aliases.csv", ["era", "alias", "code", "why"])
+    aliases = _aliases(ref_dir / "province_aliases.csv", province_codes, unit_codes)
     periods = _programme_periods(ref_dir / "programme_periods.csv")
     targets = read_csv_rows(ref_dir / "programme_targets.csv", ["period_id", "figure_id", "warehouse_metric", "note"])
     period_ids = {r["period_id"] for r in periods}
@@ -95,7 +95,38 @@ def load(ref_dir: Path = DATA / "reference") -> dict[str, pd.DataFrame]:
     out["province"]["capital_lat"] = out["province"]["capital_lat"].astype(float)
     out["province"]["capital_lon"] = out["province"]["capital_lon"].astype(float)
     out["grouping_group"]["sort_order"] = out["grouping_group"]["sort_order"].astype(int)
+    for col in ("valid_from", "valid_to"):
+        out["province_alias"][col] = pd.array([int(v) if v else None for v in out["province_alias"][col]], dtype="Int64")
     return out
+
+
+def _aliases(path: Path, province_codes: set[str], unit_codes: set[str]) -> list[dict[str, str]]:
+    """Spellings and retired names; valid_from/valid_to are inclusive report years (blank: the whole era), and must
+    lie inside the alias's era so that a name never reaches across the 2025 reform."""
+    rows = read_csv_rows(path, ["era", "alias", "code", "valid_from", "valid_to", "why"])
+    eras = {"63": (province_codes, 2000, 2024), "34": (unit_codes, 2025, 2100)}
+    seen: set[tuple[str, str]] = set()
+    for i, r in enumerate(rows, start=2):
+        if r["era"] not in eras:
+            raise DataError(_rel(path), f"kỷ «{r['era']}» phải là 63 hoặc 34", f"era «{r['era']}» must be 63 or 34",
+                            row=i, column="era")
+        codes, lo, hi = eras[r["era"]]
+        _known(path, i, "code", r["code"], codes)
+        years = {}
+        for col in ("valid_from", "valid_to"):
+            if r[col] and not (re.fullmatch(r"\d{4}", r[col]) and lo <= int(r[col]) <= hi):
+                raise DataError(_rel(path), f"«{r[col]}» phải là một năm {lo}–{hi} hoặc để trống",
+                                f"«{r[col]}» must be a year {lo}–{hi} or blank", row=i, column=col)
+            years[col] = int(r[col]) if r[col] else None
+        if None not in years.values() and years["valid_from"] > years["valid_to"]:
+            raise DataError(_rel(path), "valid_from sau valid_to", "valid_from is after valid_to", row=i,
+                            column="valid_from")
+        key = (r["era"], unicodedata.normalize("NFC", r["alias"]).casefold())
+        if key in seen:
+            raise DataError(_rel(path), f"tên «{r['alias']}» lặp lại trong kỷ {r['era']}",
+                            f"alias «{r['alias']}» repeats in era {r['era']}", row=i, column="alias")
+        seen.add(key)
+    return rows
 
 
 def _units(path: Path, code_col: str, expected: int, cols: list[str]) -> list[dict[str, str]]:

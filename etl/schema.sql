@@ -1,4 +1,5 @@
--- The khuyến công warehouse. Amounts are in triệu đồng (million VND): columns ending in _mvnd.
+-- The khuyến công warehouse. Amounts are in triệu đồng (million VND): columns ending in _mvnd, stored exactly as
+-- DECIMAL(18,3) (to 1.000 đồng; sums widen to DECIMAL(38,3)), never rounded on the way in.
 -- Every fact row says its origin and source: 'imported' (a report loaded by a user), 'published' (a unit's own figure
 -- as a public source states it; the curated rows are in province_figure) or 'demo' (generated, calibrated to agree).
 -- Facts are keyed by the unit that existed when they were reported: era '63' (provinces until 30/6/2025) or
@@ -16,7 +17,9 @@ CREATE TABLE province (province_code VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NU
 CREATE TABLE unit_2025 (unit_code VARCHAR PRIMARY KEY, name_vi VARCHAR NOT NULL, unit_type VARCHAR,
     name_ascii VARCHAR, slug VARCHAR);
 CREATE TABLE reform_2025 (province_code VARCHAR PRIMARY KEY, unit_code VARCHAR NOT NULL, source_id VARCHAR);
-CREATE TABLE province_alias (era VARCHAR, alias VARCHAR, code VARCHAR, why VARCHAR);
+-- valid_from/valid_to: the report years (inclusive) a name may be used in; NULL = the whole era (Hà Tây: to 2007).
+CREATE TABLE province_alias (era VARCHAR, alias VARCHAR, code VARCHAR, valid_from INTEGER, valid_to INTEGER,
+    why VARCHAR);
 CREATE TABLE "grouping" (grouping_id VARCHAR, era VARCHAR, name_vi VARCHAR, name_en VARCHAR, source_id VARCHAR,
     note VARCHAR, PRIMARY KEY (grouping_id, era));
 CREATE TABLE grouping_group (grouping_id VARCHAR, group_id VARCHAR, sort_order INTEGER, name_vi VARCHAR,
@@ -39,11 +42,11 @@ CREATE TABLE agency_name (agency_id VARCHAR PRIMARY KEY, sort_order INTEGER, nam
     quote VARCHAR, note VARCHAR);
 
 CREATE TABLE budget (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL, fund VARCHAR NOT NULL,
-    planned_mvnd BIGINT, actual_mvnd BIGINT, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
+    planned_mvnd DECIMAL(18,3), actual_mvnd DECIMAL(18,3), origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
     PRIMARY KEY (era, unit_code, year, fund, origin));
 CREATE TABLE project (project_id VARCHAR PRIMARY KEY, era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL,
-    year INTEGER NOT NULL, fund VARCHAR NOT NULL, category_id VARCHAR NOT NULL, planned_mvnd BIGINT,
-    actual_mvnd BIGINT, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL, title_vi VARCHAR);
+    year INTEGER NOT NULL, fund VARCHAR NOT NULL, category_id VARCHAR NOT NULL, planned_mvnd DECIMAL(18,3),
+    actual_mvnd DECIMAL(18,3), origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL, title_vi VARCHAR);
 CREATE TABLE staffing (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
     staff_total INTEGER, staff_grassroots INTEGER, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
     PRIMARY KEY (era, unit_code, year, origin));

@@ -12,7 +12,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, FUNDS, LAST_YEAR, REFORM_YEAR
+from . import common
+from .common import CONTENT_CATEGORIES, FIRST_YEAR, FUNDS, REFORM_YEAR
 from .imports import KINDS, MAX_BYTES
 from .names import resolver
 
@@ -54,7 +55,7 @@ def _lists(wb: Workbook) -> None:
     columns = {
         "tinh_63": ("Tỉnh/thành đến 2024 (63)", list(resolver("63").names.values())),
         "tinh_34": (f"Tỉnh/thành từ {REFORM_YEAR} (34)", list(resolver("34").names.values())),
-        "nam": ("Năm", list(range(FIRST_YEAR, LAST_YEAR + 1))),
+        "nam": ("Năm", list(range(FIRST_YEAR, common.last_import_year() + 1))),
         "nguon": ("Nguồn", [f[0] for f in FUNDS.values()]),
         "noi_dung": ("Nội dung", [c[1] for c in CONTENT_CATEGORIES]),
     }
@@ -93,7 +94,8 @@ def _data_sheet(ws, kind) -> None:
                         "khi nạp. / Not in the list; other spellings are still accepted when loading.")
         elif col.type == "year":
             _validation(ws, "nam", rng, True,
-                        f"Năm phải từ {FIRST_YEAR} đến {LAST_YEAR}. / Year must be {FIRST_YEAR}–{LAST_YEAR}.")
+                        f"Năm phải từ {FIRST_YEAR} đến {common.last_import_year()}. / "
+                        f"Year must be {FIRST_YEAR}–{common.last_import_year()}.")
         elif col.type == "fund":
             _validation(ws, "nguon", rng, False, "Chọn KCQG hoặc KCĐP. / Choose KCQG or KCĐP.")
         elif col.type == "category":
@@ -113,9 +115,12 @@ README_VI = [
     "• Mỗi dòng một tỉnh/thành và một năm (và một nguồn với Kinh phí). Năm đến 2024 dùng tên 63 tỉnh cũ; từ "
     f"{REFORM_YEAR} dùng tên 34 đơn vị mới. Mọi cách viết thông dụng đều được (Hoà Bình, Hòa Bình, Tỉnh Hòa Bình, "
     "TP HCM…). Dòng «Tổng cộng» được bỏ qua.",
-    f"• Năm từ {FIRST_YEAR} đến {LAST_YEAR}. Nguồn: KCQG (khuyến công quốc gia) hoặc KCĐP (khuyến công địa phương).",
+    f"• Năm từ {FIRST_YEAR} đến năm sau năm hiện tại (kế hoạch năm sau được nạp trước; cột Thực hiện để trống cho "
+    "năm chưa bắt đầu, và có thể để trống cho năm chưa kết thúc). Nguồn: KCQG (khuyến công quốc gia) hoặc KCĐP "
+    "(khuyến công địa phương).",
     "• Số tiền tính bằng triệu đồng. Nếu số liệu tính bằng đơn vị khác, sửa đơn vị trong tiêu đề cột, ví dụ "
-    "«Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» hoặc «(đồng)»; số được đổi ra triệu đồng và làm tròn.",
+    "«Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» hoặc «(đồng)»; số được đổi ra triệu đồng, giữ chính xác đến "
+    "nghìn đồng (3 chữ số thập phân), không làm tròn; số lẻ hơn nghìn đồng bị từ chối.",
     "• Viết số kiểu Việt Nam (1.234.567 hoặc 1.234,5) hoặc nhập số trực tiếp vào ô. Không nhập số âm. Kinh phí và "
     "đề án cần đủ cả kế hoạch và thực hiện; nhân lực và cộng tác viên có thể để trống ô chưa có số liệu (cấp huyện "
     "để trống từ năm 2025). Xóa những dòng chỉ có tên tỉnh và năm mà không có số liệu.",
@@ -130,9 +135,11 @@ README_EN = [
     "with: python -m etl load FILE.xlsx",
     "• One row per province and year (and fund, for budgets). Years up to 2024 use the 63 former provinces; from "
     f"{REFORM_YEAR} the 34 new units. Any common spelling of a name is accepted. «Tổng cộng» (total) rows are skipped.",
-    f"• Years {FIRST_YEAR}–{LAST_YEAR}. Fund: KCQG (national) or KCĐP (local).",
+    f"• Years from {FIRST_YEAR} to next year (next year's plan may be loaded; leave Thực hiện blank for a year that "
+    "has not begun, and it may be blank for a year that has not ended). Fund: KCQG (national) or KCĐP (local).",
     "• Amounts are in triệu đồng (million VND). If yours are in another unit, change the unit in the header, e.g. "
-    "«Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» or «(đồng)»; values are converted and rounded to triệu đồng.",
+    "«Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» or «(đồng)»; values are converted to triệu đồng exactly, to "
+    "the nghìn đồng (3 decimals), never rounded; finer amounts are refused.",
     "• Write numbers the Vietnamese way (1.234.567 or 1.234,5) or as plain numbers in the cell. No negative numbers. "
     "Budgets and projects need both plan and actual; staffing and collaborator cells may be left blank when unknown "
     "(district level is blank from 2025). Delete rows that have a province and year but no figures.",

@@ -96,10 +96,10 @@ def test_overview_numbers_equal_the_database(db_path):
     at = run(None, year="2017")
     metrics = {m.label: (m.value, m.help) for m in at.metric}
     label = next(k for k in metrics if k.startswith("KCQG thực hiện"))
-    assert metrics[label][1] == f"{kcqg_actual:,} triệu đồng".replace(",", ".") == "104.314 triệu đồng"
+    assert metrics[label][1] == f"{int(kcqg_actual):,} triệu đồng".replace(",", ".") == "104.314 triệu đồng"
     assert metrics[label][0] == "104,3"
     label = next(k for k in metrics if k.startswith("KCĐP kế hoạch 2017"))
-    assert metrics[label][1] == f"{kcdp_plan:,} triệu đồng".replace(",", ".")
+    assert metrics[label][1] == f"{int(kcdp_plan):,} triệu đồng".replace(",", ".")
     en = run(None, year="2017", lang="en")
     assert any(v == ("104.3", "104,314 million VND") for v in {m.label: (m.value, m.help) for m in en.metric}.values())
 
@@ -177,7 +177,9 @@ def test_imported_budgets_take_the_demo_badge_off_the_budget_map(tmp_path, monke
                           JOIN province p ON p.province_code = b.unit_code WHERE b.year = 2017 ORDER BY ALL""").fetchall()
     con.close()
     lines = ["Tỉnh/thành,Năm,Nguồn,Kế hoạch (triệu đồng),Thực hiện (triệu đồng)"]
-    lines += [f"{name},2017,{'KCQG' if fund == 'kcqg' else 'KCĐP'},{plan},{actual}" for name, fund, plan, actual in rows]
+    # demo amounts are whole triệu đồng; written plainly, as a province would, not as DECIMAL text (500.000)
+    lines += [f"{name},2017,{'KCQG' if fund == 'kcqg' else 'KCĐP'},{int(plan)},{int(actual)}"
+              for name, fund, plan, actual in rows]
     result = load_files([("kinh-phi-2017.csv", "\n".join(lines).encode("utf-8"))], db, imported_by="test", data_dir=data)
     assert result.ok and result.rows["budget"] == 126
     monkeypatch.setenv("KHUYENCONG_DB", str(db))

@@ -1,5 +1,6 @@
 """Numbers read the way users write them: Vietnamese 1.234,5 and English 1,234.5."""
 import math
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -23,6 +24,8 @@ def test_numbers(x, decimals, vi, en):
 def test_amounts_and_percentages():
     assert fmt.mvnd(27708, "vi") == "27.708 triệu đồng"
     assert fmt.mvnd(27708, "en") == "27,708 million VND"
+    assert fmt.mvnd(Decimal("1234.500"), "vi") == "1.234,5 triệu đồng"  # an exact amount keeps its decimals
+    assert fmt.mvnd(12345678.125, "en") == "12,345,678.125 million VND"
     assert fmt.mvnd(1436000, "vi", exact=False) == "1.436,0 tỷ đồng"
     assert fmt.pct(26.562, 2, "vi") == "26,56%"
     assert fmt.signed_pct(3.21, 1, "en") == "+3.2%"
