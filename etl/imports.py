@@ -1051,10 +1051,27 @@ def apply(con, parsed: ParsedFile, manifest: Manifest) -> None:
         n["budget"], n["project"], n["staffing"], n["collaborators"], f"imports/{manifest.archive}"])
 
 
+PENDING = ".pending-loads"  # files of a load not yet committed; see etl/load.py
+
+
+def pending_shas(imports_dir: Path) -> set[str]:
+    """Files listed as part of a load in progress (or killed): not the database's until `load.recover` says so."""
+    try:
+        return set(json.loads((Path(imports_dir) / PENDING).read_text(encoding="utf-8"))["sha256"])
+    except FileNotFoundError:
+        return set()
+    except (ValueError, KeyError, TypeError):
+        return set()
+
+
 def read_manifests(imports_dir: Path) -> list[Manifest]:
-    """The archive's manifests in load order. A data file without a manifest is an interrupted load: ignored."""
+    """The archive's manifests in load order. A data file without a manifest is an interrupted load, and so is
+    a manifest still listed as pending: both ignored."""
     out = []
+    pending = pending_shas(imports_dir)
     for p in sorted(Path(imports_dir).glob("*.json")):
+        if p.stem in pending:
+            continue
         try:
             m = Manifest(**json.loads(p.read_text(encoding="utf-8")))
         except (ValueError, TypeError) as e:
