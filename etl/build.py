@@ -24,8 +24,9 @@ COMMENTS = Path(__file__).with_name("comments.sql")  # the data dictionary, as D
 def build(db_path: Path = DEFAULT_DB, data_dir: Path = DATA, demo_opts: demo.DemoOptions | None = None,
           log=print) -> dict:
     """Build the warehouse at `db_path`. Returns a summary; raises DataError/BuildError without touching the old file."""
-    from .load import _exclusive  # a load running at the same time would otherwise be overwritten by the rebuild
-    with _exclusive(Path(data_dir) / "imports"):
+    from .load import _exclusive, recover, storage_errors  # a load at the same time would be overwritten otherwise
+    with storage_errors(Path(db_path), Path(data_dir)), _exclusive(Path(data_dir) / "imports"):
+        recover(Path(db_path), Path(data_dir) / "imports")  # what a killed load or build left behind
         return _build(Path(db_path), Path(data_dir), demo_opts, log)
 
 
@@ -95,6 +96,8 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
             summary["calibration_failed"] = int(len(failed))
         finally:
             con.close()
+        if db_path.exists():  # keep the previous file's permissions: a viewer under another account must open it
+            os.chmod(tmp, db_path.stat().st_mode & 0o7777)
         os.replace(tmp, db_path)
     except BaseException:
         tmp.unlink(missing_ok=True)

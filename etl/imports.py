@@ -29,6 +29,7 @@ from .cells import clean_text as _text
 from .cells import count as _whole
 from .cells import fund as _fund
 from .cells import is_blank as _blank
+from .cells import number as _number
 from .cells import province as _province
 from .cells import year as _year
 from .names import fold, predecessors, resolver
@@ -181,16 +182,54 @@ class ParsedFile:
     errors: list[DataError] = field(default_factory=list)
     # text numbers whose separators tell the convention: (sheet, row, column, text, 'en' | 'ambiguous')
     conventions: list[tuple] = field(default_factory=list)
+    encoding_note: tuple[str, str] | None = None  # a CSV read in a guessed encoding: said first if it is refused
 
     def counts(self) -> dict[str, int]:
         return {t: len(rows) for t, rows in self.tables.items()}
 
     def error(self, vi: str, en: str, row=None, column=None, sheet=None) -> None:
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(DataError(self.name, vi, en, row=row, column=column, sheet=sheet))
+            self.errors.append(DataError(self.name, short_message(vi), short_message(en), row=row,
+                                         column=shorten(column), sheet=shorten(sheet)))
 
     def warn(self, vi: str, en: str, row=None, column=None, sheet=None) -> None:
-        self.warnings.append(DataWarning(self.name, vi, en, row=row, column=column, sheet=sheet))
+        if len(self.warnings) < MAX_ERRORS:
+            self.warnings.append(DataWarning(self.name, short_message(vi), short_message(en), row=row,
+                                             column=shorten(column), sheet=shorten(sheet)))
+
+
+QUOTE_CHARS = 80  # a cell quoted in a message; a 100.000-character cell must not come back whole
+MESSAGE_CHARS = 600
+
+
+def shorten(text, limit: int = QUOTE_CHARS):
+    """`text` cut to `limit` characters with «…»; None stays None."""
+    if text is None:
+        return None
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def short_message(text: str) -> str:
+    """A message whose quoted cells («…») are cut to QUOTE_CHARS, and the whole to MESSAGE_CHARS."""
+    text = re.sub(r"«([^»]{%d,})»" % (QUOTE_CHARS + 1), lambda m: f"«{shorten(m.group(1))}»", str(text))
+    return shorten(text, MESSAGE_CHARS)
+
+
+_UNSAFE_NAME_CHARS = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}  # controls, bidi overrides, separators, unassigned
+
+
+def safe_name(name) -> str:
+    """A file name fit to store and show: no folder part (`../`), no control or bidi-override characters (U+202E
+    turns «gpj.csv» into what looks like another name), at most 120 characters; never empty."""
+    base = re.split(r"[/\\]", unicodedata.normalize("NFC", str(name)))[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in _UNSAFE_NAME_CHARS).strip()
+    if base in ("", ".", ".."):
+        return "tep-khong-ten"
+    if len(base) > 120:
+        stem, suffix = Path(base).stem, Path(base).suffix[:10]
+        base = stem[:120 - len(suffix) - 1] + "…" + suffix
+    return base
 
 
 class _Fatal(Exception):
@@ -212,16 +251,18 @@ def parse(name: str, data: bytes, max_bytes: int | None = MAX_BYTES, label: str 
     try:
         if max_bytes is not None and len(data) > max_bytes:
             raise _Fatal(*too_big(len(data), max_bytes))
+        if not data:
+            raise _Fatal("tệp trống (0 byte)", "the file is empty (0 bytes)")
         if data[:4] == b"PK\x03\x04":
             parsed.suffix = ".xlsx"
-            sheets = _xlsx_sheets(data)
+            sheets = _xlsx_sheets(parsed, data)
         elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise _Fatal("đây là tệp Excel 97–2003 (.xls); hãy mở bằng Excel và lưu thành .xlsx",
                          "this is an Excel 97–2003 file (.xls); open it in Excel and save it as .xlsx")
         elif Path(name).suffix.lower() in (".xlsx", ".xlsm"):
             raise _Fatal(*NOT_A_WORKBOOK)
         elif Path(name).suffix.lower() in (".csv", ".txt"):
-            sheets = [(None, _csv_rows(data))]
+            sheets = [(None, _csv_rows(parsed, data))]
         else:
             raise _Fatal(f"không nhận dạng tệp «{Path(name).suffix or name}»; chỉ nhận .xlsx hoặc .csv",
                          f"unsupported file type «{Path(name).suffix or name}»; only .xlsx and .csv are accepted")
@@ -238,6 +279,8 @@ def parse(name: str, data: bytes, max_bytes: int | None = MAX_BYTES, label: str 
                      "no data rows found (the file is empty or no sheet/columns were recognised)")
     if not parsed.errors:
         _check_projects_match_budgets(parsed)
+    elif parsed.encoding_note:  # garbled names are the likely cause of the errors: say so before them
+        parsed.errors.insert(0, DataError(parsed.name, *parsed.encoding_note))
     return parsed
 
 
@@ -251,10 +294,201 @@ NOT_A_WORKBOOK = ("tệp không phải là bảng tính Excel (.xlsx) hợp lệ
 
 
 # --------------------------------------------------------------------------- reading the bytes
+#
+# A workbook is a zip of XML parts, and a 10 MB zip can hold gigabytes. Everything that decides how much memory and
+# time openpyxl will take is checked first, from the zip's own directory and by streaming the parts in small chunks:
+# sizes, compression ratio, shared-string count, the declared and the real used range. Only then is it parsed.
 
-def _xlsx_sheets(data: bytes) -> list[tuple[str, list[tuple]]]:
+MAX_PARTS = 500  # a workbook of a few sheets has ~15 parts
+MAX_PART_BYTES = 64 * 1024 * 1024  # uncompressed, any one part: 100.000 rows of a wide sheet stay under it
+MAX_UNZIPPED_BYTES = 160 * 1024 * 1024  # uncompressed, all parts together
+MAX_RATIO = 200  # real sheets deflate 5–50×; a zip bomb ~1000×
+RATIO_FLOOR = 1024 * 1024  # parts smaller than this may be as repetitive as they like
+MAX_SHARED_STRINGS = 1_000_000
+MAX_COLUMNS = 200  # column GR; a report has a dozen
+CHUNK = 1024 * 1024
+
+_PREFIXED_ROW = re.compile(rb"<\w+:row[\s/>]")  # <x:row …>, as some generators write it
+_PREFIXED_SI = re.compile(rb"<\w+:si[\s/>]")
+_WIDE_REF = re.compile(rb' r="([A-Z]{2,3})([0-9]{1,7})"')  # only a multi-letter column can pass MAX_COLUMNS
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})?([0-9]*):?([A-Z]{1,3})?([0-9]*)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+_SST_COUNT = re.compile(rb'\b(?:uniqueCount|count)="([0-9]+)"')
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, newline and carriage return are text
+_NAMESPACES = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+               "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+               "pr": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+@dataclass
+class SheetPart:
+    title: str
+    state: str  # visible | hidden | veryHidden
+    path: str  # the part inside the zip
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (first row, first col, last row, last col)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def _inspect_xlsx(data: bytes) -> list[SheetPart]:
+    """Check a workbook's zip before any XML is parsed; returns its sheets in order with their merged ranges.
+    Raises _Fatal, naming the part or sheet, for anything that would make parsing unbounded."""
+    import zipfile
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as e:
+        raise _Fatal(*NOT_A_WORKBOOK) from e
+    with zf:
+        if len(infos) > MAX_PARTS:
+            raise _Fatal(f"tệp nén chứa {len(infos)} phần (giới hạn {MAX_PARTS}); không phải một báo cáo",
+                         f"the zip holds {len(infos)} parts (the limit is {MAX_PARTS}); not a report")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > MAX_PART_BYTES or (
+                    info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1)):
+                raise _Fatal(f"phần «{info.filename}» giải nén ra {_mb(info.file_size)} từ {info.compress_size} byte "
+                             f"(giới hạn {_mb(MAX_PART_BYTES)}, tỉ lệ nén {MAX_RATIO}×); tệp bị từ chối để bảo vệ máy chủ",
+                             f"part «{info.filename}» unpacks to {_mb(info.file_size)} from {info.compress_size} bytes "
+                             f"(limits {_mb(MAX_PART_BYTES)}, ratio {MAX_RATIO}×); refused to protect the server")
+        if total > MAX_UNZIPPED_BYTES:
+            raise _Fatal(f"tệp giải nén ra {_mb(total)} (giới hạn {_mb(MAX_UNZIPPED_BYTES)})",
+                         f"the workbook unpacks to {_mb(total)} (the limit is {_mb(MAX_UNZIPPED_BYTES)})")
+        names = {i.filename for i in infos}
+        for name in names:
+            if name.endswith((".xml", ".rels")) and re.search(rb"<!(DOCTYPE|ENTITY)", _head(zf, name)):
+                raise _Fatal(f"phần «{name}» khai báo DOCTYPE/ENTITY, điều Excel không bao giờ làm",
+                             f"part «{name}» declares a DOCTYPE/ENTITY, which Excel never writes")
+        if "xl/workbook.xml" not in names:
+            raise _Fatal(*NOT_A_WORKBOOK)
+        if "xl/sharedStrings.xml" in names:
+            _check_shared_strings(zf)
+        sheets = _sheet_parts(zf, names)
+        for sheet in sheets:
+            _scan_sheet(zf, sheet)
+        return sheets
+
+
+def _head(zf, name: str, n: int = 4096) -> bytes:
+    with zf.open(name) as f:
+        return f.read(n)
+
+
+def _chunks(zf, name: str):
+    """A part's bytes in chunks that overlap by a few hundred bytes, so that no tag is cut in two."""
+    carry = b""
+    with zf.open(name) as f:
+        while True:
+            block = f.read(CHUNK)
+            if not block:
+                if carry:
+                    yield carry
+                return
+            buf = carry + block
+            cut = buf.rfind(b"<")
+            cut = cut if cut > len(buf) - 512 else len(buf)
+            yield buf[:cut]
+            carry = buf[cut:]
+
+
+def _count_tag(chunk: bytes, tag: bytes, prefixed: re.Pattern) -> int:
+    """Elements named `tag` in a chunk of XML, counted at bytes.count speed."""
+    n = sum(chunk.count(b"<" + tag + end) for end in (b" ", b">", b"/", b"\t", b"\r", b"\n"))
+    return n + (len(prefixed.findall(chunk)) if b":" + tag in chunk else 0)
+
+
+def _check_shared_strings(zf) -> None:
+    declared = [int(x) for x in _SST_COUNT.findall(_head(zf, "xl/sharedStrings.xml", 1024))]
+    if declared and max(declared) > MAX_SHARED_STRINGS:
+        raise _Fatal(f"bảng chuỗi dùng chung khai báo {max(declared):,} chuỗi (giới hạn {MAX_SHARED_STRINGS:,})".replace(",", "."),
+                     f"the shared-strings table declares {max(declared):,} strings (the limit is {MAX_SHARED_STRINGS:,})")
+    n = 0
+    for chunk in _chunks(zf, "xl/sharedStrings.xml"):
+        n += _count_tag(chunk, b"si", _PREFIXED_SI)
+        if n > MAX_SHARED_STRINGS:
+            raise _Fatal(f"bảng chuỗi dùng chung có quá {MAX_SHARED_STRINGS:,} chuỗi".replace(",", "."),
+                         f"the shared-strings table holds over {MAX_SHARED_STRINGS:,} strings")
+
+
+def _sheet_parts(zf, names: set[str]) -> list[SheetPart]:
+    import xml.etree.ElementTree as ET
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels")) if "xl/_rels/workbook.xml.rels" in names else None
+    except ET.ParseError as e:
+        raise _Fatal(*NOT_A_WORKBOOK) from e
+    targets = {}
+    for rel in (rels if rels is not None else []):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = re.sub(r"[^/]+/\.\./", "", target)
+    out = []
+    for s in book.iterfind("m:sheets/m:sheet", _NAMESPACES):
+        path = targets.get(s.get(f"{{{_NAMESPACES['r']}}}id"))
+        out.append(SheetPart(s.get("name", ""), s.get("state", "visible"), path if path in names else ""))
+    return out
+
+
+def _scan_sheet(zf, sheet: SheetPart) -> None:
+    """The used range, declared and real: refuse a sheet past MAX_ROWS rows or MAX_COLUMNS columns before openpyxl
+    would build it cell by cell; note merged ranges (read-only openpyxl does not report them)."""
+    if not sheet.path:
+        return
+    first = True
+    rows = 0
+    for chunk in _chunks(zf, sheet.path):
+        if first:
+            first = False
+            m = _DIMENSION.search(chunk)
+            if m:
+                last_col = column_number((m.group(3) or m.group(1) or b"A").decode())
+                last_row = int(m.group(4) or m.group(2) or 0)
+                if last_row > MAX_ROWS or last_col > MAX_COLUMNS:
+                    ref = (m.group(0).split(b'"')[1]).decode()
+                    raise _Fatal(f"trang khai báo vùng dữ liệu {ref}: quá {MAX_ROWS:,} dòng hoặc {MAX_COLUMNS} cột "
+                                 f"(đến cột {column_letters(MAX_COLUMNS)}); hãy xoá các dòng/cột thừa".replace(",", "."),
+                                 f"the sheet declares the used range {ref}: over {MAX_ROWS:,} rows or {MAX_COLUMNS} "
+                                 f"columns (up to column {column_letters(MAX_COLUMNS)}); delete the extra rows/columns",
+                                 None, None, sheet.title)
+        rows += _count_tag(chunk, b"row", _PREFIXED_ROW)
+        if rows > MAX_ROWS:
+            raise _Fatal(f"trang có quá {MAX_ROWS:,} dòng".replace(",", "."), f"the sheet has over {MAX_ROWS:,} rows",
+                         None, None, sheet.title)
+        for m in _WIDE_REF.finditer(chunk):
+            letters, row = m.groups()
+            if column_number(letters.decode()) > MAX_COLUMNS:
+                raise _Fatal(f"ô {letters.decode()}{row.decode()} nằm ngoài {MAX_COLUMNS} cột đầu (đến cột "
+                             f"{column_letters(MAX_COLUMNS)}); hãy xoá các cột thừa",
+                             f"cell {letters.decode()}{row.decode()} lies beyond the first {MAX_COLUMNS} columns (up to "
+                             f"column {column_letters(MAX_COLUMNS)}); delete the extra columns",
+                             int(row), letters.decode(), sheet.title)
+        for c1, r1, c2, r2 in (_MERGE.findall(chunk) if b"mergeCell " in chunk else ()):
+            if len(sheet.merges) < 10_000:
+                sheet.merges.append((int(r1), column_number(c1.decode()), int(r2), column_number(c2.decode())))
+
+
+def _xlsx_sheets(parsed: ParsedFile, data: bytes) -> list[tuple[str, list[tuple]]]:
     """(sheet name, rows) per sheet. Values come from the cached results Excel stores; formula cells without one
     become Uncalculated — openpyxl cannot evaluate formulas, and guessing would load wrong numbers."""
+    parts = {p.title: p for p in _inspect_xlsx(data)}
     try:
         values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -270,11 +504,26 @@ def _xlsx_sheets(data: bytes) -> list[tuple[str, list[tuple]]]:
             rows = []
             pairs = zip(ws_v.iter_rows(values_only=True), ws_f.iter_rows(values_only=True))
             for n, (rv, rf) in enumerate(pairs, start=1):
-                if n > MAX_ROWS:
-                    raise _Fatal(f"trang «{ws_v.title}» có quá {MAX_ROWS} dòng",
-                                 f"sheet «{ws_v.title}» has over {MAX_ROWS} rows")
+                if n > MAX_ROWS:  # the scan counted <row> tags; this holds even for rows written without them
+                    raise _Fatal(f"trang có quá {MAX_ROWS} dòng", f"the sheet has over {MAX_ROWS} rows",
+                                 None, None, ws_v.title)
+                if len(rv) > MAX_COLUMNS:
+                    raise _Fatal(f"dòng có quá {MAX_COLUMNS} cột", f"the row has over {MAX_COLUMNS} columns",
+                                 n, None, ws_v.title)
                 rows.append(tuple(Uncalculated(str(getattr(f, "text", f))) if v is None and _is_formula(f) else v
                                   for v, f in zip(rv, rf)))
+            part = parts.get(ws_v.title)
+            if part:
+                _fill_header_merges(rows, part.merges)
+            state = ws_v.sheet_state
+            if state != "visible" and any(not _blank(c) for r in rows for c in r):
+                deep = state == "veryHidden"
+                raise _Fatal(f"trang đang bị ẩn{' sâu (very hidden: chỉ hiện lại được bằng VBA)' if deep else ''}; "
+                             "số liệu trên trang ẩn sẽ được nạp mà không ai nhìn thấy — hãy hiện trang (hoặc xoá nó) "
+                             "rồi nạp lại",
+                             f"the sheet is {'very hidden (only VBA can show it)' if deep else 'hidden'}; its figures "
+                             "would load without anyone seeing them — unhide the sheet (or delete it) and load again",
+                             None, None, ws_v.title)
             out.append((ws_v.title, rows))
     except _Fatal:
         raise
@@ -286,30 +535,83 @@ def _xlsx_sheets(data: bytes) -> list[tuple[str, list[tuple]]]:
     return out
 
 
+def _fill_header_merges(rows: list[tuple], merges: list[tuple[int, int, int, int]]) -> None:
+    """A merged header cell holds its text in its first cell only; give every cell of the merge that text, so that
+    a two-row header («Kinh phí (tỷ đồng)» over «Kế hoạch» and «Thực hiện») reads as Excel shows it. Only the rows
+    the header is looked for in: a merged amount copied into data rows would be counted twice."""
+    top = HEADER_SEARCH_ROWS + 1
+    for r1, c1, r2, c2 in merges:
+        if r1 > top or r1 > len(rows):
+            continue
+        first = rows[r1 - 1]
+        value = first[c1 - 1] if c1 - 1 < len(first) else None
+        if _blank(value):
+            continue
+        for r in range(r1, min(r2, top, len(rows)) + 1):
+            cells = list(rows[r - 1])
+            if len(cells) < min(c2, MAX_COLUMNS):
+                cells += [None] * (min(c2, MAX_COLUMNS) - len(cells))
+            for c in range(c1, min(c2, MAX_COLUMNS) + 1):
+                if _blank(cells[c - 1]):
+                    cells[c - 1] = value
+            rows[r - 1] = tuple(cells)
+
+
 def _is_formula(v) -> bool:
     return (isinstance(v, str) and v.startswith("=")) or type(v).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
-def _csv_rows(data: bytes) -> list[tuple]:
-    if b"\x00" in data[:4096]:
-        raise _Fatal("tệp CSV không đọc được (có thể là UTF-16); hãy lưu bằng Excel với kiểu «CSV UTF-8»",
-                     "the CSV cannot be read (perhaps UTF-16); save it from Excel as «CSV UTF-8»")
+NOT_UTF8 = ("tệp CSV không phải mã UTF-8, UTF-16 hay Windows-1258 (byte lỗi ở vị trí {at}); hãy lưu bằng Excel với "
+            "kiểu «CSV UTF-8»",
+            "the CSV is not UTF-8, UTF-16 or Windows-1258 (bad byte at offset {at}); save it from Excel as «CSV UTF-8»")
+
+
+def _decode_csv(data: bytes) -> tuple[str, str | None]:
+    """The text of a CSV and, when it was not UTF-8, the encoding it was read in. Excel writes «CSV UTF-8» with a
+    BOM, «Unicode Text» as UTF-16 with a BOM, and plain «CSV» in the Windows code page — Windows-1258 on a Vietnamese
+    system."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as e:
+            raise _Fatal(NOT_UTF8[0].format(at=e.start), NOT_UTF8[1].format(at=e.start)) from e
+    head = data[:4096]
+    if head.count(b"\x00") > len(head) // 8:  # every other byte NUL: UTF-16 without its BOM, or not text at all
+        raise _Fatal("tệp CSV không đọc được (có thể là UTF-16 không có BOM); hãy lưu bằng Excel với kiểu «CSV UTF-8»",
+                     "the CSV cannot be read (perhaps UTF-16 without a BOM); save it from Excel as «CSV UTF-8»")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as e:
-        raise _Fatal(f"tệp CSV không phải mã UTF-8 (byte lỗi ở vị trí {e.start}); "
-                     "hãy lưu bằng Excel với kiểu «CSV UTF-8»",
-                     f"the CSV is not UTF-8 (bad byte at offset {e.start}); save it from Excel as «CSV UTF-8»") from e
+        first_bad = e.start
+    try:
+        return data.decode("cp1258"), "Windows-1258"
+    except UnicodeDecodeError:
+        raise _Fatal(NOT_UTF8[0].format(at=first_bad), NOT_UTF8[1].format(at=first_bad)) from None
+
+
+def _csv_rows(parsed: ParsedFile, data: bytes) -> list[tuple]:
+    text, encoding = _decode_csv(data)
+    if encoding and encoding != "UTF-16":
+        parsed.encoding_note = (
+            f"tệp không phải UTF-8; đã đọc theo bảng mã {encoding} (tiếng Việt). Nếu chữ có dấu bị sai, hãy lưu lại "
+            "bằng Excel với kiểu «CSV UTF-8»",
+            f"the file is not UTF-8; it was read as {encoding} (Vietnamese). If accented letters look wrong, save it "
+            "from Excel as «CSV UTF-8»")
+        parsed.warn(*parsed.encoding_note)
     # Excel in a Vietnamese locale separates with ';' because ',' is the decimal mark. The header is the line with
     # the most separators, wherever a title line puts it.
     top = text.splitlines()[:HEADER_SEARCH_ROWS]
     delimiter = max((",", ";", "\t"), key=lambda d: max((line.count(d) for line in top), default=0))
+    rows = []
     try:
-        rows = [tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) >= MAX_ROWS:
+                raise _Fatal(f"tệp có quá {MAX_ROWS} dòng", f"the file has over {MAX_ROWS} rows")
+            if len(r) > MAX_COLUMNS:
+                raise _Fatal(f"dòng có quá {MAX_COLUMNS} cột", f"the row has over {MAX_COLUMNS} columns", len(rows) + 1)
+            rows.append(tuple(r))
     except csv.Error as e:
-        raise _Fatal(f"tệp CSV không đọc được ({e})", f"the CSV cannot be read ({e})") from e
-    if len(rows) > MAX_ROWS:
-        raise _Fatal(f"tệp có quá {MAX_ROWS} dòng", f"the file has over {MAX_ROWS} rows")
+        raise _Fatal(f"tệp CSV không đọc được ({e})", f"the CSV cannot be read ({e})", len(rows) + 1) from e
     return rows
 
 
@@ -343,11 +645,13 @@ def _match_header(cells: tuple, kind: Kind) -> dict[int, Column]:
     return found
 
 
-def _find_header(rows: list[tuple], kinds: list[Kind], named: bool) -> tuple[int, Kind, dict[int, Column]] | None:
-    """The first of the top rows that looks like a header, and the kind it best fits (a tie goes to the kind with
-    fewer columns: a budget table is not a đề án table missing three columns). On a sheet named after its kind two
-    known headers suffice, so that a missing column is reported as missing; elsewhere a province column and two
-    more are needed before a row counts as a header."""
+def _find_header(rows: list[tuple], kinds: list[Kind], named: bool
+                 ) -> tuple[int, Kind, dict[int, Column], tuple] | None:
+    """The first of the top rows that looks like a header, the kind it best fits (a tie goes to the kind with
+    fewer columns: a budget table is not a đề án table missing three columns), its column map and its cells. On a
+    sheet named after its kind two known headers suffice, so that a missing column is reported as missing; elsewhere
+    a province column and two more are needed before a row counts as a header. A header over two rows (a merged
+    «Kinh phí (tỷ đồng)» over «Kế hoạch» and «Thực hiện») is read as one when that recognises more columns."""
     for n, cells in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
         best = None
         for kind in kinds:
@@ -358,8 +662,37 @@ def _find_header(rows: list[tuple], kinds: list[Kind], named: bool) -> tuple[int
             if best is None or rank > best[0]:
                 best = (rank, kind, m)
         if best:
-            return n, best[1], best[2]
+            _, kind, m = best
+            if n < len(rows):
+                stacked = _stacked(cells, rows[n])
+                m2 = _match_header(stacked, kind)
+                if len(m2) > len(m):
+                    return n + 1, kind, m2, stacked
+            return n, kind, m, cells
     return None
+
+
+def _stacked(parent: tuple, child: tuple) -> tuple:
+    """Two header rows read as one: the lower cell names the column and inherits the unit of the cell above it; a
+    blank upper cell belongs to the group started on its left when that group has sub-columns (a merge)."""
+    out = []
+    group = None
+    for i in range(max(len(parent), len(child))):
+        up = parent[i] if i < len(parent) else None
+        low = child[i] if i < len(child) else None
+        if not _blank(up):
+            group = up if not _blank(low) else None
+        elif group is not None and not _blank(low):
+            up = group
+        else:
+            group = None
+        if _blank(low):
+            out.append(up)
+            continue
+        name, unit = _split_unit(str(low))
+        parent_unit = _split_unit(str(up))[1] if not _blank(up) else None
+        out.append(f"{name} ({parent_unit})" if unit is None and parent_unit else low)
+    return tuple(out)
 
 
 def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_seen: dict) -> None:
@@ -369,16 +702,22 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_s
     header_row, kind, cols, factors = header
     to_date: list[int] = []  # rows with actual spending for the current, unfinished year
     prov_i = next(i for i, c in cols.items() if c is PROVINCE)
+    totals = _Totals(parsed, sheet, cols, factors)
     for n in range(header_row + 1, len(rows) + 1):
         cells = rows[n - 1]
         if all(_blank(c) for c in cells) or _is_column_numbering(cells):
             continue
-        if prov_i < len(cells) and key(_text(cells[prov_i]) or "") in TOTAL_ROWS:
-            parsed.warn("dòng tổng cộng, bỏ qua", "total row, skipped", row=n, sheet=sheet)
+        if _is_total_row(cells, prov_i):
+            totals.check(cells, n)
+            continue
+        if not _text_is_clean(parsed, cols, cells, sheet, n):
+            totals.incomplete = True
             continue
         row = _parse_row(parsed, kind, cols, factors, cells, sheet, n, to_date)
         if row is None:
+            totals.incomplete = True
             continue
+        totals.add(cells)
         dup = (kind.table, *(row[k] for k in kind.key))
         if dup in dup_seen:
             first_sheet, first_row = dup_seen[dup]
@@ -400,6 +739,91 @@ def _parse_sheet(parsed: ParsedFile, sheet: str | None, rows: list[tuple], dup_s
                     column=label, sheet=sheet)
 
 
+def _is_total_row(cells: tuple, prov_i: int) -> bool:
+    """«Tổng cộng», «Cộng», «Tổng»… in the province column or in a column left of it (STT), with no province."""
+    labels = [key(_text(c) or "") for c in cells[:prov_i + 1] if isinstance(c, str) and not _blank(c)]
+    return any(label in TOTAL_ROWS for label in labels)
+
+
+def _text_is_clean(parsed: ParsedFile, cols: dict, cells: tuple, sheet, n: int) -> bool:
+    """A control character (NUL, escape, …) in a cell that would be stored is refused, never stored: it breaks
+    exports and hides text. Tab and line breaks are ordinary text."""
+    ok = True
+    for i, col in cols.items():
+        raw = cells[i] if i < len(cells) else None
+        m = _CONTROL.search(raw) if isinstance(raw, str) else None
+        if m:
+            ok = False
+            code = f"U+{ord(m.group()):04X}"
+            parsed.error(f"ô chứa ký tự điều khiển {code} ở vị trí {m.start() + 1}; hãy xoá ký tự đó rồi nạp lại",
+                         f"the cell holds the control character {code} at position {m.start() + 1}; delete it and "
+                         "load again", row=n, column=parsed.headers[(sheet, col.field)], sheet=sheet)
+    return ok
+
+
+class _Totals:
+    """A total row is recognised, never loaded as a province, and must equal the rows above it: those since the
+    previous total (a subtotal, «Cộng») or all of them (the grand total, «Tổng cộng»). A total that disagrees
+    rejects the file: one of the two is wrong, and only the person who filled it in knows which."""
+
+    def __init__(self, parsed: ParsedFile, sheet, cols: dict, factors: dict):
+        self.parsed, self.sheet, self.factors = parsed, sheet, factors
+        self.cols = {i: c for i, c in cols.items() if c.type in ("money", "count")}
+        self.since = dict.fromkeys(self.cols, Decimal(0))
+        self.grand = dict.fromkeys(self.cols, Decimal(0))
+        self.incomplete = False  # a row above failed: its sum means nothing, and the row's own error says why
+
+    def _value(self, raw, i) -> Decimal | None:
+        if _blank(raw) or isinstance(raw, Uncalculated):
+            return None
+        return _number(raw) * self.factors.get(i, Decimal(1))
+
+    def add(self, cells: tuple) -> None:
+        for i in self.cols:
+            v = self._value(cells[i] if i < len(cells) else None, i)
+            if v is not None:
+                self.since[i] += v
+                self.grand[i] += v
+
+    def check(self, cells: tuple, n: int) -> None:
+        if not self.incomplete:
+            for i, col in self.cols.items():
+                label = self.parsed.headers[(self.sheet, col.field)]
+                raw = cells[i] if i < len(cells) else None
+                try:
+                    total = self._value(raw, i)
+                except _Bad:
+                    self.parsed.error(f"dòng tổng cộng: «{_text(raw)}» không phải là số",
+                                      f"total row: «{_text(raw)}» is not a number", row=n, column=label,
+                                      sheet=self.sheet)
+                    continue
+                if total is None:
+                    continue
+                # A total written with fewer decimals than the rows (or a float sum's last bit) is not a mismatch.
+                exp = Decimal(str(total / self.factors.get(i, Decimal(1)))).normalize().as_tuple().exponent
+                slack = max(Decimal(1).scaleb(min(exp, 0)) / 2 * self.factors.get(i, Decimal(1)),
+                            abs(total) * Decimal("1e-9"))
+                if all(abs(total - s[i]) > slack for s in (self.since, self.grand)):
+                    above = _plain(self.since[i])
+                    self.parsed.error(f"dòng tổng cộng ghi {_plain(total)} nhưng các dòng phía trên cộng lại được "
+                                      f"{above}; hãy sửa dòng sai rồi nạp lại",
+                                      f"the total row says {_plain(total)} but the rows above add up to {above}; "
+                                      "correct whichever is wrong and load again", row=n, column=label,
+                                      sheet=self.sheet)
+        self.parsed.warn("dòng tổng cộng, bỏ qua (đã đối chiếu với các dòng trên)",
+                         "total row, skipped (checked against the rows above)", row=n,
+                         sheet=self.sheet)
+        self.since = dict.fromkeys(self.cols, Decimal(0))
+
+
+def _plain(d: Decimal) -> str:
+    """1234.5 → «1.234,5» as a Vietnamese report writes it."""
+    q = d.normalize()
+    whole, _, frac = f"{q:f}".partition(".")
+    whole = f"{int(whole):,}".replace(",", ".")
+    return whole + ("," + frac if frac else "")
+
+
 def _read_header(parsed: ParsedFile, sheet: str | None, rows: list[tuple]):
     """(header row, kind, {cell index: column}, {cell index: unit factor}) of a sheet, or None when it has no table
     to read (the reason, if any, is recorded on `parsed`)."""
@@ -417,8 +841,7 @@ def _read_header(parsed: ParsedFile, sheet: str | None, rows: list[tuple]):
         elif any(not _blank(c) for r in rows for c in r):
             parsed.warn("trang không nhận ra, bỏ qua", "sheet not recognised, ignored", sheet=sheet)
         return None
-    header_row, kind, cols = found
-    headers = rows[header_row - 1]
+    header_row, kind, cols, headers = found
     errors_before = len(parsed.errors)
     for col in kind.columns:
         if col.required and col not in cols.values():
@@ -712,10 +1135,27 @@ def apply(con, parsed: ParsedFile, manifest: Manifest) -> None:
         n["budget"], n["project"], n["staffing"], n["collaborators"], f"imports/{manifest.archive}"])
 
 
+PENDING = ".pending-loads"  # files of a load not yet committed; see etl/load.py
+
+
+def pending_shas(imports_dir: Path) -> set[str]:
+    """Files listed as part of a load in progress (or killed): not the database's until `load.recover` says so."""
+    try:
+        return set(json.loads((Path(imports_dir) / PENDING).read_text(encoding="utf-8"))["sha256"])
+    except FileNotFoundError:
+        return set()
+    except (ValueError, KeyError, TypeError):
+        return set()
+
+
 def read_manifests(imports_dir: Path) -> list[Manifest]:
-    """The archive's manifests in load order. A data file without a manifest is an interrupted load: ignored."""
+    """The archive's manifests in load order. A data file without a manifest is an interrupted load, and so is
+    a manifest still listed as pending: both ignored."""
     out = []
+    pending = pending_shas(imports_dir)
     for p in sorted(Path(imports_dir).glob("*.json")):
+        if p.stem in pending:
+            continue
         try:
             m = Manifest(**json.loads(p.read_text(encoding="utf-8")))
         except (ValueError, TypeError) as e:
