@@ -18,7 +18,7 @@ and load the default page (not counted); then the measured window: --seconds of 
 starts and the ones in flight finish. Reports views/s, p50/p95/max latency, errors, the server's CPU-seconds per view
 (/proc/<pid>/stat before and after the window, all replicas summed) and memory per session (the servers' RSS with
 every session open minus before they connected, divided by the sessions). Prints, asserts nothing; stops every
-process it started. Results also go to bench/out/load.json.
+process it started. Results also go to bench/out/load.json (load-nginx.json with --via-nginx).
 """
 from __future__ import annotations
 
@@ -258,10 +258,10 @@ def one_server(port: int, db: Path | None, log: Path) -> "serve.subprocess.Popen
 def report(results: list[dict]) -> str:
     def f(v, spec):
         return "–" if v is None else format(v, spec)
-    lines = ["run                        sessions  views  views/s  p50 s  p95 s  max s  errors  "
+    lines = ["run                        sessions  wall s  views  views/s  p50 s  p95 s  max s  errors  "
              "CPU s/view  MB/session  server MB  driver CPU s"]
     for r in results:
-        lines.append(f"{r['label']:<26} {r['sessions']:>8}  {r['views']:>5}  {r['views_per_s']:>7.2f}  "
+        lines.append(f"{r['label']:<26} {r['sessions']:>8}  {r['wall_s']:>6.1f}  {r['views']:>5}  {r['views_per_s']:>7.2f}  "
                      f"{f(r['p50_s'], '5.2f')}  {f(r['p95_s'], '5.2f')}  {f(r['max_s'], '5.2f')}  {r['errors']:>6}  "
                      f"{f(r['server_cpu_s_per_view'], '10.3f')}  {r['mb_per_session']:>10.1f}  "
                      f"{r['server_rss_end_mb']:>9.0f}  {r['driver_cpu_s']:>12.1f}")
@@ -313,12 +313,14 @@ def main(argv: list[str] | None = None) -> int:
             serve.stop(proc)
     print()
     print(report(results))
-    print("\nCPU s/view: the servers' CPU time over the window ÷ views (all replicas); MB/session: the servers' RSS "
+    print("\nwall s: the window plus the views in flight at its end (no view starts after it); views/s = views ÷ wall s."
+          "\nCPU s/view: the servers' CPU time over the window ÷ views (all replicas); MB/session: the servers' RSS "
           "with every session open, minus before they connected, ÷ sessions; driver CPU s: this process's own.")
     elapsed = time.perf_counter() - started
+    out = args.out / ("load-nginx.json" if args.via_nginx else "load.json")
     print(f"(took {elapsed:.0f} s; load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after; every server "
-          f"stopped; results in {(args.out / 'load.json').relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out})")
-    (args.out / "load.json").write_text(json.dumps({
+          f"stopped; results in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out})")
+    out.write_text(json.dumps({
         "date": date.today().isoformat(), "cpus": os.cpu_count(), "load_before": load0,
         "command": "bench/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "runs": results, "elapsed_s": elapsed}, indent=1, ensure_ascii=False), encoding="utf-8")
