@@ -4,8 +4,10 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 DB      := data/khuyencong.duckdb
 PORT    ?= 8501
+REPLICAS ?= 2
+SERVE_PORT ?= 8500
 
-.PHONY: run test build check setup setup-dev browser bench loadtest clean
+.PHONY: run test build check setup setup-dev browser nginx bench loadtest serve clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -42,14 +44,25 @@ run: $(DB)
 browser:
 	@(command -v chromium && command -v soffice && command -v pdftoppm && test -e /usr/lib/libreoffice/program/libswlo.so) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core poppler-utils libreoffice-impress-nogui libreoffice-writer-nogui)
 
-test: $(VENV)/.dev browser
+# nginx (Debian package) in front of the replicas of `make serve`; the tests check its generated configuration.
+nginx:
+	@(command -v nginx || test -x /usr/sbin/nginx) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
+
+test: $(VENV)/.dev browser nginx
 	$(BIN)/python -m pytest -q tests
 
 bench: $(VENV)/.dev $(DB)
 	$(BIN)/python bench/run.py
 
-loadtest: $(VENV)/.dev browser $(DB)
-	$(BIN)/python bench/load.py
+# 30 sessions for 60 s against one `streamlit run`, then through nginx with 1 and 2 replicas (about 6 minutes)
+loadtest: $(VENV)/.dev nginx $(DB)
+	$(BIN)/python bench/load.py --sessions 30 --seconds 60
+	$(BIN)/python bench/load.py --sessions 30 --seconds 60 --via-nginx --replicas 1,2
+
+# REPLICAS Streamlit processes behind nginx on http://127.0.0.1:$(SERVE_PORT) (sticky sessions); Ctrl-C stops all
+serve: $(DB) nginx
+	$(BIN)/python -m dashboard.auth ensure-default
+	$(BIN)/python -m deploy.serve --replicas $(REPLICAS) --port $(SERVE_PORT)
 
 clean:
 	rm -f $(DB)

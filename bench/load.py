@@ -1,16 +1,24 @@
-"""Load test: N people browsing the dashboard at once, in a real browser, against a local server.
+"""Load test: many people browsing the dashboard at once, spoken in Streamlit's own WebSocket protocol.
 
-    .venv/bin/python bench/load.py                      # N = 1, 2, 4, 8; every page once per session (~3 min)
-    .venv/bin/python bench/load.py --levels 1,4 --rounds 1 --db bench/out/scale100.duckdb
+    .venv/bin/python bench/load.py                                   # 30 sessions, 60 s, one `streamlit run`
+    .venv/bin/python bench/load.py --sessions 60 --seconds 120 --db bench/out/scale100.duckdb
+    .venv/bin/python bench/load.py --via-nginx --replicas 1,2        # through nginx (deploy/serve.py), 1 then 2 replicas
 
-Starts `streamlit run app.py` on 127.0.0.1 (port 8621 by default), opens one headless Chromium with N browser
-contexts (N independent sessions) and has each session visit every page of the app in turn, `--rounds` times, by
-clicking the sidebar navigation like a person. A page view counts from the click until the server has finished the
-script run, the page's title is shown and every chart on it is drawn; a session's first load is not counted.
-Reports throughput, p50/p95, errors, the server's memory and CPU per view for each N, and the N at which p95 has
-doubled from N = 1. Bounded by rounds, a per-view timeout and --max-seconds; the server is always stopped.
-On a small machine the browser shares the CPUs with the server it measures: server CPU per view is the number
-that carries over to a real deployment.
+Each session does what a browser tab does on the wire, without a browser: GET / (which also collects nginx's
+sticky-session cookie), open the WebSocket /_stcore/stream (subprotocol "streamlit", same-origin Origin header),
+send a BackMsg `rerun_script` for the default page, then, for every page of the app's navigation in turn (each session
+starting at a different page), a `rerun_script` with that page's script hash — what a click in the sidebar sends —
+reporting the message hashes it has cached, as the browser does. A page view counts from the request until the
+`script_finished` ForwardMsg; an exception element, a `page_not_found`, a closed socket or a view longer than
+--timeout is an error. Parsing protobuf costs the driver a few milliseconds per view, so the CPU it measures is the
+server's, not a browser's: the driver's own CPU time is printed beside it.
+
+Phases: start the server(s); warm-up (one session per replica visits every page, not counted); all sessions connect
+and load the default page (not counted); then the measured window: --seconds of page views, after which no view
+starts and the ones in flight finish. Reports views/s, p50/p95/max latency, errors, the server's CPU-seconds per view
+(/proc/<pid>/stat before and after the window, all replicas summed) and memory per session (the servers' RSS with
+every session open minus before they connected, divided by the sessions). Prints, asserts nothing; stops every
+process it started. Results also go to bench/out/load.json (load-nginx.json with --via-nginx).
 """
 from __future__ import annotations
 
@@ -18,197 +26,304 @@ import argparse
 import asyncio
 import json
 import os
+import platform
+import resource
 import signal
-import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+sys.path.insert(0, str(ROOT))
 
-# Done = the server finished the run, the page's title (its nav label) is shown, and every chart the page has put
-# on screen is drawn (plotly is loaded lazily: a chart not yet mounted is not waited for).
-DONE_JS = """label => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  const h1 = document.querySelector('[data-testid="stMain"] h1');
-  if (!h1 || (label && !h1.textContent.includes(label))) return false;
-  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-  return Array.from(charts).every(c => c.querySelector('.main-svg'));
-}"""
+from deploy import serve  # noqa: E402
 
 
-def start_server(port: int, db: Path | None, log: Path) -> subprocess.Popen:
-    env = dict(os.environ)
-    if db:
-        env["KHUYENCONG_DB"] = str(db.resolve())
-    cmd = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", "app.py", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
-    if not Path(cmd[0]).exists():
-        cmd = [sys.executable, "-m", "streamlit", *cmd[1:]]
-    out = open(log, "w", encoding="utf-8")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return proc
-        except OSError:
-            time.sleep(0.5)
-    stop_server(proc)
-    raise RuntimeError(f"the server did not answer on port {port} within 90 s; see {log}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """The server and anything it started: its own process group, TERM then KILL."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
-
+# ---------------------------------------------------------------- the server's side, from /proc
 
 def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) the server process has used so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return float("nan")
+    """CPU seconds (user + system) a process has used so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
     return 0.0
 
 
-async def session(browser, base: str, rounds: int, timeout_s: float, deadline: float, views: list, errors: list):
-    ctx = await browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = await ctx.new_page()
-    try:
-        start = time.perf_counter()
-        await page.goto(base + "/", timeout=timeout_s * 1000)
-        await _done(page, "", timeout_s, [], errors, start, "open the app")  # first load: bundles, not counted
-        links = page.locator('[data-testid="stSidebarNav"] a')
-        # a link reads "<icon name>\n\n<title>": the title is its last line
-        labels = [(await links.nth(i).inner_text()).strip().splitlines()[-1] for i in range(await links.count())]
-        for _ in range(rounds):
-            for i in list(range(1, len(labels))) + [0]:
-                if time.monotonic() > deadline:
-                    return
-                start = time.perf_counter()
-                await links.nth(i).click(timeout=timeout_s * 1000)
-                await _done(page, labels[i], timeout_s, views, errors, start, labels[i])
-    except Exception as e:  # a broken session is an error, not a crash of the test
-        errors.append(f"session: {type(e).__name__}: {str(e).splitlines()[0][:120]}")
-    finally:
-        await ctx.close()
+def driver_cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
-async def _done(page, label: str, timeout_s: float, views: list, errors: list, start: float, what: str) -> None:
+# ---------------------------------------------------------------- one browser tab, on the wire
+
+class ViewError(Exception):
+    pass
+
+
+@dataclass
+class Tab:
+    base: str  # http://127.0.0.1:PORT
+    timeout_s: float
+    ws: object = None
+    pages: list = field(default_factory=list)  # (script hash, url path) from the navigation message
+    cached: set = field(default_factory=set)
+
+    async def open(self) -> None:
+        from websockets.asyncio.client import connect
+        cookies = await asyncio.to_thread(_first_get, self.base, self.timeout_s)
+        headers = {"Origin": self.base}
+        if cookies:
+            headers["Cookie"] = cookies
+        self.ws = await connect(self.base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"],
+                                additional_headers=headers, max_size=None, open_timeout=self.timeout_s,
+                                ping_interval=None)
+
+    async def view(self, page_hash: str = "", url_path: str = "") -> None:
+        """One script run of a page; returns when the server says it finished, raises ViewError otherwise."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = ""
+        cs.page_script_hash = page_hash
+        cs.page_name = url_path
+        cs.cached_message_hashes.extend(sorted(self.cached))
+        cs.context_info.timezone = "Asia/Ho_Chi_Minh"
+        cs.context_info.timezone_offset = -420
+        cs.context_info.locale = "vi-VN"
+        cs.context_info.url = f"{self.base}/{url_path}"
+        cs.context_info.color_scheme = "light"
+        await self.ws.send(msg.SerializeToString())
+        problem = None
+        async with asyncio.timeout(self.timeout_s):
+            while True:
+                fm = ForwardMsg()
+                fm.ParseFromString(await self.ws.recv())
+                if fm.metadata.cacheable and fm.hash:
+                    self.cached.add(fm.hash)
+                kind = fm.WhichOneof("type")
+                if kind == "navigation":
+                    self.pages = [(p.page_script_hash, p.url_pathname) for p in fm.navigation.app_pages]
+                elif kind == "page_not_found":
+                    problem = f"page not found: {url_path}"
+                elif (kind == "delta" and fm.delta.WhichOneof("type") == "new_element"
+                      and fm.delta.new_element.WhichOneof("type") == "exception"):
+                    e = fm.delta.new_element.exception
+                    problem = problem or f"{url_path or '/'}: {e.type}: {e.message.splitlines()[0][:120] if e.message else ''}"
+                elif kind == "script_finished":
+                    status = fm.script_finished
+                    if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                        continue  # the page reran itself (st.rerun): the view ends with the next run
+                    if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                        problem = problem or f"{url_path}: compile error"
+                    break
+        if problem:
+            raise ViewError(problem)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+
+def _first_get(base: str, timeout_s: float) -> str:
+    """GET / as the browser's first request: the cookies it is given (nginx's route, Streamlit's XSRF token)."""
+    with urllib.request.urlopen(base + "/", timeout=timeout_s) as r:
+        r.read()
+        return "; ".join(c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie") or [])
+
+
+# ---------------------------------------------------------------- a run: N tabs for T seconds
+
+@dataclass
+class Run:
+    label: str
+    sessions: int
+    seconds: float
+    views: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+async def _session(i: int, base: str, run: Run, timeout_s: float, ready: list, go: asyncio.Event,
+                   window: dict) -> Tab | None:
+    tab = Tab(base, timeout_s)
     try:
-        await page.wait_for_function(DONE_JS, arg=label, timeout=timeout_s * 1000, polling=50)
-        views.append(time.perf_counter() - start)
-        shown = page.locator('[data-testid="stException"]')
-        if await shown.count():
-            text = " ".join((await shown.first.inner_text()).split())
-            errors.append(f"{what}: exception shown: {text[:140]}")
+        await tab.open()
+        await tab.view()  # the default page: what opening the link costs, not counted
+        if not tab.pages:
+            raise ViewError("no navigation message: is this the khuyến công app?")
     except Exception as e:
-        errors.append(f"{what}: {type(e).__name__}")
-
-
-async def run_level(n: int, base: str, rounds: int, timeout_s: float, max_s: float, server_pid: int) -> dict:
-    from playwright.async_api import async_playwright
-    views: list[float] = []
-    errors: list[str] = []
-    peak = [rss_mb(server_pid)]
-
-    async def sample():
-        while True:
-            peak[0] = max(peak[0], rss_mb(server_pid))
-            await asyncio.sleep(0.5)
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        run.errors.append(f"open: {type(e).__name__}: {str(e)[:120]}")
+        await tab.close()
+        tab = None
+    ready.append(i)
+    await go.wait()
+    if tab is None:
+        return None
+    order = tab.pages[i % len(tab.pages):] + tab.pages[:i % len(tab.pages)]
+    k = 0
+    while time.monotonic() < window["deadline"]:
+        page_hash, path = order[k % len(order)]
+        k += 1
+        start = time.perf_counter()
         try:
-            sampler = asyncio.create_task(sample())
-            cpu0 = cpu_s(server_pid)
-            start = time.perf_counter()
-            deadline = time.monotonic() + max_s
-            await asyncio.gather(*[session(browser, base, rounds, timeout_s, deadline, views, errors) for _ in range(n)])
-            wall = time.perf_counter() - start
-            server_cpu = cpu_s(server_pid) - cpu0
-            sampler.cancel()
-        finally:
-            await browser.close()
-    views.sort()
-    pct = lambda q: views[min(len(views) - 1, int(round(q / 100 * (len(views) - 1))))] if views else float("nan")  # noqa: E731
-    return {"sessions": n, "views": len(views), "errors": len(errors), "error_samples": errors[:5], "wall_s": wall,
-            "views_per_s": len(views) / wall if wall else 0.0, "p50_s": pct(50), "p95_s": pct(95),
-            "max_s": views[-1] if views else float("nan"), "server_rss_mb": peak[0],
-            "server_cpu_per_view_s": server_cpu / len(views) if views else float("nan")}
+            await tab.view(page_hash, path)
+            run.views.append(time.perf_counter() - start)
+        except ViewError as e:
+            run.errors.append(str(e))
+        except Exception as e:  # a timeout or a closed socket ends this tab
+            run.errors.append(f"{path}: {type(e).__name__}: {str(e)[:100]}")
+            break
+    return tab
+
+
+async def drive(base: str, n: int, seconds: float, timeout_s: float, pids: list[int], label: str) -> dict:
+    run = Run(label, n, seconds)
+    rss0 = sum(rss_mb(p) for p in pids)
+    ready: list[int] = []
+    go = asyncio.Event()
+    window = {"deadline": float("inf")}
+    tasks = [asyncio.create_task(_session(i, base, run, timeout_s, ready, go, window)) for i in range(n)]
+    while len(ready) < n:  # every tab open and its first page drawn before the clock starts
+        await asyncio.sleep(0.05)
+    connect_errors = len(run.errors)
+    rss_open = sum(rss_mb(p) for p in pids)
+    cpu0, drv0 = sum(cpu_s(p) for p in pids), driver_cpu_s()
+    t0 = time.perf_counter()
+    window["deadline"] = time.monotonic() + seconds
+    go.set()
+    tabs = await asyncio.gather(*tasks)
+    wall = time.perf_counter() - t0
+    cpu = sum(cpu_s(p) for p in pids) - cpu0
+    drv = driver_cpu_s() - drv0
+    rss_end = sum(rss_mb(p) for p in pids)
+    for tab in tabs:
+        if tab:
+            await tab.close()
+    v = sorted(run.views)
+    return {"label": label, "sessions": n, "window_s": seconds, "wall_s": wall, "views": len(v),
+            "views_per_s": len(v) / wall, "p50_s": _pct(v, 50), "p95_s": _pct(v, 95), "max_s": v[-1] if v else None,
+            "errors": len(run.errors), "connect_errors": connect_errors, "error_samples": sorted(set(run.errors))[:8],
+            "server_cpu_s": cpu, "server_cpu_s_per_view": cpu / len(v) if v else None,
+            "server_rss_before_mb": rss0, "server_rss_open_mb": rss_open, "server_rss_end_mb": rss_end,
+            "mb_per_session": (max(rss_open, rss_end) - rss0) / n, "driver_cpu_s": drv,
+            "replicas": len(pids)}
+
+
+async def warm_up(base: str, timeout_s: float) -> None:
+    """One tab visits every page once: the first run of each page pays imports and empty caches."""
+    tab = Tab(base, timeout_s)
+    await tab.open()
+    try:
+        await tab.view()
+        for page_hash, path in tab.pages:
+            try:
+                await tab.view(page_hash, path)
+            except ViewError:
+                pass  # the measured run reports it
+    finally:
+        await tab.close()
+
+
+def _pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+# ---------------------------------------------------------------- servers
+
+def one_server(port: int, db: Path | None, log: Path) -> "serve.subprocess.Popen":
+    env = dict(os.environ)
+    if db:
+        env["KHUYENCONG_DB"] = str(db.resolve())
+    proc = serve.start_streamlit(port, env, log)
+    try:
+        serve.wait_healthy(f"http://127.0.0.1:{port}", proc)
+    except BaseException:
+        serve.stop(proc)
+        raise
+    return proc
+
+
+def report(results: list[dict]) -> str:
+    def f(v, spec):
+        return "–" if v is None else format(v, spec)
+    lines = ["run                        sessions  wall s  views  views/s  p50 s  p95 s  max s  errors  "
+             "CPU s/view  MB/session  server MB  driver CPU s"]
+    for r in results:
+        lines.append(f"{r['label']:<26} {r['sessions']:>8}  {r['wall_s']:>6.1f}  {r['views']:>5}  {r['views_per_s']:>7.2f}  "
+                     f"{f(r['p50_s'], '5.2f')}  {f(r['p95_s'], '5.2f')}  {f(r['max_s'], '5.2f')}  {r['errors']:>6}  "
+                     f"{f(r['server_cpu_s_per_view'], '10.3f')}  {r['mb_per_session']:>10.1f}  "
+                     f"{r['server_rss_end_mb']:>9.0f}  {r['driver_cpu_s']:>12.1f}")
+        for e in r["error_samples"]:
+            lines.append(f"    error: {e}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--port", type=int, default=8621)
-    ap.add_argument("--levels", default="1,2,4,8", help="concurrent sessions to try, comma-separated")
-    ap.add_argument("--rounds", type=int, default=1, help="visits of every page per session (default 1)")
+    ap.add_argument("--sessions", type=int, default=30, help="concurrent sessions (default %(default)s)")
+    ap.add_argument("--seconds", type=float, default=60, help="measured window (default %(default)s)")
+    ap.add_argument("--timeout", type=float, default=120, help="seconds one page view may take before it is an error")
     ap.add_argument("--db", type=Path, default=None, help="database to serve (default: the app's own)")
-    ap.add_argument("--timeout", type=float, default=90, help="seconds one page view may take before it is an error")
-    ap.add_argument("--max-seconds", type=float, default=240, help="per level: no new page view after this")
+    ap.add_argument("--port", type=int, default=8621, help="the server's (or nginx's) port (default %(default)s)")
+    ap.add_argument("--via-nginx", action="store_true", help="through nginx and replicas started by deploy/serve.py")
+    ap.add_argument("--replicas", default="1,2", help="with --via-nginx: replica counts to run, comma-separated")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = ap.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the server on a kill too
-    levels = [int(x) for x in args.levels.split(",")]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the servers on a kill too
     args.out.mkdir(parents=True, exist_ok=True)
-    base = f"http://127.0.0.1:{args.port}"
     started = time.perf_counter()
-    print(f"# load test · {os.cpu_count()} CPUs (shared by server and browser) · load average "
-          f"{os.getloadavg()[0]:.1f} · {args.rounds} round(s) of every page per session", flush=True)
-    server = start_server(args.port, args.db, args.out / "load-server.log")
+    load0 = os.getloadavg()[0]
+    print(f"# load test {date.today().isoformat()} · {os.cpu_count()} CPUs · Python {platform.python_version()} · "
+          f"load average {load0:.1f} before (other work on the machine inflates every time) · "
+          f"{args.sessions} sessions × {args.seconds:g} s", flush=True)
     results = []
-    try:
-        print("warm-up: one session visits every page once (not counted) …", flush=True)
-        asyncio.run(run_level(1, base, 1, args.timeout, args.max_seconds, server.pid))
-        for n in levels:
-            print(f"N = {n} …", flush=True)
-            results.append(asyncio.run(run_level(n, base, args.rounds, args.timeout, args.max_seconds, server.pid)))
-    finally:
-        stop_server(server)
-    print("\n N  views  errors  wall s  views/s  p50 s  p95 s  max s  server MB  server CPU s/view")
-    for r in results:
-        print(f"{r['sessions']:>2}  {r['views']:>5}  {r['errors']:>6}  {r['wall_s']:>6.1f}  {r['views_per_s']:>7.2f}  "
-              f"{r['p50_s']:>5.2f}  {r['p95_s']:>5.2f}  {r['max_s']:>5.2f}  {r['server_rss_mb']:>9.0f}  "
-              f"{r['server_cpu_per_view_s']:>17.2f}")
-        for e in r["error_samples"]:
-            print(f"    error: {e}")
-    base_p95 = results[0]["p95_s"] if results else float("nan")
-    doubled = next((r["sessions"] for r in results[1:] if r["p95_s"] >= 2 * base_p95), None)
-    verdict = (f"p95 doubles (≥ {2 * base_p95:.2f} s) at N = {doubled}" if doubled else
-               f"p95 did not double up to N = {levels[-1]}")
-    print(f"\n{verdict} (p95 at N = {results[0]['sessions'] if results else '?'}: {base_p95:.2f} s)")
+    plans = ([(f"nginx, {r} replica{'s' if int(r) > 1 else ''}", int(r)) for r in args.replicas.split(",")]
+             if args.via_nginx else [("streamlit run, direct", 0)])
+    for label, replicas in plans:
+        cluster = proc = None
+        try:
+            if replicas:
+                cluster = serve.start(replicas, args.port, args.port + 11, args.db, args.out / "serve-run",
+                                      log=lambda m: print("  " + m, flush=True))
+                base, pids = cluster.url, cluster.replica_pids
+                direct = [f"http://127.0.0.1:{p}" for p in cluster.ports]  # warm every replica, not just one
+            else:
+                proc = one_server(args.port, args.db, args.out / "load-server.log")
+                base, pids, direct = f"http://127.0.0.1:{args.port}", [proc.pid], [f"http://127.0.0.1:{args.port}"]
+            print(f"{label}: warm-up (every page once per replica, not counted) …", flush=True)
+            for url in direct:
+                asyncio.run(warm_up(url, args.timeout))
+            print(f"{label}: {args.sessions} sessions open, then {args.seconds:g} s of page views …", flush=True)
+            results.append(asyncio.run(drive(base, args.sessions, args.seconds, args.timeout, pids, label)))
+        finally:
+            if cluster:
+                cluster.stop()
+            serve.stop(proc)
+    print()
+    print(report(results))
+    print("\nwall s: the window plus the views in flight at its end (no view starts after it); views/s = views ÷ wall s."
+          "\nCPU s/view: the servers' CPU time over the window ÷ views (all replicas); MB/session: the servers' RSS "
+          "with every session open, minus before they connected, ÷ sessions; driver CPU s: this process's own.")
     elapsed = time.perf_counter() - started
-    print(f"(load test took {elapsed:.0f} s; server stopped)")
-    (args.out / "load.json").write_text(json.dumps({"levels": results, "verdict": verdict, "elapsed_s": elapsed},
-                                                   indent=1), encoding="utf-8")
+    out = args.out / ("load-nginx.json" if args.via_nginx else "load.json")
+    print(f"(took {elapsed:.0f} s; load average {load0:.1f} before, {os.getloadavg()[0]:.1f} after; every server "
+          f"stopped; results in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out})")
+    out.write_text(json.dumps({
+        "date": date.today().isoformat(), "cpus": os.cpu_count(), "load_before": load0,
+        "command": "bench/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "runs": results, "elapsed_s": elapsed}, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 
 

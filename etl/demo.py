@@ -430,10 +430,14 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
             raise BuildError(f"demo: {fig.figure_id} states {int(fig.value)} đề án in {y}, which the đề án other "
                              f"published figures fix inside it ({int(fig.value) - left}) and one per other funded "
                              f"budget ({len(free)}) cannot meet")
-        if free:  # one đề án per funded budget first, the rest in proportion to the draws
-            new = [1 + n for n in _apportion(left - len(free), [max(counts[k], 1) for k in free])]
+        if free:
+            # at least one đề án per funded budget, at least 1 triệu each: proportional shares within those bounds.
+            # At larger scales the drawn counts dwarf the published one (230 national đề án against thousands
+            # drawn), so a plain proportional share would round small units to 0 and break the total.
+            new = _apportion_bounded(left, [max(counts[k], 1) for k in free], [1] * len(free),
+                                     [max(1, int(budget_of[k])) for k in free], fig.figure_id)
             for k, n in zip(free, new):
-                counts[k] = min(n, budget_of[k])  # at least 1 triệu đồng each
+                counts[k] = n
                 fixed.add(k)
         assert sum(counts[k] for k in keys) == int(fig.value), fig.figure_id
     # A published count of one activity type (e.g. Quảng Ninh's 13 KCQG demonstration models in 2014–2018) needs
@@ -451,6 +455,34 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
             k = max(free, key=lambda k: budget_of[k] / counts[k])
             counts[k] += 1
     return counts
+
+
+def _apportion_bounded(total: int, weights: list[float], lo: list[int], hi: list[int], what: str) -> list[int]:
+    """Whole numbers proportional to `weights`, each within [lo, hi], adding up to `total` exactly. Where plain
+    proportional shares already respect the bounds they are returned unchanged (so the embedded build's đề án stay
+    as they were); otherwise every value starts at its floor and the rest is shared in proportion, capping at the
+    ceilings and handing what a capped value cannot take to the others (water-filling)."""
+    plain = _apportion(total, weights)
+    if all(a <= v <= b for v, a, b in zip(plain, lo, hi)):
+        return plain
+    if not sum(lo) <= total <= sum(hi):
+        raise BuildError(f"demo: {what} = {total} cannot be split with each part within its bounds "
+                         f"({sum(lo)}–{sum(hi)} possible)")
+    out = list(lo)
+    open_ = [i for i in range(len(out)) if out[i] < hi[i]]
+    rest = total - sum(lo)
+    while rest > 0:
+        share = _apportion(rest, [max(weights[i], 1e-9) for i in open_])
+        capped = [i for i, s in zip(open_, share) if out[i] + s >= hi[i]]
+        if not capped:
+            for i, s in zip(open_, share):
+                out[i] += s
+            break
+        for i in capped:  # fill these to their ceiling, share the remainder again among the rest
+            rest -= hi[i] - out[i]
+            out[i] = hi[i]
+        open_ = [i for i in open_ if i not in set(capped)]
+    return out
 
 
 def _apportion_np(total: int, weights: np.ndarray) -> np.ndarray:
