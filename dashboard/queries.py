@@ -406,6 +406,33 @@ ORDER BY CASE f.scope WHEN 'group' THEN 0 WHEN 'province' THEN 1 ELSE 2 END,
 
 DECK_MERGED_FROM = "SELECT province_code FROM reform_2025 WHERE list_contains(?, unit_code) ORDER BY province_code"
 
+# The deck's sums: the totals are the views' own (total_* = KCQG + KCĐP in SQL); execution and the collaborator
+# total follow one null rule (NULL when nothing underlies them). The nation from v_nation_year; an area as the sum of
+# its units in the year's era (v_unit_year), or, for the year before the reform, of the 34 units (v_unit34_year).
+_DECK_SUMS = """count(*) AS units,
+       sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
+       sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+       sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
+       sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
+       sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
+       sum(districts_covered) AS districts_covered, sum(districts_total) AS districts_total,
+       sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total"""
+_DECK_DERIVED = """SELECT *,
+       100.0 * kcqg_actual_mvnd / nullif(kcqg_planned_mvnd, 0) AS kcqg_execution_pct,
+       100.0 * kcdp_actual_mvnd / nullif(kcdp_planned_mvnd, 0) AS kcdp_execution_pct,
+       100.0 * total_actual_mvnd / nullif(total_planned_mvnd, 0) AS total_execution_pct,
+       CASE WHEN collaborators_district IS NULL AND collaborators_commune IS NULL THEN NULL
+            ELSE coalesce(collaborators_district, 0) + coalesce(collaborators_commune, 0) END AS collaborators_total"""
+DECK_AREA_TOTALS = _DECK_DERIVED + f"""
+FROM (SELECT {_DECK_SUMS} FROM v_unit_year WHERE era = ? AND year = ? AND list_contains(?, unit_code))"""
+DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + f"""
+FROM (SELECT {_DECK_SUMS} FROM v_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
+DECK_NATION_TOTALS = _DECK_DERIVED + """
+FROM (SELECT units, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, total_planned_mvnd,
+             total_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
+             districts_covered, communes_covered
+      FROM v_nation_year WHERE year = ?)"""
+
 
 @st.cache_data(show_spinner=False, ttl=600)
 def deck_groups() -> pd.DataFrame:
@@ -428,6 +455,21 @@ def deck_published(year: int, group_key: str, unit_codes: tuple[str, ...]) -> pd
 def deck_merged_from(unit_codes: tuple[str, ...]) -> list[str]:
     """The 63 provinces (before 1/7/2025) that make up the given 34 units."""
     return query(DECK_MERGED_FROM, [list(unit_codes)])["province_code"].tolist()
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def deck_area_totals(year: int, view: str, unit_codes: tuple[str, ...]) -> pd.Series:
+    """The units' sums in `year`, in `view` ('63' or '34'; a pre-reform year in '34' goes through the crosswalk)."""
+    if view == era_of(year):
+        return query(DECK_AREA_TOTALS, [view, year, list(unit_codes)]).iloc[0].astype(float)
+    if view == "34":
+        return query(DECK_AREA_TOTALS_AS_34, [year, list(unit_codes)]).iloc[0].astype(float)
+    raise ValueError("a post-reform year cannot be shown in the 63 provinces (units are never split)")
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def deck_nation_totals(year: int) -> pd.Series:
+    return query(DECK_NATION_TOTALS, [year]).iloc[0].astype(float)
 
 
 

@@ -235,7 +235,7 @@ def test_a_failed_build_leaves_an_earlier_deck_untouched(deck, tmp_path, monkeyp
 
     def broken(*_a, **_k):
         raise RuntimeError("kaleido died mid-way")
-    monkeypatch.setattr(deck.charts, "deck_pngs", broken)
+    monkeypatch.setattr(deck.figures, "deck_pngs", broken)
     with pytest.raises(RuntimeError):
         deck.build("mien-trung-tay-nguyen", 2017, out)
     assert out.read_bytes() == b"last year's deck"

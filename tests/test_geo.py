@@ -1,4 +1,4 @@
-"""Province boundaries: the committed files, the build step and user boundary files (etl/geo.py)."""
+"""Province boundaries: the committed files, the build step and user boundary files (etl/geo/)."""
 from __future__ import annotations
 
 import io
@@ -17,8 +17,8 @@ from etl import geo
 from etl.geo import BoundaryError, load_boundaries, load_user_boundaries
 
 REF = geo.provinces()
-UNIT_NAMES = {r["unit_code"]: r["name_vi"] for r in geo._read_csv("units_2025.csv")}
-CROSSWALK = {r["province_code"]: r["unit_code"] for r in geo._read_csv("reform_2025.csv")}
+UNIT_NAMES = {r["unit_code"]: r["name_vi"] for r in geo.read_reference("units_2025.csv")}
+CROSSWALK = {r["province_code"]: r["unit_code"] for r in geo.read_reference("reform_2025.csv")}
 
 
 def read(path: Path) -> gpd.GeoDataFrame:
@@ -209,7 +209,7 @@ def test_regions_6_vung_and_3_kc_areas(regions):
 
 
 def test_region_contains_its_member_capitals(regions):
-    members = geo._read_csv("group_members.csv")
+    members = geo.read_reference("group_members.csv")
     land = provinces_only(regions)
     for m in members:
         if m["era"] != "63":
@@ -413,3 +413,23 @@ def test_a_user_boundary_file_with_an_unknown_name_changes_nothing(tmp_path):
 
 def geo_mod_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+# --- Corrections as data ------------------------------------------------------------------------------
+
+
+def test_every_correction_says_why_and_is_applied_from_the_csv():
+    """The fixes live in data/geo/corrections.csv, each with its reason; the build reads them from there."""
+    rows = geo.read_corrections()
+    assert all(r["why"].strip() for r in rows)
+    islands = {i.label: i.code for i in geo.UNNAMED_ISLANDS + geo.MISASSIGNED_ISLANDS}
+    assert islands["Lý Sơn"] == "51" and islands["Côn Đảo (Côn Sơn)"] == "77" and len(islands) == 13
+    assert [a["province_code"] for a in geo.ARCHIPELAGOS] == ["48", "56"]
+
+
+def test_a_correction_without_a_reason_is_refused_with_its_row(tmp_path):
+    bad = tmp_path / "corrections.csv"
+    bad.write_text("kind,label,lat,lon,code,source,tolerance,why\n"
+                   "unnamed_island,Lý Sơn,15.38,109.12,51,unnamed,0.05,\n", encoding="utf-8")
+    with pytest.raises(geo.GeoBuildError, match="row 2, column why"):
+        geo.read_corrections(bad)

@@ -93,7 +93,7 @@ def render_charts(f: Facts) -> tuple[list[tuple[str, str]], dict[str, bytes], st
     """Titles in order, PNGs by key, and why none could be drawn (kaleido's Chromium missing…) — never an error."""
     try:
         figs = _figures(f)
-        from ..charts import deck_pngs
+        from ..deck.figures import deck_pngs
         pngs = deck_pngs([fig for _, _, fig in figs], scale=2.0)
         return [(k, t) for k, t, _ in figs], dict(zip([k for k, _, _ in figs], pngs)), None
     except Exception as e:  # noqa: BLE001 — a chart the machine cannot draw is said missing, the report still builds
