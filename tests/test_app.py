@@ -87,21 +87,24 @@ def test_bad_query_values_fall_back_with_a_notice(name, value, db_path):
 
 
 def test_overview_numbers_equal_the_database(db_path):
-    """The 2017 KPIs show what independent SQL says, to the last digit in the tooltip."""
+    """The 2017 KPIs show what independent SQL says (imported > published > demo), to the last digit in the tooltip
+    and in tỷ đồng with one decimal on the tile, in Vietnamese and English number style."""
     import duckdb
     con = duckdb.connect(str(db_path), read_only=True)
-    kcqg_actual = scalar(con, "SELECT sum(actual_mvnd) FROM budget WHERE year=2017 AND fund='kcqg'")
-    kcdp_plan = scalar(con, "SELECT sum(planned_mvnd) FROM budget WHERE year=2017 AND fund='kcdp'")
+    kcqg_actual = scalar(con, "SELECT sum(actual_mvnd) FROM budget_current WHERE year=2017 AND fund='kcqg'")
+    kcdp_plan = scalar(con, "SELECT sum(planned_mvnd) FROM budget_current WHERE year=2017 AND fund='kcdp'")
     con.close()
+    assert kcqg_actual == int(kcqg_actual)  # the demo and the 2017 published figures are whole triệu đồng
+    tile_en = f"{round(float(kcqg_actual) / 1000, 1):.1f}"
     at = run(None, year="2017")
     metrics = {m.label: (m.value, m.help) for m in at.metric}
     label = next(k for k in metrics if k.startswith("KCQG thực hiện"))
-    assert metrics[label][1] == f"{int(kcqg_actual):,} triệu đồng".replace(",", ".") == "104.314 triệu đồng"
-    assert metrics[label][0] == "104,3"
+    assert metrics[label][1] == f"{int(kcqg_actual):,} triệu đồng".replace(",", ".")
+    assert metrics[label][0] == tile_en.replace(".", ",")
     label = next(k for k in metrics if k.startswith("KCĐP kế hoạch 2017"))
     assert metrics[label][1] == f"{int(kcdp_plan):,} triệu đồng".replace(",", ".")
     en = run(None, year="2017", lang="en")
-    assert any(v == ("104.3", "104,314 million VND") for v in {m.label: (m.value, m.help) for m in en.metric}.values())
+    assert any(v == (tile_en, f"{int(kcqg_actual):,} million VND") for v in {m.label: (m.value, m.help) for m in en.metric}.values())
 
 
 def test_demo_data_is_badged_on_every_chart_page():
@@ -173,7 +176,7 @@ def test_imported_budgets_take_the_demo_badge_off_the_budget_map(tmp_path, monke
     db = tmp_path / "kc.duckdb"
     build.build(db, data_dir=data, log=lambda *_: None)
     con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute("""SELECT p.name_vi, b.fund, b.planned_mvnd, b.actual_mvnd FROM budget b
+    rows = con.execute("""SELECT p.name_vi, b.fund, b.planned_mvnd, b.actual_mvnd FROM budget_current b
                           JOIN province p ON p.province_code = b.unit_code WHERE b.year = 2017 ORDER BY ALL""").fetchall()
     con.close()
     lines = ["Tỉnh/thành,Năm,Nguồn,Kế hoạch (triệu đồng),Thực hiện (triệu đồng)"]
