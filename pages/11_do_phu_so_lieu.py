@@ -1,0 +1,44 @@
+"""Mức độ đầy đủ số liệu / What is known: for each topic, where figures are imported, published, demo or missing —
+counts and a map for one year, then a grid of every province and year."""
+import streamlit as st
+
+from dashboard import charts, coverage, fmt, queries, state, ui
+from dashboard.i18n import t
+
+lang = state.lang()
+ui.page("page_coverage", lang)
+st.caption(t("cov_intro", lang))
+year = state.sidebar("year")["year"]
+topic = state.url_widget("coverage_topic", list(coverage.TOPICS), "budget", lambda v, lg: t(f"cov_topic_{v}", lg),
+                         t("cov_topic", lang), lang, kind="segmented", container=st)
+topic_name = t(f"cov_topic_{topic}", lang)
+view = queries.era_of(year)
+
+# ---- one year: how many units hold figures of each origin, and where
+units = coverage.coverage_units(topic, year)
+counts = coverage.coverage_counts(topic, year)
+total = int(counts["units"].sum())
+st.subheader(t("cov_counts", lang, year=year))
+for col, row in zip(st.columns(len(counts)), counts.itertuples()):
+    ui.kpi(col, coverage.label(row.origin, lang), fmt.number(row.units, 0, lang),
+           help=t("cov_units_count", lang, n=fmt.number(row.units, 0, lang), total=fmt.number(total, 0, lang)))
+st.caption(coverage.real_only_note(topic, year, lang))
+
+fig = coverage.origin_map(units, view, lang)
+charts.style(fig, t("cov_map_title", lang, topic=topic_name, year=year),
+             t("cov_map_unit", lang, units=t(f"view_{view}", lang)), lang, False, source=t("cov_source", lang),
+             height=720)
+event = ui.chart(fig, units[["unit_code", "name_vi", "origin", "rows"]], f"coverage-map-{topic}-{year}", lang, False,
+                 key="map", selectable=True)
+ui.open_profile_on_click(event, lang)
+
+# ---- every unit and year, in the units of each year's era
+st.subheader(t("cov_grid_title", lang, topic=topic_name))
+grids = {era: coverage.coverage_grid(topic, era) for era in ("63", "34")}
+st.markdown(coverage.legend(lang, [o for g in grids.values() for o in g["origin"].unique()]))
+st.caption(t("cov_grid_caption", lang))
+for era, grid in grids.items():
+    st.markdown(f"**{t(f'cov_grid_{era}', lang)}**")
+    st.dataframe(coverage.grid_table(grid, lang), hide_index=True, height=35 * (grid["unit_code"].nunique() + 1) + 3,
+                 column_config={"name_vi": st.column_config.TextColumn(t("province", lang), pinned=True)},
+                 key=f"grid-{era}")
