@@ -7,6 +7,8 @@ each): a cell's origin is the set of every origin behind it, strongest first ('p
 """
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -133,11 +135,16 @@ def is_real(origin) -> bool:
     return bool(ms) and all(m in REAL for m in ms)
 
 
-def label(origin: str, lang: str) -> str:
+def label(origin: str, lang: str, capital: bool = False) -> str:
     """'nhập từ báo cáo', 'công bố + minh họa', 'chưa có số liệu'; an unknown origin by its own name."""
+    ms = members(origin)
     if origin == NONE:
-        return t("cov_none", lang)
-    return " + ".join(t(f"origin_{m}", lang) if m in ORIGINS else m for m in members(origin))
+        text = t("cov_none", lang)
+    elif len(ms) == 1:
+        text = t(f"origin_{ms[0]}", lang) if ms[0] in ORIGINS else ms[0]
+    else:  # a mixed cell in short words, so it fits a legend or a card
+        text = " + ".join(t(f"cov_word_{m}", lang) if m in ORIGINS else m for m in ms)
+    return text[:1].upper() + text[1:] if capital else text
 
 
 def short(origin: str, lang: str) -> str:
@@ -175,15 +182,17 @@ def grid_table(grid: pd.DataFrame, lang: str):
 
 
 def legend(lang: str, present: list[str] | None = None) -> str:
-    """One line explaining the cell words and colours (Markdown)."""
+    """One line of HTML explaining the cell words and colours (only catalogue words: nothing from a request)."""
     keys = sorted(set(ORIGINS) | {NONE} | set(present or []), key=order)
-    return " · ".join(f":{_md_colour(k)}-background[{short(k, lang)}] {label(k, lang)}" for k in keys)
+    chip = ('<span style="background:{bg};color:#1a1a1a;padding:1px 6px;border-radius:3px;'
+            'font-size:0.85em;white-space:nowrap">{word}</span> {label}')
+    return " · ".join(chip.format(bg=color(k), word=html.escape(short(k, lang)), label=html.escape(label(k, lang)))
+                      for k in keys)
 
 
-def _md_colour(origin: str) -> str:
-    """The nearest Streamlit Markdown background colour for the legend."""
-    ms = members(origin)
-    return {"imported": "green", "published": "blue", "demo": "orange"}.get(ms[0] if ms else "", "gray")
+# The map's legend goes under the map (a legend at the top would cover the subtitle), with room for 3 rows on a phone.
+MAP_LEGEND = dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top", font=dict(size=12))
+MAP_LEGEND_GAP = 80
 
 
 def origin_map(units: pd.DataFrame, view: str, lang: str) -> go.Figure:
@@ -203,16 +212,21 @@ def origin_map(units: pd.DataFrame, view: str, lang: str) -> go.Figure:
     k = len(keys)
     steps = [s for i, key in enumerate(keys) for s in ([i / k, color(key)], [(i + 1) / k, color(key)])]
     hover = [f"<b>{names.get(c, c)}</b><br>{label(o, lang)}" for c, o in zip(codes, origins)]
-    colorbar = dict(tickvals=[i + 0.5 for i in range(k)], ticktext=[label(key, lang) for key in keys],
-                    orientation="h", x=0, xanchor="left", y=-0.02, yanchor="top", thickness=14, len=1.0)
     z = [index[o] + 0.5 for o in origins]
     if real_map:
-        trace.update(z=z, colorscale=steps, zmin=0, zmax=k, zmid=None, colorbar=colorbar,
+        trace.update(z=z, colorscale=steps, zmin=0, zmax=k, zmid=None, showscale=False,
                      customdata=[[c] for c in codes], text=hover, hovertemplate="%{text}<extra></extra>",
                      marker_line_color="#888", marker_line_width=0.5)
     else:
-        trace.update(marker=dict(color=z, colorscale=steps, cmin=0, cmax=k, colorbar=colorbar),
+        trace.update(marker=dict(color=z, colorscale=steps, cmin=0, cmax=k, showscale=False),
                      hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
+    # a legend of categories rather than a colour bar: one empty marker trace per origin, drawn only in the legend
+    marker = go.Scattergeo if real_map else go.Scatter
+    for key in keys:
+        point = dict(lon=[None], lat=[None]) if real_map else dict(x=[None], y=[None])
+        fig.add_trace(marker(**point, mode="markers", name=label(key, lang, capital=True), showlegend=True,
+                             hoverinfo="skip", marker=dict(symbol="square", size=13, color=color(key),
+                                                           line=dict(color="#888", width=0.5))))
     return fig
 
 
@@ -285,4 +299,4 @@ def real_only_note(topic: str, year: int, lang: str) -> str:
     empty = int(counts.loc[counts["origin"] == NONE, "units"].sum())
     return t("cov_real_only_note", lang, real=fmt.number(real, 0, lang), total=fmt.number(total, 0, lang),
              hidden=fmt.number(total - real - empty, 0, lang), empty=fmt.number(empty, 0, lang),
-             topic=t(f"cov_topic_{topic}", lang).lower(), year=year)
+             topic=t(f"cov_topic_{topic}", lang), year=year)

@@ -724,11 +724,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "cov_topic_staffing": ("Nhân lực", "Staffing"),
     "cov_topic_collaborators": ("Cộng tác viên", "Collaborators"),
     "cov_none": ("chưa có số liệu", "no figures"),
+    "cov_word_imported": ("nhập", "imported"),
+    "cov_word_published": ("công bố", "published"),
+    "cov_word_demo": ("minh họa", "demo"),
     "cov_short_imported": ("Nhập", "Imp"),
     "cov_short_published": ("CB", "Pub"),
     "cov_short_demo": ("MH", "Demo"),
-    "cov_map_title": ("{topic} năm {year}: nguồn gốc số liệu của từng tỉnh", "{topic} in {year}: where each province's figures come from"),
-    "cov_map_unit": ("{units} · màu theo nguồn gốc số liệu", "{units} · colour by data origin"),
+    "cov_map_title": ("{topic} {year}: nguồn gốc số liệu", "{topic} {year}: data origin"),
     "cov_source": ("kho dữ liệu, nguồn gốc của từng dòng số liệu", "the warehouse, origin of every fact row"),
     "cov_counts": ("Số tỉnh, thành phố năm {year}", "Provinces in {year}"),
     "cov_units_count": ("{n} / {total} đơn vị", "{n} / {total} units"),
@@ -742,14 +744,12 @@ LABELS: dict[str, tuple[str, str]] = {
                          "part of its figures (one fund, some đề án) is still demo. Years not yet reported are blank "
                          "(–). Download the CSV from the table's corner: each cell holds the origin (imported, "
                          "published, demo, none)."),
-    "cov_real_only_note": ("Chỉ hiện số liệu thực (nhập từ báo cáo, công bố): {real}/{total} đơn vị có số liệu "
-                           "{topic} năm {year}; {hidden} đơn vị để trống vì số liệu là minh họa (toàn bộ hoặc một "
+    "cov_real_only_note": ("Khi chỉ hiện số liệu thực (nhập từ báo cáo, công bố) — {topic}, năm {year}: {real}/{total} "
+                           "đơn vị có số liệu; {hidden} đơn vị để trống vì số liệu là minh họa (toàn bộ hoặc một "
                            "phần); {empty} đơn vị chưa có số liệu.",
-                           "Real figures only (imported, published): {real} of {total} units show {topic} figures "
-                           "for {year}; {hidden} are blank because their figures are demo (wholly or partly); "
-                           "{empty} have no figures."),
-    "cov_all_demo": ("Năm {year} chưa tỉnh nào có số liệu {topic} thực: mọi số liệu đang hiển thị là minh họa.",
-                     "No province has real {topic} figures for {year} yet: everything shown is demo data."),
+                           "With real figures only (imported, published) — {topic}, {year}: {real} of {total} units "
+                           "show figures; {hidden} are blank because theirs are demo (wholly or partly); {empty} "
+                           "have none."),
 }
 
 
