@@ -7,7 +7,6 @@ each): a cell's origin is the set of every origin behind it, strongest first ('p
 """
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -181,13 +180,12 @@ def grid_table(grid: pd.DataFrame, lang: str):
             .map(lambda o: f"background-color: {color(o)}; color: #1a1a1a; text-align: center", subset=years))
 
 
-def legend(lang: str, present: list[str] | None = None) -> str:
-    """One line of HTML explaining the cell words and colours (only catalogue words: nothing from a request)."""
+def legend(lang: str, present: list[str] | None = None):
+    """The grid's key as a one-row table in the cells' own colours: each origin's label over its cell word."""
     keys = sorted(set(ORIGINS) | {NONE} | set(present or []), key=order)
-    chip = ('<span style="background:{bg};color:#1a1a1a;padding:1px 6px;border-radius:3px;'
-            'font-size:0.85em;white-space:nowrap">{word}</span> {label}')
-    return " · ".join(chip.format(bg=color(k), word=html.escape(short(k, lang)), label=html.escape(label(k, lang)))
-                      for k in keys)
+    row = pd.DataFrame([keys], columns=[label(k, lang, capital=True) for k in keys])
+    return (row.style.format(lambda o: short(o, lang))
+            .map(lambda o: f"background-color: {color(o)}; color: #1a1a1a"))
 
 
 # The map's legend goes under the map (a legend at the top would cover the subtitle), with room for 3 rows on a phone.

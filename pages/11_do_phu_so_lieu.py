@@ -40,7 +40,8 @@ with left:
 # ---- every unit and year, in the units of each year's era
 st.subheader(t("cov_grid_title", lang, topic=topic_name))
 grids = {era: coverage.coverage_grid(topic, era) for era in ("63", "34")}
-st.markdown(coverage.legend(lang, [o for g in grids.values() for o in g["origin"].unique()]), unsafe_allow_html=True)
+st.dataframe(coverage.legend(lang, [o for g in grids.values() for o in g["origin"].unique()]), hide_index=True,
+             width="content", key="legend")
 st.caption(t("cov_grid_caption", lang))
 for era, grid in grids.items():
     st.markdown(f"**{t(f'cov_grid_{era}', lang)}**")

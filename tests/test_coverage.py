@@ -68,7 +68,7 @@ def test_the_page_renders_in_both_languages_with_counts_map_and_grids(session_db
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert [x.value for x in at.title] == [title]
-    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) == 2  # the map; the 63-unit and 34-unit grids
+    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe) == 3  # the map; the key, the 63- and 34-unit grids
     cards = {m.label: m.value for m in at.metric}
     assert cards[demo] == "63" and len(cards) == 4  # 2017: every province's staffing is demo, none real or missing
 
