@@ -16,6 +16,7 @@ PAGES = [
     ("pages/5_so_sanh.py", "page_compare", ":material/compare_arrows:", "so-sanh"),
     ("pages/6_ho_so_tinh.py", "page_profile", ":material/location_city:", "ho-so-tinh"),
     ("pages/7_nguon_du_lieu.py", "page_sources", ":material/fact_check:", "nguon-du-lieu"),
+    ("pages/11_do_phu_so_lieu.py", "page_coverage", ":material/grid_on:", "muc-do-day-du"),
     ("pages/8_trinh_chieu.py", "page_present", ":material/slideshow:", "trinh-chieu"),
     ("pages/9_nhap_bao_cao.py", "page_import", ":material/upload_file:", "nhap-bao-cao"),
     ("pages/10_bao_cao.py", "page_report", ":material/description:", "bao-cao"),

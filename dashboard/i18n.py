@@ -710,6 +710,46 @@ LABELS: dict[str, tuple[str, str]] = {
     "import_rejected": ("Bị từ chối — không nạp gì từ tệp này", "Rejected — nothing loaded from this file"),
     "import_valid": ("Hợp lệ (chưa nạp)", "Valid (not loaded)"),
     "import_log": ("Nhật ký nhập liệu", "Import log"),
+    # --- what is known (pages/11_do_phu_so_lieu.py, dashboard/coverage.py)
+    "page_coverage": ("Mức độ đầy đủ số liệu", "What is known"),
+    "cov_intro": ("Với từng nhóm số liệu: tỉnh nào, năm nào có số liệu nhập từ báo cáo, số liệu công bố (nguồn nêu "
+                  "thẳng con số), chỉ có dữ liệu minh họa, hay chưa có gì. Số liệu nhập được ưu tiên hơn số liệu công "
+                  "bố, số liệu công bố hơn dữ liệu minh họa.",
+                  "For each kind of figure: which province, in which year, holds figures imported from reports, "
+                  "published figures (a source states the number), only demo data, or nothing. Imported figures take "
+                  "precedence over published ones, published over demo."),
+    "cov_topic": ("Nhóm số liệu", "Topic"),
+    "cov_topic_budget": ("Kinh phí", "Budgets"),
+    "cov_topic_projects": ("Đề án", "Projects (đề án)"),
+    "cov_topic_staffing": ("Nhân lực", "Staffing"),
+    "cov_topic_collaborators": ("Cộng tác viên", "Collaborators"),
+    "cov_none": ("chưa có số liệu", "no figures"),
+    "cov_word_imported": ("nhập", "imported"),
+    "cov_word_published": ("công bố", "published"),
+    "cov_word_demo": ("minh họa", "demo"),
+    "cov_short_imported": ("Nhập", "Imp"),
+    "cov_short_published": ("CB", "Pub"),
+    "cov_short_demo": ("MH", "Demo"),
+    "cov_map_title": ("{topic} {year}: nguồn gốc số liệu", "{topic} {year}: data origin"),
+    "cov_source": ("kho dữ liệu, nguồn gốc của từng dòng số liệu", "the warehouse, origin of every fact row"),
+    "cov_counts": ("Số tỉnh, thành phố năm {year}", "Provinces in {year}"),
+    "cov_units_count": ("{n} / {total} đơn vị", "{n} / {total} units"),
+    "cov_grid_title": ("{topic} theo tỉnh và năm", "{topic} by province and year"),
+    "cov_grid_63": ("2013–2024 · 63 tỉnh, thành phố (trước 1/7/2025)", "2013–2024 · 63 provinces (before 1 July 2025)"),
+    "cov_grid_34": ("Từ 2025 · 34 tỉnh, thành phố (từ 1/7/2025)", "From 2025 · 34 units (from 1 July 2025)"),
+    "cov_grid_caption": ("Mỗi ô là một tỉnh trong một năm. Ô có hai nguồn gốc (ví dụ «Nhập+MH») nhạt màu hơn: một "
+                         "phần số liệu (một nguồn kinh phí, một số đề án) vẫn là minh họa. Năm chưa đến hoặc chưa có "
+                         "báo cáo để trống (–). Tải CSV ở góc bảng: mỗi ô ghi nguồn gốc (imported, published, demo, none).",
+                         "Each cell is one province in one year. A cell with two origins (e.g. «Imp+Demo») is paler: "
+                         "part of its figures (one fund, some đề án) is still demo. Years not yet reported are blank "
+                         "(–). Download the CSV from the table's corner: each cell holds the origin (imported, "
+                         "published, demo, none)."),
+    "cov_real_only_note": ("Khi chỉ hiện số liệu thực (nhập từ báo cáo, công bố) — {topic}, năm {year}: {real}/{total} "
+                           "đơn vị có số liệu; {hidden} đơn vị để trống vì số liệu là minh họa (toàn bộ hoặc một "
+                           "phần); {empty} đơn vị chưa có số liệu.",
+                           "With real figures only (imported, published) — {topic}, {year}: {real} of {total} units "
+                           "show figures; {hidden} are blank because theirs are demo (wholly or partly); {empty} "
+                           "have none."),
 }
 
 
