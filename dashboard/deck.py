@@ -39,6 +39,7 @@ if __name__ == "__main__":  # the CLI: cached queries outside `streamlit run` wa
 
 from . import charts, fmt, metrics, queries  # noqa: E402
 from .db import ROOT  # noqa: E402
+from .tools import ToolError  # noqa: E402
 from .i18n import LANGS, t  # noqa: E402
 
 FONT_NAME = "Noto Sans"
@@ -854,7 +855,9 @@ def _fonts_for_children() -> dict:
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice's command, when it is installed with the parts that convert (tools.missing_tools decides)."""
+    from . import tools
+    return None if tools.missing_tools("soffice") else (shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 def to_pdf(pptx: Path, pdf: Path, timeout: int = 300) -> None:
@@ -955,6 +958,9 @@ def main(argv: list[str] | None = None) -> int:
     except DeckError as e:
         print(str(e), file=sys.stderr)
         return 2
+    except ToolError as e:  # Chromium missing or failing: what to install, not a traceback
+        print(str(e).replace("**", "").replace("`", ""), file=sys.stderr)
+        return 3
     print(f"{args.output}: {len(info.titles)} slides — {info.area.name(args.lang)}, {info.year}"
           + (" (demo data)" if info.demo else ""))
     if args.pdf:
