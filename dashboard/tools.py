@@ -68,21 +68,26 @@ def install_command(keys: list[str] | tuple[str, ...]) -> str:
     return "sudo apt-get install -y " + " ".join(dict.fromkeys(packages))
 
 
-def advice(keys: list[str] | tuple[str, ...], lang: str) -> str:
-    """One paragraph (Markdown) saying what is missing, what it prevents, and the command that adds it."""
+def advice(keys: list[str] | tuple[str, ...], lang: str, terminal: bool = False) -> str:
+    """One paragraph (Markdown) saying what is missing, what it prevents, and the command that adds it; for a page,
+    or (`terminal`) for the person running `make run`."""
     if not keys:
         return ""
     names = ", ".join(TOOLS[k].name for k in keys)
     cmd = install_command(keys)
     if lang == "en":
         needs = "; ".join(TOOLS[k].needed_for_en for k in keys)
-        return (f"**Not installed on the server: {names}**, so these cannot be made: {needs}. Everything else on "
-                f"the page works. The server's administrator adds it with `{cmd}` (or `make run` run as root), then "
-                "restarts the app.")
+        head = f"**Not installed on the server: {names}**, so these cannot be made: {needs}."
+        if terminal:
+            return f"{head} The app starts without them. To add them: `{cmd}` (or run `make run` as root)."
+        return (f"{head} Everything else on the page works. The server's administrator adds it with `{cmd}` (or "
+                "`make run` run as root), then restarts the app.")
     needs = "; ".join(TOOLS[k].needed_for_vi for k in keys)
-    return (f"**Máy chủ chưa cài {names}** nên chưa tạo được: {needs}. Các phần khác của trang vẫn dùng bình "
-            f"thường. Người quản trị máy chủ cài bằng lệnh `{cmd}` (hoặc chạy `make run` với quyền root), rồi khởi "
-            "động lại ứng dụng.")
+    head = f"**Máy chủ chưa cài {names}** nên chưa tạo được: {needs}."
+    if terminal:
+        return f"{head} Ứng dụng vẫn chạy. Để cài: `{cmd}` (hoặc chạy `make run` với quyền root)."
+    return (f"{head} Các phần khác của trang vẫn dùng bình thường. Người quản trị máy chủ cài bằng lệnh `{cmd}` "
+            "(hoặc chạy `make run` với quyền root), rồi khởi động lại ứng dụng.")
 
 
 class ToolError(RuntimeError):
@@ -144,8 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         print(" ".join(dict.fromkeys(p for k in missing for p in TOOLS[k].packages)))
         return 1 if missing else 0
     if missing and "--quiet" not in argv:
-        print("!! " + advice(missing, "vi").replace("**", "").replace("`", ""))
-        print("!! " + advice(missing, "en").replace("**", "").replace("`", ""))
+        for lang in ("vi", "en"):
+            print("!! " + advice(missing, lang, terminal=True).replace("**", "").replace("`", ""))
     return 1 if missing else 0
 
 
