@@ -710,6 +710,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "import_rejected": ("Bị từ chối — không nạp gì từ tệp này", "Rejected — nothing loaded from this file"),
     "import_valid": ("Hợp lệ (chưa nạp)", "Valid (not loaded)"),
     "import_log": ("Nhật ký nhập liệu", "Import log"),
+    "import_log_empty": ("Chưa nạp báo cáo nào: mọi số liệu về tỉnh đang là dữ liệu minh họa.",
+                         "No report loaded yet: every provincial figure is demo data."),
 }
 
 
@@ -717,3 +719,21 @@ def t(key: str, lang: str = "vi", **kw) -> str:
     vi, en = LABELS[key]
     text = en if lang == "en" else vi
     return text.format(**kw) if kw else text
+
+
+def import_log_labels(lang: str) -> dict[str, str]:
+    """Column headers of the import log (table import_log) wherever it is shown, in the reader's language."""
+    rows = {f"rows_{table}": f"{t('src_col_rows', lang)}: {t(f'src_topic_{topic}', lang).lower()}"
+            for table, topic in (("budget", "budget"), ("project", "projects"), ("staffing", "staffing"),
+                                 ("collaborators", "collaborators"))}
+    return {"import_id": t("src_col_import_id", lang), "file_name": t("src_col_file_name", lang),
+            "file_sha256": "SHA-256", "imported_at": t("src_col_imported_at", lang),
+            "imported_by": t("src_col_imported_by", lang), **rows, "outcome": t("src_col_outcome", lang),
+            "archive_path": t("src_col_archive", lang)}
+
+
+def import_outcome(value: str, lang: str) -> str:
+    """etl.load's outcome words ('loaded', 'already loaded', 'rejected', 'valid') as the reader says them."""
+    key = {"loaded": "import_loaded", "already loaded": "import_already", "rejected": "import_rejected",
+           "valid": "import_valid"}.get(value)
+    return t(key, lang) if key else value
