@@ -721,6 +721,15 @@ def t(key: str, lang: str = "vi", **kw) -> str:
     return text.format(**kw) if kw else text
 
 
+def in_language(df, column: str, lang: str):
+    """`df` with `column` in the reader's language: the `<column>_vi` text where there is one for a Vietnamese
+    reader (the data's notes are written in English first), else the original."""
+    if lang == "en" or f"{column}_vi" not in df.columns:
+        return df
+    vi = df[f"{column}_vi"]
+    return df.assign(**{column: vi.where(vi.notna() & vi.astype("string").str.strip().ne(""), df[column])})
+
+
 def import_log_labels(lang: str) -> dict[str, str]:
     """Column headers of the import log (table import_log) wherever it is shown, in the reader's language."""
     rows = {f"rows_{table}": f"{t('src_col_rows', lang)}: {t(f'src_topic_{topic}', lang).lower()}"

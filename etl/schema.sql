@@ -49,7 +49,7 @@ CREATE TABLE collaborators (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, ye
 CREATE TABLE published_figure (figure_id VARCHAR PRIMARY KEY, source_id VARCHAR, topic VARCHAR, measure VARCHAR,
     scope VARCHAR, scope_key VARCHAR, year INTEGER, year_to INTEGER, period VARCHAR, agg VARCHAR, value DOUBLE,
     unit VARCHAR, qualifier VARCHAR, resolution DOUBLE, value_text VARCHAR, formula VARCHAR, demo_target DOUBLE,
-    calibrate VARCHAR, quote VARCHAR, note VARCHAR);
+    calibrate VARCHAR, quote VARCHAR, note VARCHAR, note_vi VARCHAR);
 CREATE TABLE source_check (figure_id VARCHAR, source_id VARCHAR, stated DOUBLE, formula VARCHAR,
     recomputed DOUBLE, status VARCHAR);
 CREATE TABLE calibration_check (figure_id VARCHAR, measure VARCHAR, low DOUBLE, high DOUBLE,

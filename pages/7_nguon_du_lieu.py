@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, queries, state, ui
-from dashboard.i18n import import_log_labels, import_outcome, t
+from dashboard.i18n import import_log_labels, import_outcome, in_language, t
 
 lang = state.lang()
 ui.page("page_sources", lang)
@@ -94,7 +94,8 @@ def open_(tab) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------ the data
-figures = queries.figures().merge(queries.figure_source_kinds(), on="figure_id", how="left")
+figures = in_language(queries.figures(), "note", lang).merge(queries.figure_source_kinds(), on="figure_id",
+                                                             how="left")
 figures["derived"] = figures["source_kind"].eq("derived")
 stored = queries.origin_counts().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
 in_use = queries.origin_in_use().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
@@ -226,7 +227,7 @@ with tabs[0]:
 # ------------------------------------------------------------------------------------------------ 2 discrepancies
 with tabs[1]:
     if open_(tabs[1]):
-        checks = queries.source_checks().merge(
+        checks = in_language(queries.source_checks(), "note", lang).merge(
             figures[["figure_id", "value_text", "unit", "resolution", "calibrate", "publisher", "published"]],
             on="figure_id", how="left")
         st.info(t("src_checks_intro", lang), icon=":material/gavel:")

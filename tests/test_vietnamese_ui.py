@@ -119,3 +119,36 @@ def test_the_uploader_box_reads_in_the_readers_language(uploader_page, lang, but
         b.close()
     assert shown["button"] == button and shown["limit"] == limit
     assert shown["english"] == [False, False]  # Streamlit's "Upload" / "10MB per file" take no visible space
+
+
+@pytest.mark.parametrize("lang, shown, hidden", [
+    ("vi", "Ghi chú: 5,32 + 31,44 = 36,76 tỷ, thiếu 10 triệu so với tổng", "10 triệu short of the total"),
+    ("en", "Note: 5,32 + 31,44 = 36,76 tỷ, 10 triệu short of the total", "thiếu 10 triệu so với tổng")])
+def test_source_notes_are_in_the_readers_language(db_path, monkeypatch, lang, shown, hidden):
+    monkeypatch.setenv("KHUYENCONG_DB", str(db_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["section"] = "checks"
+    if lang == "en":
+        at.query_params["lang"] = "en"
+    at.switch_page("pages/7_nguon_du_lieu.py").run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    text = text.replace("\\", "")  # the page escapes Markdown characters of source text (+, *, …)
+    assert shown in text and hidden not in text
+
+
+def test_every_english_note_has_its_vietnamese(con):
+    missing = con.execute("SELECT figure_id FROM published_figure WHERE coalesce(note, '') <> '' "
+                          "AND coalesce(note_vi, '') = ''").fetchall()
+    assert missing == []
+
+
+def test_a_translation_of_an_unknown_figure_is_refused_with_its_place(tmp_path):
+    from etl import published
+    from etl.common import DataError
+    shutil.copytree(ROOT / "data" / "published", tmp_path / "published")
+    with open(tmp_path / "published" / "notes_vi.csv", "a", encoding="utf-8", newline="") as f:
+        f.write("khong_co,Ghi chú lạc\r\n")
+    with pytest.raises(DataError) as err:
+        published.load(tmp_path / "published")
+    assert "khong_co" in str(err.value) and "notes_vi.csv" in str(err.value) and "figure_id" in str(err.value)
