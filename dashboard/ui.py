@@ -43,7 +43,7 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, 
     demo_badge(demo, lang)
     event = st.plotly_chart(fig, key=key, on_select="rerun" if selectable else "ignore",
                             selection_mode="points", config=charts.PLOTLY_CONFIG)
-    c1, c2, c3 = st.columns([1, 1, 1])
+    c1, c2, _ = st.columns([1, 1, 1])
     stem = file_stem(name, demo)
     c1.download_button(t("download_csv", lang), csv_bytes(data, demo), file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}-csv", icon=":material/download:")
@@ -52,8 +52,8 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, 
                        mime="image/png", key=f"{key}-png", icon=":material/image:", disabled=bool(no_png),
                        help=tools.advice(no_png, lang) if no_png else
                        "1920×1080, cỡ chữ lớn cho máy chiếu" if lang == "vi" else "1920×1080, large type for projectors")
-    if no_png:
-        c3.caption(tools.png_unavailable_note(lang))
+    if no_png:  # under the buttons, full width: a narrow column would wrap the command over five lines
+        st.caption(tools.png_unavailable_note(lang))
     return event
 
 
