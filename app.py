@@ -1,11 +1,14 @@
 """Khuyến công dashboard: navigation and shared chrome only; each page lives in pages/."""
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import routes, state, ui
 from dashboard.db import DatabaseUnavailable
 from dashboard.i18n import t
 
-st.set_page_config(page_title="Khuyến công", page_icon=":material/factory:", layout="wide")
+# A local favicon: a :material/…: icon is fetched from fonts.gstatic.com, which a ministry intranet blocks.
+st.set_page_config(page_title="Khuyến công", page_icon=Path(__file__).parent / "static" / "favicon.png", layout="wide")
 lang = state.lang()
 
 PAGES = [
@@ -21,10 +24,10 @@ PAGES = [
     ("pages/9_nhap_bao_cao.py", "page_import", ":material/upload_file:", "nhap-bao-cao"),
     ("pages/10_bao_cao.py", "page_report", ":material/description:", "bao-cao"),
 ]
-navigation = st.navigation([
+navigation = st.navigation(routes.with_default_path([
     st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=(i == 0))
     for i, (path, key, icon, url) in enumerate(PAGES)
-])
+]))
 lang = state.language_switch()  # after st.navigation: pages must be registered before anything is drawn
 st.sidebar.caption(t("app_subtitle", lang))
 try:

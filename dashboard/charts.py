@@ -10,10 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from . import fmt
+from . import fmt, tools
 from .i18n import t
 
-os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")  # kaleido 1.x drives the system Chromium
+os.environ.setdefault("BROWSER_PATH", tools.chromium() or "/usr/bin/chromium")  # kaleido 1.x drives the system Chromium
 # Geo maps need a world outline; plotly fetches it from a CDN unless told otherwise. Ours ships in static/.
 TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "static" / "topojson"
 pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
@@ -173,7 +173,9 @@ def planned_vs_actual(df: pd.DataFrame, fund: str, lang: str) -> go.Figure:
 
 
 def to_png(fig: go.Figure) -> bytes:
-    """A projector-ready PNG (1920×1080) rendered by kaleido through the system Chromium."""
+    """A projector-ready PNG (1920×1080) rendered by kaleido through the system Chromium.
+    Raises tools.ToolMissing / tools.ToolFailed (messages in Vietnamese and English), never kaleido's own errors."""
+    tools.require("chromium")
     big = go.Figure(fig)
     big.update_layout(font=dict(size=22), title=dict(font=dict(size=34)), height=PNG_SIZE[1], width=PNG_SIZE[0],
                       margin=dict(l=90, r=40, t=150, b=110), legend=dict(font=dict(size=20)))
@@ -183,7 +185,10 @@ def to_png(fig: go.Figure) -> bytes:
     big.for_each_annotation(lambda a: a.update(font=dict(size=round((a.font.size or 12) * 1.8)),
                                                yshift=(a.yshift or 0) * 1.6))
     big.for_each_trace(lambda tr: tr.update(textfont=dict(size=20)) if tr.type == "scattergeo" else None)
-    return big.to_image(format="png", width=PNG_SIZE[0], height=PNG_SIZE[1])
+    try:
+        return big.to_image(format="png", width=PNG_SIZE[0], height=PNG_SIZE[1])
+    except Exception as e:  # noqa: BLE001 — kaleido/choreographer raise many kinds; the user gets one message
+        raise tools.ToolFailed("chromium", f"{type(e).__name__}: {e}") from e
 
 
 # --- charts: staffing & collaborators pages

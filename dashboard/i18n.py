@@ -750,6 +750,8 @@ LABELS: dict[str, tuple[str, str]] = {
                            "With real figures only (imported, published) — {topic}, {year}: {real} of {total} units "
                            "show figures; {hidden} are blank because theirs are demo (wholly or partly); {empty} "
                            "have none."),
+    "import_log_empty": ("Chưa nạp báo cáo nào: mọi số liệu về tỉnh đang là dữ liệu minh họa.",
+                         "No report loaded yet: every provincial figure is demo data."),
 }
 
 
@@ -757,3 +759,30 @@ def t(key: str, lang: str = "vi", **kw) -> str:
     vi, en = LABELS[key]
     text = en if lang == "en" else vi
     return text.format(**kw) if kw else text
+
+
+def in_language(df, column: str, lang: str):
+    """`df` with `column` in the reader's language: the `<column>_vi` text where there is one for a Vietnamese
+    reader (the data's notes are written in English first), else the original."""
+    if lang == "en" or f"{column}_vi" not in df.columns:
+        return df
+    vi = df[f"{column}_vi"]
+    return df.assign(**{column: vi.where(vi.notna() & vi.astype("string").str.strip().ne(""), df[column])})
+
+
+def import_log_labels(lang: str) -> dict[str, str]:
+    """Column headers of the import log (table import_log) wherever it is shown, in the reader's language."""
+    rows = {f"rows_{table}": f"{t('src_col_rows', lang)}: {t(f'src_topic_{topic}', lang).lower()}"
+            for table, topic in (("budget", "budget"), ("project", "projects"), ("staffing", "staffing"),
+                                 ("collaborators", "collaborators"))}
+    return {"import_id": t("src_col_import_id", lang), "file_name": t("src_col_file_name", lang),
+            "file_sha256": "SHA-256", "imported_at": t("src_col_imported_at", lang),
+            "imported_by": t("src_col_imported_by", lang), **rows, "outcome": t("src_col_outcome", lang),
+            "archive_path": t("src_col_archive", lang)}
+
+
+def import_outcome(value: str, lang: str) -> str:
+    """etl.load's outcome words ('loaded', 'already loaded', 'rejected', 'valid') as the reader says them."""
+    key = {"loaded": "import_loaded", "already loaded": "import_already", "rejected": "import_rejected",
+           "valid": "import_valid"}.get(value)
+    return t(key, lang) if key else value

@@ -71,14 +71,14 @@ WHERE p.year = ? AND p.era = ? AND list_contains(?, p.unit_code) GROUP BY ALL OR
 
 FIGURES = """
 SELECT f.figure_id, f.topic, f.year, f.year_to, f.period, f.scope, f.scope_key, f.value, f.unit, f.value_text,
-       f.qualifier, f.quote, f.note, f.calibrate, f.formula, s.title AS source_title, s.publisher, s.published,
-       s.location AS source_location, c.warehouse_value, c.ok AS agrees
+       f.qualifier, f.quote, f.note, f.note_vi, f.calibrate, f.formula, s.title AS source_title, s.publisher,
+       s.published, s.location AS source_location, c.warehouse_value, c.ok AS agrees
 FROM published_figure f JOIN source s USING (source_id) LEFT JOIN calibration_check c USING (figure_id)
 ORDER BY f.topic, f.year NULLS LAST, f.figure_id"""
 
 SOURCE_CHECKS = """
 SELECT c.figure_id, c.status, c.stated, c.recomputed, c.formula, f.quote, s.title AS source_title,
-       s.location AS source_location, f.note
+       s.location AS source_location, f.note, f.note_vi
 FROM source_check c JOIN published_figure f USING (figure_id) JOIN source s ON s.source_id = c.source_id
 ORDER BY CASE c.status WHEN 'discrepancy' THEN 0 WHEN 'truncated' THEN 1 ELSE 2 END, c.figure_id"""
 

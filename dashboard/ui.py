@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, fmt
+from . import charts, fmt, tools
 from .db import DatabaseUnavailable, connection
 from .i18n import t
 
@@ -48,9 +48,13 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, 
     stem = file_stem(name, demo)
     c1.download_button(t("download_csv", lang), csv_bytes(data, demo), file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}-csv", icon=":material/download:")
+    no_png = tools.missing_tools("chromium")  # a PNG button that cannot work says so instead of doing nothing
     c2.download_button(t("download_png", lang), lambda: charts.to_png(fig), file_name=f"{stem}.png",
-                       mime="image/png", key=f"{key}-png", icon=":material/image:",
-                       help="1920×1080, cỡ chữ lớn cho máy chiếu" if lang == "vi" else "1920×1080, large type for projectors")
+                       mime="image/png", key=f"{key}-png", icon=":material/image:", disabled=bool(no_png),
+                       help=tools.advice(no_png, lang) if no_png else
+                       "1920×1080, cỡ chữ lớn cho máy chiếu" if lang == "vi" else "1920×1080, large type for projectors")
+    if no_png:  # under the buttons, full width: a narrow column would wrap the command over five lines
+        st.caption(tools.png_unavailable_note(lang))
     return event
 
 

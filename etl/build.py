@@ -103,7 +103,11 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
         raise
-    log(f"built {db_path} · " + " · ".join(f"{k}: {v}" for k, v in summary.items()))
+    log(f"built {db_path} · " + " · ".join(f"{k}: {v}" for k, v in summary.items() if k != "discrepancies"))
+    if summary["discrepancies"]:  # the sources' own contradictions, kept as found: information, not a build error
+        n = summary["discrepancies"]
+        log(f"  {n} mâu thuẫn giữa các nguồn đã ghi nhận / {n} disagreements between sources recorded "
+            "(xem / see: python -m etl check)")
     return summary
 
 

@@ -168,6 +168,7 @@ COMMENT ON COLUMN published_figure.demo_target IS 'Where the source is approxima
 COMMENT ON COLUMN published_figure.calibrate IS 'target: demo data is made to match it; check: the warehouse is checked against it; no: recorded only.';
 COMMENT ON COLUMN published_figure.quote IS 'The sentence quoted from the source (trích dẫn nguyên văn), in its original language.';
 COMMENT ON COLUMN published_figure.note IS 'How the figure was read, and any caveat (ghi chú).';
+COMMENT ON COLUMN published_figure.note_vi IS 'The note in Vietnamese (data/published/notes_vi.csv), shown to Vietnamese readers.';
 
 COMMENT ON TABLE source_check IS 'Each source checked against itself (đối chiếu nội bộ nguồn): a figure recomputed from other figures of the same source. Discrepancies are recorded, never corrected.';
 COMMENT ON COLUMN source_check.figure_id IS 'The figure checked (see published_figure).';

@@ -61,7 +61,26 @@ def load(pub_dir: Path = DATA / "published") -> tuple[pd.DataFrame, pd.DataFrame
         figures[col] = pd.to_numeric(figures[col].replace("", None), errors="coerce").astype("Float64")
     for col in ("year", "year_to"):
         figures[col] = pd.to_numeric(figures[col].replace("", None), errors="coerce").astype("Int64")
+    figures["note_vi"] = figures.figure_id.map(notes_vi(pub_dir / "notes_vi.csv", seen))
     return figures, pd.DataFrame(sources)
+
+
+def notes_vi(path: Path, figure_ids: set[str]) -> dict[str, str]:
+    """The Vietnamese of each figure's note (figures.csv keeps the English one), kept beside the data so a
+    translator edits one small file; optional, and every row must name a known figure once."""
+    if not path.exists():
+        return {}
+    rel, out = _rel(path), {}
+    for i, r in enumerate(read_csv_rows(path, ["figure_id", "note_vi"]), start=2):
+        if r["figure_id"] not in figure_ids:
+            raise DataError(rel, f"mã số liệu «{r['figure_id']}» không có trong figures.csv",
+                            f"figure id «{r['figure_id']}» is not in figures.csv", row=i, column="figure_id")
+        if r["figure_id"] in out:
+            raise DataError(rel, f"mã số liệu «{r['figure_id']}» bị trùng", f"figure id «{r['figure_id']}» is duplicated",
+                            row=i, column="figure_id")
+        if r["note_vi"]:
+            out[r["figure_id"]] = r["note_vi"]
+    return out
 
 
 def qualifier_range(value: float, qualifier: str, resolution: float | None) -> tuple[float, float]:

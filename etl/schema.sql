@@ -58,7 +58,7 @@ CREATE TABLE collaborators (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, ye
 CREATE TABLE published_figure (figure_id VARCHAR PRIMARY KEY, source_id VARCHAR, topic VARCHAR, measure VARCHAR,
     scope VARCHAR, scope_key VARCHAR, year INTEGER, year_to INTEGER, period VARCHAR, agg VARCHAR, value DOUBLE,
     unit VARCHAR, qualifier VARCHAR, resolution DOUBLE, value_text VARCHAR, formula VARCHAR, demo_target DOUBLE,
-    calibrate VARCHAR, quote VARCHAR, note VARCHAR);
+    calibrate VARCHAR, quote VARCHAR, note VARCHAR, note_vi VARCHAR);
 CREATE TABLE province_figure (pf_id VARCHAR PRIMARY KEY, scope VARCHAR, scope_key VARCHAR, scope_name VARCHAR,
     year INTEGER, year_to INTEGER, period VARCHAR, year_as_written VARCHAR, measure VARCHAR, measure_as_written VARCHAR,
     value DOUBLE, unit VARCHAR, qualifier VARCHAR, value_text VARCHAR, flags VARCHAR, reliability VARCHAR,

@@ -1,13 +1,14 @@
 """Báo cáo / Official report: choose the scope and the year, one click drafts the report (Word and PDF)."""
 import streamlit as st
 
-from dashboard import queries, report, state, ui
+from dashboard import queries, report, state, tools, ui
 from dashboard.i18n import t
 
 lang = state.lang()
 ui.page("page_report", lang)
 year = int(state.sidebar("year")["year"])
 st.caption(t("report_intro", lang))
+tools.notice(tools.APP_TOOLS, lang)  # the report still builds without them: its charts or its PDF are left out
 
 era = queries.era_of(year)
 kind = st.segmented_control(t("report_scope_kind", lang), ["nation", "group", "unit"], default="nation",
@@ -30,7 +31,7 @@ if st.button(t("report_build", lang), type="primary", icon=":material/descriptio
     with st.spinner(t("report_building", lang)):
         try:
             st.session_state["report"] = {"request": request, "built": report.build_bytes(scope, year)}
-        except report.ReportError as e:
+        except (report.ReportError, tools.ToolError) as e:
             st.session_state.pop("report", None)
             st.error(e.en if lang == "en" else e.vi)
 

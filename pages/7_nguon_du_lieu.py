@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import fmt, queries, state, ui
-from dashboard.i18n import t
+from dashboard.i18n import import_log_labels, import_outcome, in_language, t
 
 lang = state.lang()
 ui.page("page_sources", lang)
@@ -94,7 +94,8 @@ def open_(tab) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------ the data
-figures = queries.figures().merge(queries.figure_source_kinds(), on="figure_id", how="left")
+figures = in_language(queries.figures(), "note", lang).merge(queries.figure_source_kinds(), on="figure_id",
+                                                             how="left")
 figures["derived"] = figures["source_kind"].eq("derived")
 stored = queries.origin_counts().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
 in_use = queries.origin_in_use().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
@@ -226,7 +227,7 @@ with tabs[0]:
 # ------------------------------------------------------------------------------------------------ 2 discrepancies
 with tabs[1]:
     if open_(tabs[1]):
-        checks = queries.source_checks().merge(
+        checks = in_language(queries.source_checks(), "note", lang).merge(
             figures[["figure_id", "value_text", "unit", "resolution", "calibrate", "publisher", "published"]],
             on="figure_id", how="left")
         st.info(t("src_checks_intro", lang), icon=":material/gavel:")
@@ -342,14 +343,12 @@ with tabs[2]:
             for c_ in ("rows_budget", "rows_project", "rows_staffing", "rows_collaborators"):
                 shown[f"{c_}_shown"] = log[c_].map(lambda n: fmt.number(n, 0, lang))
             shown = shown.join(log.drop(columns=["file_name", "imported_at", "imported_by"]))
+            shown["outcome"] = shown.outcome.map(lambda o: import_outcome(o, lang))
+            label = import_log_labels(lang)
             ui.table(shown, "import-log", lang, False, key="imports", column_config={
-                "file_name": tc(t("src_col_file_name", lang), width="medium"),
-                "imported_at": tc(t("src_col_imported_at", lang)), "imported_by": tc(t("src_col_imported_by", lang)),
-                **{f"rows_{table}_shown": tc(f"{t('src_col_rows', lang)}: {t(f'src_topic_{topic}', lang).lower()}")
-                   for table, topic in (("budget", "budget"), ("project", "projects"), ("staffing", "staffing"),
-                                        ("collaborators", "collaborators"))},
-                "outcome": tc(t("src_col_outcome", lang)), "import_id": tc(t("src_col_import_id", lang)),
-                "file_sha256": tc("SHA-256", width="small"), "archive_path": tc(t("src_col_archive", lang)),
+                **{c_: tc(label[c_]) for c_ in label if not c_.startswith("rows_")},
+                "file_name": tc(label["file_name"], width="medium"), "file_sha256": tc("SHA-256", width="small"),
+                **{f"{c_}_shown": tc(label[c_]) for c_ in label if c_.startswith("rows_")},
                 **{c_: None for c_ in ("rows_budget", "rows_project", "rows_staffing", "rows_collaborators")}})
 
 # ------------------------------------------------------------------------------------------------ 4 dictionary

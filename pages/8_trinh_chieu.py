@@ -1,13 +1,14 @@
 """Trình chiếu / Present: one click builds the conference deck (PowerPoint and PDF) for a region or area and a year."""
 import streamlit as st
 
-from dashboard import charts, deck, state, ui
+from dashboard import charts, deck, state, tools, ui
 from dashboard.i18n import t
 
 lang = state.lang()
 ui.page("page_present", lang)
 year = state.sidebar("year")["year"]
 st.caption(t("deck_intro", lang))
+tools.notice(tools.APP_TOOLS, lang)  # before the click: what this server cannot make, and how to add it
 
 # The area lives in the URL as its id (?area=phia-nam), not as its translated label, so links work in both languages.
 choices = deck.area_choices()
@@ -31,7 +32,7 @@ if st.button(t("deck_build", lang), type="primary", icon=":material/slideshow:")
         try:
             pptx, pdf, info = deck.build_bytes(area, int(year), deck_lang)
             st.session_state["deck"] = {"request": request, "pptx": pptx, "pdf": pdf, "info": info}
-        except deck.DeckError as e:
+        except (deck.DeckError, tools.ToolError) as e:
             st.session_state.pop("deck", None)
             st.error(e.en if lang == "en" else e.vi)
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, queries, state, ui
+from dashboard import auth, queries, state, ui, uploader
 from dashboard.db import db_path
-from dashboard.i18n import t
+from dashboard.i18n import import_log_labels, import_outcome, t
 from etl.common import DATA
 from etl.load import load_files
 from etl.template import template_bytes
@@ -18,7 +18,12 @@ st.download_button(t("import_template", lang), template_bytes, file_name="mau-ba
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 
 st.subheader(t("import_log", lang))  # what was loaded, by whom and when, is public to every reader
-ui.table(queries.imports(), "import-log", lang, demo=False, key="import-log")
+log = queries.imports()
+if log.empty:  # an empty grid would show Streamlit's English "empty" under English column names
+    st.info(t("import_log_empty", lang), icon=":material/info:")
+else:
+    ui.table(log.assign(outcome=log.outcome.map(lambda o: import_outcome(o, lang))), "import-log", lang, demo=False,
+             key="import-log", column_config=import_log_labels(lang))
 
 editor = auth.current_editor()
 if editor is None:
@@ -28,7 +33,7 @@ if editor is None:
 
 st.success(t("import_signed_in", lang, name=editor))
 auth.sign_out(lang)
-files = st.file_uploader(t("import_files", lang), type=["xlsx", "csv"], accept_multiple_files=True)
+files = uploader.file_uploader(t("import_files", lang), ["xlsx", "csv"], lang, accept_multiple_files=True)
 c1, c2 = st.columns(2)
 check = c1.button(t("import_check", lang), disabled=not files)
 load = c2.button(t("import_load", lang), disabled=not files, type="primary")

@@ -45,7 +45,10 @@ def test_every_page_renders_in_both_languages(page, lang):
     assert not at.error, [e.value for e in at.error]
     title = PAGES[page][lang == "en"]
     assert [t.value for t in at.title][:1] == [title]
-    assert len(at.get("plotly_chart")) + len(at.dataframe) > 0
+    if page == "pages/9_nhap_bao_cao.py":  # nothing imported in the test warehouse: a sentence, not an empty grid
+        assert any(("Chưa nạp báo cáo nào", "No report loaded yet")[lang == "en"] in i.value for i in at.info)
+    else:
+        assert len(at.get("plotly_chart")) + len(at.dataframe) > 0
 
 
 def test_filters_survive_a_page_switch():

@@ -8,6 +8,7 @@ from pathlib import Path
 from dashboard import queries
 from dashboard.deck import DeckError, area_choices, area_label, build, years_text
 from dashboard.i18n import LANGS
+from dashboard.tools import ToolError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     except DeckError as e:
         print(str(e), file=sys.stderr)
         return 2
+    except ToolError as e:  # Chromium missing or failing: what to install, not a traceback
+        print(str(e).replace("**", "").replace("`", ""), file=sys.stderr)
+        return 3
     print(f"{args.output}: {len(info.titles)} slides — {info.area.name(args.lang)}, {info.year}"
           + (" (demo data)" if info.demo else ""))
     if args.pdf:

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .. import fmt, maps
+from .. import fmt, maps, tools
 from ..charts import FONT, SEQUENTIAL
 
 DECK_PX_PER_IN = 96
@@ -182,10 +182,14 @@ def deck_pngs(figs: list[go.Figure], scale: float = 2.0) -> list[bytes]:
     """Render several figures with one browser (kaleido's batch), each at its own width and height."""
     if not figs:
         return []
+    tools.require("chromium")
     with tempfile.TemporaryDirectory(prefix="deck-png-") as tmp:
         paths = [Path(tmp) / f"{i:02d}.png" for i in range(len(figs))]
-        pio.write_images(figs, paths, format="png", width=[f.layout.width for f in figs],
-                         height=[f.layout.height for f in figs], scale=scale)
+        try:
+            pio.write_images(figs, paths, format="png", width=[f.layout.width for f in figs],
+                             height=[f.layout.height for f in figs], scale=scale)
+        except Exception as e:  # noqa: BLE001 — as in charts.to_png: one bilingual message, not kaleido's traceback
+            raise tools.ToolFailed("chromium", f"{type(e).__name__}: {e}") from e
         return [p.read_bytes() for p in paths]
 
 

@@ -40,7 +40,9 @@ def fonts_for_children() -> dict:
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice's command, when it is installed with the parts that convert (tools.missing_tools decides)."""
+    from .. import tools
+    return None if tools.missing_tools("soffice") else (shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 def to_pdf(pptx: Path, pdf: Path, timeout: int = 300) -> None:

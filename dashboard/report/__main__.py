@@ -9,6 +9,7 @@ if __name__ == "__main__":  # cached queries outside `streamlit run` warn once p
     from streamlit.logger import set_log_level
     set_log_level("error")
 
+from ..tools import ToolError  # noqa: E402
 from . import ReportError, build  # noqa: E402
 
 
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     except ReportError as e:
         print(str(e), file=sys.stderr)
         return 2
+    except ToolError as e:
+        print(str(e).replace("**", "").replace("`", ""), file=sys.stderr)
+        return 3
     print(f"{args.output}: {info.scope.name_vi}, {info.year} — {len(info.tables)} tables, {len(info.charts)} charts"
           + (f", {len(info.missing_charts)} charts missing" if info.missing_charts else "")
           + (" (có số liệu minh họa / demo figures marked *)" if info.demo else ""))

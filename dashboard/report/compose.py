@@ -97,11 +97,13 @@ def render_charts(f: Facts) -> tuple[list[tuple[str, str]], dict[str, bytes], st
         pngs = deck_pngs([fig for _, _, fig in figs], scale=2.0)
         return [(k, t) for k, t, _ in figs], dict(zip([k for k, _, _ in figs], pngs)), None
     except Exception as e:  # noqa: BLE001 — a chart the machine cannot draw is said missing, the report still builds
+        from ..tools import ToolMissing
+        why = "máy chủ chưa cài Chromium" if isinstance(e, ToolMissing) else None  # the document is in Vietnamese
         try:
             titles = [(k, t) for k, t, _ in _figures(f)]
         except Exception:  # noqa: BLE001
             titles = []
-        return titles, {}, f"{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''}"
+        return titles, {}, why or f"{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ''}"
 
 
 # ------------------------------------------------------------------------------------------------ tables
