@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, REFORM_YEAR, BuildError, era_of
+from .common import CONTENT_CATEGORIES, FIRST_YEAR, BuildError, era_of
 from .published import members, years_of
 
 SEED = 20250701
@@ -603,13 +603,14 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     at_least = [f for f in figures.itertuples() if f.measure == "collab.total_people" and f.qualifier == "atleast"]
     by_measure = {f.measure: f for f in t.values() if f.scope == "nation"}
     developed = next(f for f in t.values() if f.measure == "collab.developed").scope_key.split()
-    districts_total = {p: int(rng.integers(7, 16)) for p in prov}
-    for big in ("01", "79"):
-        districts_total[big] = int(rng.integers(22, 31))
-    raw_communes = [districts_total[p] * rng.uniform(11, 22) for p in prov]
-    communes_fig = {int(f.year): int(f.value) for f in t.values() if f.measure == "collab.communes_total"}
-    before = communes_fig.get(REFORM_YEAR - 1)  # the published count just before the merger, held for earlier years
-    communes_total = dict(zip(prov, _apportion(before, raw_communes) if before else [int(x) for x in raw_communes]))
+    # Denominators are real: the official January 2025 counts (admin_count), held for every pre-reform year — the
+    # counts of earlier years per province are not sourced (the nation had 705 districts and 10.598 communes in 2023).
+    counts = ref["admin_count"]
+    pre = counts[counts.era == "63"].set_index("province_code")
+    districts_total = {p: int(pre.districts[p]) for p in prov}
+    communes_total = {p: int(pre.communes[p]) for p in prov}
+    post = counts[counts.era == "34"].set_index("province_code")
+    communes_2025 = {u: (None if pd.isna(post.communes[u]) else int(post.communes[u])) for u in post.index}
     zero_district = {(f.scope_key, int(f.year)) for f in t.values() if f.measure == "collab.district_people"}
 
     # 2022: which provinces have a network, and how far it reaches
@@ -654,7 +655,7 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
                 v[3] = int(f.value) - v[1]
                 v[2] = max(v[2], min(v[3], v[5]))
         if era_of(y) == "34":
-            vals = _merge_2025(ref, vals, communes_fig.get(y))
+            vals = _merge_2025(ref, vals, communes_2025)
         for c, v in sorted(vals.items()):
             rows.append({"era": era_of(y), "unit_code": c, "year": y, "districts_covered": v[0],
                          "collaborators_district": v[1], "communes_covered": v[2], "collaborators_commune": v[3],
@@ -665,18 +666,20 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     return df
 
 
-def _merge_2025(ref, vals: dict, communes_after: int | None) -> dict:
+def _merge_2025(ref, vals: dict, communes_2025: dict[str, int | None]) -> dict:
     """After 1/7/2025 there is no district level and communes were merged (10.035 → 3.321, FACTS.md §2):
-    district fields are empty, commune figures scale with the merger."""
-    ratio = 3321 / 10035
+    district fields are empty; each unit's communes are its new ones (admin_count, NULL where no source gives
+    them) and its covered communes shrink with the merger, never above that count."""
     merged: dict[str, list] = {}
     for p, u in zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code):
         m = merged.setdefault(u, [None, None, 0, 0, None, 0])
         m[2] += vals[p][2]
         m[3] += vals[p][3]
         m[5] += vals[p][5]
-    units = sorted(merged)
-    totals = (_apportion(communes_after, [merged[u][5] for u in units]) if communes_after
-              else [max(1, int(round(merged[u][5] * ratio))) for u in units])
-    return {u: [None, None, min(total, int(round(merged[u][2] * ratio))), merged[u][3], None, total]
-            for u, total in zip(units, totals)}
+    out = {}
+    for u in sorted(merged):
+        total = communes_2025.get(u)
+        ratio = total / merged[u][5] if total else 3321 / 10035
+        covered = int(round(merged[u][2] * ratio))
+        out[u] = [None, None, min(total, covered) if total is not None else covered, merged[u][3], None, total]
+    return out
