@@ -64,6 +64,8 @@ def _source_text(source_id: str) -> str:
         return facts
     if source_id.startswith("prog-"):  # the programme's legal texts and reports, quoted in the research notes
         return (ROOT / "docs/programme_sources.md").read_text(encoding="utf-8")
+    if source_id.startswith("web-"):  # web pages found with the search tool, quoted in docs/published_sources.md
+        return (ROOT / "docs/published_sources.md").read_text(encoding="utf-8")
     if source_id.startswith("pf-"):
         return (SNAPSHOT / "research/PROVINCE_FIGURES.csv").read_text(encoding="utf-8")
     raise AssertionError(f"source {source_id} has no snapshot text")
