@@ -131,3 +131,9 @@ def test_no_per_capita_without_a_confirmed_population(con):
     assert scalar(con, "SELECT count(*) FROM v_unit_year WHERE kcdp_actual_per_1000 IS NOT NULL AND unit_code NOT IN "
                        "(SELECT province_code FROM population WHERE confirmed)") == 0
     assert scalar(con, "SELECT count(*) FROM v_unit_year WHERE era = '34' AND population IS NOT NULL") == 0
+
+
+def test_the_new_bac_ninh_is_in_the_red_river_delta(con):
+    """Bắc Ninh (2025) kept Bắc Giang's code 24, but the cited source moves Bắc Giang into the Red River Delta."""
+    assert scalar(con, "SELECT group_id FROM grouping_member WHERE grouping_id = 'vung' AND era = '34' "
+                       "AND member_code = '24'") == "dbsh"
