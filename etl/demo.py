@@ -35,8 +35,8 @@ def last_ended_year(today: date | None = None) -> int:
 # (~100 tỷ KCQG a year set aside in 2016–2018 — a plan, seed 000 — and ~287 tỷ a year in 2021–2025).
 NATION_PRIOR = {
     # year: (kcqg_planned, kcdp_planned)
-    2013: (55_000, 120_000), 2014: (70_000, 125_000), 2015: (88_000, 130_000), 2016: (100_000, 138_000),
-    2017: (112_000, 146_000), 2018: (104_000, 162_000), 2019: (104_000, 170_000), 2020: (98_000, 168_000),
+    2013: (55_000, 120_000), 2014: (70_000, 125_000), 2015: (88_000, 130_000), 2016: (104_000, 138_000),
+    2017: (112_000, 146_000), 2018: (95_000, 162_000), 2019: (104_000, 170_000), 2020: (98_000, 168_000),
     2021: (110_000, 175_000), 2022: (118_000, 180_000), 2023: (120_000, 185_000), 2024: (118_000, 190_000),
     2025: (118_000, 185_000),
 }
@@ -670,7 +670,11 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     developed = next(f for f in t.values() if f.measure == "collab.developed").scope_key.split()
     # Denominators are real: the official January 2025 counts (admin_count), held for every pre-reform year — the
     # counts of earlier years per province are not sourced (the nation had 705 districts and 10.598 communes in 2023).
-    counts = ref["admin_count"]
+    counts = ref.get("admin_count")
+    if counts is None:  # a caller that loaded only reference.load() (the benchmark): the repository's counts
+        from .published import load_province
+        from .reference import admin_counts
+        counts = admin_counts(load_province()[0])
     pre = counts[counts.era == "63"].set_index("province_code")
     districts_total = {p: int(pre.districts[p]) for p in prov}
     communes_total = {p: int(pre.communes[p]) for p in prov}
