@@ -38,6 +38,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
     # the demo is calibrated to the curated province, region and nation figures as to figures.csv
     figures = pd.concat([stated, province_figs], ignore_index=True)
     targets = reference.programme_targets(ref, stated, data_dir / "reference")
+    ref["admin_count"] = reference.admin_counts(curated, data_dir / "reference")  # the demo's real denominators
     facts = demo.generate(ref, figures, demo_opts)
     facts["budget"] = pd.concat([facts["budget"], published.published_facts(curated, ref)], ignore_index=True)
     imported = imports.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
@@ -69,6 +70,8 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
             _insert(con, "programme_target", targets)
             _insert(con, "agency_name", ref["agency_name"])
             _insert(con, "province_figure", curated)
+            _insert(con, "admin_count", ref["admin_count"])
+            _insert(con, "population", reference.populations(curated))
             _insert(con, "source_check", consistency)
             con.execute("INSERT INTO source VALUES ('demo-generator', 'demo', 'Dữ liệu minh họa (etl/demo.py)', "
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")

@@ -59,6 +59,10 @@ def _year_value(con, m: str, year: int, codes: list[str]) -> float | None:
         col = f"{fund}_{status}_mvnd" if fund != "total" else f"total_{status}_mvnd"
         return _one(con, f"SELECT sum({col}) FROM v_unit_year WHERE year = ? AND list_contains(?, unit_code)",
                     [year, codes])
+    if m.startswith("units_funded."):  # how many units have a plan (or spending) from the fund at all
+        _, fund, status = m.split(".")
+        return _one(con, f"SELECT count(*) FROM v_unit_year WHERE year = ? AND list_contains(?, unit_code) "
+                         f"AND {fund}_{status}_mvnd > 0", [year, codes])
     if m in COLUMN:
         return _one(con, f"SELECT sum({COLUMN[m]}) FROM v_unit_year WHERE year = ? AND list_contains(?, unit_code)",
                     [year, codes])

@@ -115,8 +115,8 @@ COMMENT ON COLUMN collaborators.districts_covered IS 'Districts with collaborato
 COMMENT ON COLUMN collaborators.collaborators_district IS 'District-level collaborators (CTV cấp huyện), người (people).';
 COMMENT ON COLUMN collaborators.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
 COMMENT ON COLUMN collaborators.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
-COMMENT ON COLUMN collaborators.districts_total IS 'All districts of the unit (tổng số huyện), huyện (districts); empty from 2025, when the district level was abolished.';
-COMMENT ON COLUMN collaborators.communes_total IS 'All communes of the unit (tổng số xã), xã (communes).';
+COMMENT ON COLUMN collaborators.districts_total IS 'All districts of the unit (tổng số huyện), huyện (districts): the official count of January 2025 (admin_count), used for every year 2013–2024 because earlier per-province counts are not sourced (the nation had 705 districts in 2023, 696 in January 2025); empty from 2025, when the district level was abolished.';
+COMMENT ON COLUMN collaborators.communes_total IS 'All communes of the unit (tổng số xã), xã (communes): for 2013–2024 the official count of January 2025 (admin_count; the nation had 10.598 communes in 2023, 10.035 in January 2025, so coverage in earlier years is slightly overstated); from 2025 the unit''s new communes (3.321 in all), empty where no source gives them.';
 COMMENT ON COLUMN collaborators.origin IS 'demo (dữ liệu minh họa) or imported (nhập từ báo cáo thực).';
 COMMENT ON COLUMN collaborators.source_id IS 'Source of the row: demo-generator or the imported report.';
 
@@ -473,3 +473,23 @@ COMMENT ON COLUMN v_period_progress.progress_pct IS 'warehouse_value as a percen
 COMMENT ON COLUMN v_period_progress.years_held IS 'Years of the period the warehouse holds.';
 COMMENT ON COLUMN v_period_progress.years_in_period IS 'Years the period spans.';
 COMMENT ON COLUMN v_period_progress.origin IS 'Origins of the rows behind warehouse_value (the đề án rows for a count, the budget rows for an amount): demo, published, imported, joined by +; a demo total is no real progress.';
+
+-- Denominators: administrative counts and population ------------------------------------------------------------
+COMMENT ON TABLE admin_count IS 'Official district and commune counts per unit (số đơn vị hành chính cấp huyện, cấp xã), with the year each count holds for. Era ''63'': the 63 provinces, January 2025 (GSO list of 4/1/2025, cross-checked with the PyPI package vietnamadminunits); era ''34'': the 34 units after 1/7/2025.';
+COMMENT ON COLUMN admin_count.era IS '''63'' (provinces until 30/6/2025) or ''34'' (units from 1/7/2025).';
+COMMENT ON COLUMN admin_count.province_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN admin_count.year_of_count IS 'The year the count holds for (năm của số liệu): 2025 in both eras (January 2025 before the reform, July 2025 after).';
+COMMENT ON COLUMN admin_count.districts IS 'Districts (đơn vị cấp huyện: quận, huyện, thị xã, thành phố thuộc tỉnh); NULL in era ''34'' (no district level).';
+COMMENT ON COLUMN admin_count.communes IS 'Communes (đơn vị cấp xã: xã, phường, thị trấn; đặc khu from 2025); NULL where no source gives the count.';
+COMMENT ON COLUMN admin_count.source_id IS 'The source of the count. Where the curated GSO export and vietnamadminunits disagree, the package''s count is used (source pypi-vietnamadminunits): its national sum is the published 10.035, the export''s is 10.051.';
+COMMENT ON COLUMN admin_count.districts_curated IS 'The district count as curated from the GSO export of 4/1/2025 (PROVINCE_FIGURES.csv), kept beside the one used so a disagreement stays visible.';
+COMMENT ON COLUMN admin_count.communes_curated IS 'The commune count as curated from the GSO export of 4/1/2025; differs from communes in 7 provinces (communes merged on 1/1/2025 still listed).';
+COMMENT ON TABLE population IS 'Population per province (dân số) with its source and year; one row per published figure. Only confirmed rows are used for per-capita figures.';
+COMMENT ON COLUMN population.province_code IS 'Pre-reform province code (63 provinces).';
+COMMENT ON COLUMN population.year IS 'The year the count holds for (e.g. the 2019 census).';
+COMMENT ON COLUMN population.population IS 'People (người), as the source wrote it, converted exactly (1.029,4 nghìn người = 1.029.400).';
+COMMENT ON COLUMN population.source_id IS 'The source (a pf-… web page, see province_figure).';
+COMMENT ON COLUMN population.confirmed IS 'true: a primary source; false: an unconfirmed repost of an official table, kept but never used for per-capita figures.';
+COMMENT ON COLUMN population.pf_id IS 'The curated row (province_figure.pf_id) the count comes from.';
+COMMENT ON COLUMN v_unit_year.population IS 'Population of the province (người): the confirmed count nearest in time to the year (the earlier on a tie); NULL where no confirmed count is sourced, and for the 34 units of 2025.';
+COMMENT ON COLUMN v_unit_year.kcdp_actual_per_1000 IS 'KCĐP actual spending per 1.000 people (triệu đồng / 1.000 người) = kcdp_actual_mvnd × 1000 / population; NULL where the population is not sourced.';

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, REFORM_YEAR, BuildError, era_of
+from .common import CONTENT_CATEGORIES, FIRST_YEAR, BuildError, era_of
 from .published import members, years_of
 
 SEED = 20250701
@@ -32,14 +32,16 @@ def last_ended_year(today: date | None = None) -> int:
     return (today or date.today()).year - 1
 
 # National priors (triệu đồng), before calibration: a smooth path through what sources say
-# (~100 tỷ KCQG a year around 2016–2018, ~287 tỷ a year in 2021–2025).
+# (~100 tỷ KCQG a year set aside in 2016–2018 — a plan, seed 000 — and ~287 tỷ a year in 2021–2025).
 NATION_PRIOR = {
     # year: (kcqg_planned, kcdp_planned)
-    2013: (55_000, 120_000), 2014: (70_000, 125_000), 2015: (88_000, 130_000), 2016: (108_000, 138_000),
-    2017: (112_000, 146_000), 2018: (110_000, 162_000), 2019: (104_000, 170_000), 2020: (98_000, 168_000),
-    2021: (110_000, 175_000), 2022: (118_000, 180_000), 2023: (120_000, 185_000), 2024: (60_000, 190_000),
+    2013: (55_000, 120_000), 2014: (70_000, 125_000), 2015: (88_000, 130_000), 2016: (104_000, 138_000),
+    2017: (112_000, 146_000), 2018: (95_000, 162_000), 2019: (104_000, 170_000), 2020: (98_000, 168_000),
+    2021: (110_000, 175_000), 2022: (118_000, 180_000), 2023: (120_000, 185_000), 2024: (118_000, 190_000),
     2025: (118_000, 185_000),
 }
+# 2024 is not halved: a 130 tỷ KCQG plan was approved for 38 localities (web-vn-2024-h1); only Miền Trung – Tây
+# Nguyên had no KCQG that year, and that zero is a published figure the calibration imposes.
 AVG_PROJECT_MVND = {"kcqg": 420.0, "kcdp": 160.0}
 KCQG_DEMO_MODEL_CEILING = 500  # TT 26/2014/TTLT-BTC-BCT: ≤ 500 triệu đồng per demonstration model
 CATEGORY_WEIGHTS = [0.20, 0.07, 0.25, 0.10, 0.07, 0.11, 0.10, 0.03, 0.07]
@@ -137,6 +139,7 @@ def _budgets(ref, targets, years, rng) -> pd.DataFrame:
                 if (u, f, "planned") not in planned_keys:
                     cons.append(Constraint(f"demo:plan-from-{a.figure_id}", [(u, f, "planned")],
                                            float(round(a.total / rates[y][(u, f)]))))
+        cons += _unfunded(ref, targets, y, prior, cons)
         plan_prior[y], plan_cons[y] = prior, cons
     _carry_local_calibration(plan_prior, plan_cons, years)
     rows = []
@@ -154,6 +157,28 @@ def _budgets(ref, targets, years, rng) -> pd.DataFrame:
     df = pd.DataFrame(rows)
     df[["planned_mvnd", "actual_mvnd"]] = df[["planned_mvnd", "actual_mvnd"]].astype("int64")
     return df
+
+
+def _unfunded(ref, targets, year: int, prior: dict, cons: list) -> list:
+    """"KCQG for 38 localities" (2024): exactly that many units get a plan. Units a published zero already
+    excludes stay out, units with a published positive figure are in, and the rest are filled by their prior
+    (the largest plans); every other member gets a zero plan."""
+    out = []
+    for fig in targets[targets.measure.str.startswith("units_funded.")].itertuples():
+        if not int(fig.year) <= year <= int(fig.year_to):
+            continue
+        fund, status = fig.measure.split(".")[1:]
+        units = members(fig.scope, fig.scope_key, year, ref)
+        zero = {k[0] for c in cons if c.total == 0 for k in c.keys if k[1] == fund}
+        funded = sorted({c.keys[0][0] for c in cons if len(c.keys) == 1 and c.total > 0 and c.keys[0][1] == fund})
+        rest = sorted((u for u in units if u not in zero and u not in funded),
+                      key=lambda u: -prior[(u, fund, status)])
+        need = int(fig.value) - len(funded)
+        if need < 0 or need > len(rest):
+            raise BuildError(f"demo: {fig.figure_id} says {int(fig.value)} units had {fund} in {year}; published "
+                             f"figures fix {len(funded)} with and {len(zero)} without it among {len(units)}")
+        out += [Constraint(f"demo:{fig.figure_id}-none", [(u, fund, status)], 0.0) for u in rest[need:]]
+    return out
 
 
 def _carry_local_calibration(priors: dict[int, dict], cons: dict[int, list], years: list[int]) -> None:
@@ -252,10 +277,49 @@ def _split_multi_year(ref, figs, years, kcqg_w, kcdp_w) -> dict[int, list[Constr
         for y in span:
             kq, kd = NATION_PRIOR.get(y, _extrapolate(y))
             weight.append({"kcqg": kq, "kcdp": kd, "total": kq + kd}[fund])
+        if fig.scope == "nation" and span:
+            weight = _smooth_spread(total, span, fixed, fund, int(fig.year))
         parts = _apportion(total, weight)
         for y, part in zip(span, parts):
             out.setdefault(y, []).append(_constraint(ref, fig, y, part))
     return out
+
+
+def _prior_of(y: int, fund: str) -> float:
+    kq, kd = NATION_PRIOR.get(y, _extrapolate(y))
+    return {"kcqg": kq, "kcdp": kd, "total": kq + kd}[fund]
+
+
+def _smooth_spread(total: float, span: list[int], fixed: dict[int, float], fund: str, first: int) -> list[float]:
+    """What a national period total leaves over, spread over its open years as smoothly as possible: the values
+    that add up to `total` with the least sum of squared year-on-year changes along the period, anchored on the
+    year before it (its prior) and on the years a national figure fixes. A remainder put into one year would make
+    a jump no source states (the landing page once led with "KCQG 2025 ↑ +96,7%" from exactly that)."""
+    years = list(range(first - 1, max(span) + 1))
+    known = {first - 1: _prior_of(first - 1, fund), **{y: float(v) for y, v in fixed.items()}}
+    idx = {y: i for i, y in enumerate(span)}
+    n = len(span)
+    q = np.zeros((n + 1, n + 1))
+    b = np.zeros(n + 1)
+    for a, c in zip(years, years[1:]):
+        ia, ic = idx.get(a), idx.get(c)
+        if ia is not None and ic is not None:
+            q[ia, ia] += 1
+            q[ic, ic] += 1
+            q[ia, ic] -= 1
+            q[ic, ia] -= 1
+        elif ic is not None:
+            q[ic, ic] += 1
+            b[ic] += known[a]
+        elif ia is not None:
+            q[ia, ia] += 1
+            b[ia] += known[c]
+    q[n, :n] = q[:n, n] = 1  # Lagrange row: the open years add up to the remainder
+    b[n] = total
+    x = np.linalg.solve(q, b)[:n]
+    if (x <= 0).any():  # a remainder too small to spread smoothly: fall back to the priors' proportions
+        return [_prior_of(y, fund) for y in span]
+    return x.tolist()
 
 
 def _apportion(total: float, weights: list[float]) -> list[int]:
@@ -425,10 +489,11 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
                                       if budget_of.get((u, y, f), 0) > 0]))
     for fig, y, keys in sorted(jobs, key=lambda j: (len(j[2]), j[0].figure_id)):
         free = [k for k in keys if k not in fixed]
-        left = int(fig.value) - sum(counts[k] for k in keys if k in fixed)
+        stated = int(_target(fig))  # 'at most 106 đề án and tasks' (2024): the demo's share, see the figure's note
+        left = stated - sum(counts[k] for k in keys if k in fixed)
         if left < len(free) or (not free and left != 0):
-            raise BuildError(f"demo: {fig.figure_id} states {int(fig.value)} đề án in {y}, which the đề án other "
-                             f"published figures fix inside it ({int(fig.value) - left}) and one per other funded "
+            raise BuildError(f"demo: {fig.figure_id} states {stated} đề án in {y}, which the đề án other "
+                             f"published figures fix inside it ({stated - left}) and one per other funded "
                              f"budget ({len(free)}) cannot meet")
         if free:
             # at least one đề án per funded budget, at least 1 triệu each: proportional shares within those bounds.
@@ -439,7 +504,7 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
             for k, n in zip(free, new):
                 counts[k] = n
                 fixed.add(k)
-        assert sum(counts[k] for k in keys) == int(fig.value), fig.figure_id
+        assert sum(counts[k] for k in keys) == stated, fig.figure_id
     # A published count of one activity type (e.g. Quảng Ninh's 13 KCQG demonstration models in 2014–2018) needs
     # enough đề án under the 500 triệu ceiling: split those budgets finer (never a count fixed above).
     for fig in targets[targets.measure.str.startswith("projects.count.")].itertuples():
@@ -603,13 +668,18 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     at_least = [f for f in figures.itertuples() if f.measure == "collab.total_people" and f.qualifier == "atleast"]
     by_measure = {f.measure: f for f in t.values() if f.scope == "nation"}
     developed = next(f for f in t.values() if f.measure == "collab.developed").scope_key.split()
-    districts_total = {p: int(rng.integers(7, 16)) for p in prov}
-    for big in ("01", "79"):
-        districts_total[big] = int(rng.integers(22, 31))
-    raw_communes = [districts_total[p] * rng.uniform(11, 22) for p in prov]
-    communes_fig = {int(f.year): int(f.value) for f in t.values() if f.measure == "collab.communes_total"}
-    before = communes_fig.get(REFORM_YEAR - 1)  # the published count just before the merger, held for earlier years
-    communes_total = dict(zip(prov, _apportion(before, raw_communes) if before else [int(x) for x in raw_communes]))
+    # Denominators are real: the official January 2025 counts (admin_count), held for every pre-reform year — the
+    # counts of earlier years per province are not sourced (the nation had 705 districts and 10.598 communes in 2023).
+    counts = ref.get("admin_count")
+    if counts is None:  # a caller that loaded only reference.load() (the benchmark): the repository's counts
+        from .published import load_province
+        from .reference import admin_counts
+        counts = admin_counts(load_province()[0])
+    pre = counts[counts.era == "63"].set_index("province_code")
+    districts_total = {p: int(pre.districts[p]) for p in prov}
+    communes_total = {p: int(pre.communes[p]) for p in prov}
+    post = counts[counts.era == "34"].set_index("province_code")
+    communes_2025 = {u: (None if pd.isna(post.communes[u]) else int(post.communes[u])) for u in post.index}
     zero_district = {(f.scope_key, int(f.year)) for f in t.values() if f.measure == "collab.district_people"}
 
     # 2022: which provinces have a network, and how far it reaches
@@ -654,7 +724,7 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
                 v[3] = int(f.value) - v[1]
                 v[2] = max(v[2], min(v[3], v[5]))
         if era_of(y) == "34":
-            vals = _merge_2025(ref, vals, communes_fig.get(y))
+            vals = _merge_2025(ref, vals, communes_2025)
         for c, v in sorted(vals.items()):
             rows.append({"era": era_of(y), "unit_code": c, "year": y, "districts_covered": v[0],
                          "collaborators_district": v[1], "communes_covered": v[2], "collaborators_commune": v[3],
@@ -665,18 +735,20 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     return df
 
 
-def _merge_2025(ref, vals: dict, communes_after: int | None) -> dict:
+def _merge_2025(ref, vals: dict, communes_2025: dict[str, int | None]) -> dict:
     """After 1/7/2025 there is no district level and communes were merged (10.035 → 3.321, FACTS.md §2):
-    district fields are empty, commune figures scale with the merger."""
-    ratio = 3321 / 10035
+    district fields are empty; each unit's communes are its new ones (admin_count, NULL where no source gives
+    them) and its covered communes shrink with the merger, never above that count."""
     merged: dict[str, list] = {}
     for p, u in zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code):
         m = merged.setdefault(u, [None, None, 0, 0, None, 0])
         m[2] += vals[p][2]
         m[3] += vals[p][3]
         m[5] += vals[p][5]
-    units = sorted(merged)
-    totals = (_apportion(communes_after, [merged[u][5] for u in units]) if communes_after
-              else [max(1, int(round(merged[u][5] * ratio))) for u in units])
-    return {u: [None, None, min(total, int(round(merged[u][2] * ratio))), merged[u][3], None, total]
-            for u, total in zip(units, totals)}
+    out = {}
+    for u in sorted(merged):
+        total = communes_2025.get(u)
+        ratio = total / merged[u][5] if total else 3321 / 10035
+        covered = int(round(merged[u][2] * ratio))
+        out[u] = [None, None, min(total, covered) if total is not None else covered, merged[u][3], None, total]
+    return out

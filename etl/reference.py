@@ -227,3 +227,87 @@ def _date_or_empty(rel: str, row: int, col: str, value: str) -> None:
     if value and not ISO_DATE.match(value):
         raise DataError(rel, f"«{value}» không phải ngày dạng YYYY-MM-DD", f"«{value}» is not a YYYY-MM-DD date",
                         row=row, column=col)
+
+
+# ---------------------------------------------------------------- denominators: administrative counts, population
+
+ADMIN_SNAPSHOT = "admin_counts_vietnamadminunits.csv"
+ADMIN_SOURCE = "pypi-vietnamadminunits"
+
+
+def vietnamadminunits_counts() -> pd.DataFrame:
+    """District and commune counts per unit as the PyPI package `vietnamadminunits` ships them (its bundled
+    dataset: the 63 provinces before 1/7/2025 and the 34 units after). The build reads the snapshot of this in
+    data/reference/ (so it never depends on the package); tests compare the snapshot with the installed package."""
+    import sqlite3
+    from importlib.resources import files
+
+    db = files("vietnamadminunits") / "data" / "dataset.db"
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        legacy = con.execute("SELECT provinceCode, count(DISTINCT districtCode), count(DISTINCT wardCode) "
+                             "FROM admin_units_legacy GROUP BY 1 ORDER BY 1").fetchall()
+        new = con.execute("SELECT provinceCode, count(DISTINCT wardCode) FROM admin_units GROUP BY 1 ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    rows = [{"era": "63", "unit_code": c, "districts": d, "communes": w} for c, d, w in legacy]
+    rows += [{"era": "34", "unit_code": c, "districts": None, "communes": w} for c, w in new]
+    return pd.DataFrame(rows, columns=["era", "unit_code", "districts", "communes"]).astype(
+        {"districts": "Int64", "communes": "Int64"})
+
+
+def admin_counts(curated: pd.DataFrame, ref_dir: Path = DATA / "reference") -> pd.DataFrame:
+    """admin_count: official district and commune counts per unit, with the year each count holds for.
+
+    Pre-reform provinces: the curated January 2025 counts (GSO list of 4/1/2025, PROVINCE_FIGURES.csv). Where the
+    package `vietnamadminunits` disagrees, the package's count is used and the curated one kept beside it: the
+    national total the government published for the same date (10.035 communes, pf488) is the package's sum, not
+    the GSO export's (10.051) — the export still lists communes merged on 1/1/2025. From 2025 the 34 units have no
+    district level (NULL) and their communes are the new ones (the package's counts add up to the published 3.321)."""
+    path = ref_dir / ADMIN_SNAPSHOT
+    snap = read_csv_rows(path, ["era", "unit_code", "districts", "communes"])
+    pkg = {(r["era"], r["unit_code"]): r for r in snap}
+    rows = []
+    ref_rows = curated[(curated.scope == "province") & curated.measure.isin(["ref.districts_total", "ref.communes_total"])]
+    by_code: dict[str, dict] = {}
+    for r in ref_rows.itertuples():
+        d = by_code.setdefault(r.scope_key, {"source_id": r.source_id, "year": int(r.year)})
+        d[r.measure.split(".")[1]] = int(r.value)
+    for code, d in sorted(by_code.items()):
+        p = pkg.get(("63", code))
+        if p is None:
+            raise DataError(_rel(path), f"không có số đếm cho tỉnh {code}", f"no count for province {code}",
+                            column="unit_code")
+        districts, communes, source = d["districts_total"], d["communes_total"], d["source_id"]
+        if int(p["districts"]) != districts or int(p["communes"]) != communes:
+            districts, communes, source = int(p["districts"]), int(p["communes"]), ADMIN_SOURCE
+        rows.append({"era": "63", "province_code": code, "year_of_count": d["year"], "districts": districts,
+                     "communes": communes, "source_id": source, "districts_curated": d["districts_total"],
+                     "communes_curated": d["communes_total"]})
+    for (era, code), p in sorted(pkg.items()):
+        if era == "34":
+            rows.append({"era": "34", "province_code": code, "year_of_count": 2025, "districts": None,
+                         "communes": int(p["communes"]), "source_id": ADMIN_SOURCE, "districts_curated": None,
+                         "communes_curated": None})
+    out = pd.DataFrame(rows)
+    for col in ("districts", "communes", "districts_curated", "communes_curated", "year_of_count"):
+        out[col] = out[col].astype("Int64")
+    return out
+
+
+_POPULATION_SCALE = {"người": 1, "nghìn người": 1_000, "triệu người": 1_000_000}
+
+
+def populations(curated: pd.DataFrame) -> pd.DataFrame:
+    """population: one row per curated population figure, in people. Only rows from a source that is not a repost
+    are confirmed; an unconfirmed repost is kept (confirmed = false) and never used for per-capita figures."""
+    rows = []
+    for r in curated[curated.measure == "ref.population"].itertuples():
+        if r.unit not in _POPULATION_SCALE:
+            raise DataError("data/published/province_figures.csv", f"đơn vị dân số «{r.unit}» không rõ",
+                            f"population unit «{r.unit}» is unknown", row=None, column="unit")
+        people = round(float(r.value) * _POPULATION_SCALE[r.unit])  # 1029,4 nghìn → 1.029.400: exact, not rounded
+        rows.append({"province_code": r.scope_key, "year": int(r.year), "population": people,
+                     "source_id": r.source_id, "confirmed": r.confirmation == "primary", "pf_id": r.pf_id})
+    out = pd.DataFrame(rows, columns=["province_code", "year", "population", "source_id", "confirmed", "pf_id"])
+    return out.astype({"year": "Int64", "population": "Int64", "confirmed": bool})

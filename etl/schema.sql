@@ -71,6 +71,11 @@ CREATE TABLE calibration_check (figure_id VARCHAR, measure VARCHAR, low DOUBLE, 
 CREATE TABLE import_log (import_id VARCHAR PRIMARY KEY, file_name VARCHAR, file_sha256 VARCHAR,
     imported_at VARCHAR, imported_by VARCHAR, rows_budget INTEGER, rows_project INTEGER, rows_staffing INTEGER,
     rows_collaborators INTEGER, outcome VARCHAR, archive_path VARCHAR);
+CREATE TABLE admin_count (era VARCHAR NOT NULL, province_code VARCHAR NOT NULL, year_of_count INTEGER NOT NULL,
+    districts INTEGER, communes INTEGER, source_id VARCHAR NOT NULL, districts_curated INTEGER, communes_curated INTEGER,
+    PRIMARY KEY (era, province_code));
+CREATE TABLE population (province_code VARCHAR NOT NULL, year INTEGER NOT NULL, population BIGINT NOT NULL,
+    source_id VARCHAR NOT NULL, confirmed BOOLEAN NOT NULL, pf_id VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 
 -- Every administrative unit of either era, with the name users know.
@@ -127,7 +132,13 @@ WITH b AS (
         origin_set(list(origin)) AS budget_origin
     FROM budget_current GROUP BY ALL),
 p AS (SELECT era, unit_code, year, count(*) AS projects, origin_set(list(origin)) AS project_origin
-      FROM project_current GROUP BY ALL)
+      FROM project_current GROUP BY ALL),
+-- the confirmed population count nearest in time to the year (the earlier one on a tie); pre-reform provinces only
+pop AS (SELECT b.era, b.unit_code, b.year,
+            arg_min(n.population, abs(n.year - b.year) * 2 + (n.year > b.year)::INTEGER) AS population
+        FROM (SELECT DISTINCT era, unit_code, year FROM b) b
+        JOIN population n ON b.era = '63' AND n.province_code = b.unit_code AND n.confirmed
+        GROUP BY ALL)
 SELECT u.era, u.unit_code, u.name_vi, u.name_ascii, u.slug, b.year,
     vung.group_id AS vung_id, kca.group_id AS kc_area_id,
     b.kcqg_planned_mvnd, b.kcqg_actual_mvnd, b.kcdp_planned_mvnd, b.kcdp_actual_mvnd,
@@ -137,10 +148,12 @@ SELECT u.era, u.unit_code, u.name_vi, u.name_ascii, u.slug, b.year,
     s.staff_total, s.staff_grassroots,
     c.collaborators_district, c.collaborators_commune, c.districts_covered, c.districts_total,
     c.communes_covered, c.communes_total,
+    pop.population, CAST(b.kcdp_actual_mvnd AS DOUBLE) * 1000 / pop.population AS kcdp_actual_per_1000,
     b.budget_origin, p.project_origin, s.origin AS staffing_origin, c.origin AS collaborators_origin
 FROM b
 JOIN unit u USING (era, unit_code)
 LEFT JOIN p USING (era, unit_code, year)
+LEFT JOIN pop USING (era, unit_code, year)
 LEFT JOIN staffing_current s USING (era, unit_code, year)
 LEFT JOIN collaborators_current c USING (era, unit_code, year)
 LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = u.era AND vung.member_code = u.unit_code

@@ -64,6 +64,8 @@ def _source_text(source_id: str) -> str:
         return facts
     if source_id.startswith("prog-"):  # the programme's legal texts and reports, quoted in the research notes
         return (ROOT / "docs/programme_sources.md").read_text(encoding="utf-8")
+    if source_id.startswith("web-"):  # web pages found with the search tool, quoted in docs/published_sources.md
+        return (ROOT / "docs/published_sources.md").read_text(encoding="utf-8")
     if source_id.startswith("pf-"):
         return (SNAPSHOT / "research/PROVINCE_FIGURES.csv").read_text(encoding="utf-8")
     raise AssertionError(f"source {source_id} has no snapshot text")
@@ -174,3 +176,28 @@ def test_the_build_fails_naming_a_published_figure_the_demo_cannot_meet(tmp_path
         build.build(tmp_path / "kc.duckdb", data_dir=data, log=lambda *_: None)
     assert "pf155" in str(err.value) and "mt17_kcqg" in str(err.value) and "2017" in str(err.value)
     assert not (tmp_path / "kc.duckdb").exists()
+
+
+def test_kinh_phi_danh_cho_is_read_as_a_plan_in_every_seed():
+    """Seed 000's "kinh phí dành cho … khoảng 100 tỷ đồng/năm, được chia cho 63 tỉnh" and seed 001's "tổng kinh phí
+    cả nước dành cho công tác khuyến công gần 260 tỉ" say the same thing — money set aside — so both are checked
+    against plans, never one against plans and the other against spending."""
+    rows = {r["figure_id"]: r for r in _rows("figures.csv")}
+    read = {fid: rows[fid]["measure"].rsplit(".", 1)[1] for fid in ("n16_18_kcqg_avg", "n17_total_plan")}
+    assert read == {"n16_18_kcqg_avg": "planned", "n17_total_plan": "planned"}
+    assert all("dành cho" in rows[fid]["quote"] for fid in read)
+
+
+def test_paraphrased_quotes_say_so():
+    """A FACTS.md row written in the research note's words (an ellipsis, 'tỷ' inside English) is marked as such."""
+    for r in _rows("figures.csv"):
+        if r["source_id"].startswith("facts-") and "…" in r["quote"]:
+            assert r["note"].startswith("Quote elided or paraphrased"), r["figure_id"]
+
+
+def test_seed_targets_of_binh_duong_2021_2025_are_stored():
+    rows = {r["figure_id"]: r for r in _rows("figures.csv")}
+    got = {fid: (float(rows[fid]["value"]), rows[fid]["qualifier"]) for fid in rows if fid.startswith("bd21_25_")}
+    assert got["bd21_25_mgmt_training"] == (800, "about") and got["bd21_25_models"] == (2, "atleast")
+    assert got["bd21_25_relocation"] == got["bd21_25_pollution_treatment"] == (4, "atleast")
+    assert got["bd21_25_fairs"] == (20, "exact") and got["bd21_25_fair_establishments"] == (50, "exact")
