@@ -1,7 +1,7 @@
 """Khuyến công dashboard: navigation and shared chrome only; each page lives in pages/."""
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import blocks, state
 from dashboard.db import DatabaseUnavailable
 from dashboard.i18n import t
 
@@ -28,4 +28,4 @@ st.sidebar.caption(t("app_subtitle", lang))
 try:
     navigation.run()
 except DatabaseUnavailable as e:  # the file went bad between the page's check and one of its queries
-    ui.recovery(e, lang)
+    blocks.recovery(e, lang)

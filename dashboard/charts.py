@@ -78,15 +78,6 @@ def wrap(text: str, width: int = 16) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def hover(values, kind: str, lang: str) -> list[str]:
-    """Pre-formatted hover values so they read in the user's conventions (1.234,5 triệu đồng)."""
-    if kind == "mvnd":
-        return [fmt.mvnd(v, lang) for v in values]
-    if kind == "pct":
-        return [fmt.pct(v, 1, lang) for v in values]
-    return [fmt.number(v, 0, lang) for v in values]
-
-
 def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: str, lang: str, top: int | None = None,
                 highlight: set[str] | None = None, sign_colors: bool = False) -> go.Figure:
     """Horizontal bars, largest on top, coloured by region (or by sign, for changes)."""
@@ -100,7 +91,7 @@ def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: s
     if highlight:
         colors = [c if u in highlight else "#cfcfcf" for c, u in zip(colors, d["unit_code"])]
     fig = go.Figure(go.Bar(x=d[value], y=d[name], orientation="h", marker_color=colors,
-                           customdata=list(zip(d["unit_code"], hover(d[value], kind, lang))),
+                           customdata=list(zip(d["unit_code"], fmt.hover(d[value], kind, lang))),
                            hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>"))
     fig.update_yaxes(tickfont=dict(size=11), tickmode="array", tickvals=d[name].tolist())
     fig.update_layout(showlegend=False)
@@ -118,7 +109,7 @@ def trend(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str
     for col, label in series.items():
         fig.add_trace(go.Scatter(x=df[x], y=df[col], name=label, mode="lines+markers",
                                  line=dict(color=(colors or {}).get(col), dash=(dash or {}).get(col, "solid"), width=3),
-                                 customdata=hover(df[col], kind, lang),
+                                 customdata=fmt.hover(df[col], kind, lang),
                                  hovertemplate=f"{label} %{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_xaxes(dtick=1, tickformat="d")
     return fig
@@ -129,7 +120,7 @@ def grouped_bars(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, la
     fig = go.Figure()
     for col, label in series.items():
         fig.add_trace(go.Bar(x=df[x], y=df[col], name=label, marker_color=(colors or {}).get(col),
-                             customdata=hover(df[col], kind, lang),
+                             customdata=fmt.hover(df[col], kind, lang),
                              hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{customdata}}<extra></extra>"))
     fig.update_layout(barmode="group")
     return fig
@@ -160,8 +151,8 @@ def planned_vs_actual(df: pd.DataFrame, fund: str, lang: str) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=part[px_], y=part[ax_], mode="markers", name=str(part.get("region_name", pd.Series([g])).iloc[0]),
             marker=dict(size=11, color=REGION_COLORS.get(g, "#888"), line=dict(width=1, color="white")),
-            text=part["name_vi"], customdata=list(zip(part["unit_code"], hover(part[px_], "mvnd", lang),
-                                                      hover(part[ax_], "mvnd", lang))),
+            text=part["name_vi"], customdata=list(zip(part["unit_code"], fmt.hover(part[px_], "mvnd", lang),
+                                                      fmt.hover(part[ax_], "mvnd", lang))),
             hovertemplate=f"<b>%{{text}}</b><br>{t('status_planned', lang)}: %{{customdata[1]}}"
                           f"<br>{t('status_actual', lang)}: %{{customdata[2]}}<extra></extra>"))
     top = float(max(d[px_].max(), d[ax_].max())) if len(d) else 1.0
@@ -194,7 +185,7 @@ def band_bars(bands: pd.DataFrame, lang: str) -> go.Figure:
                            text=[fmt.number(v, 0, lang) for v in bands["warehouse"]], textposition="auto",
                            insidetextanchor="middle", insidetextfont=dict(color="white", size=14),
                            outsidetextfont=dict(color="#34495e", size=14),
-                           customdata=hover(bands["warehouse"], "count", lang),
+                           customdata=fmt.hover(bands["warehouse"], "count", lang),
                            hovertemplate=f"<b>%{{x}}</b><br>{t('warehouse', lang)}: %{{customdata}}<extra></extra>"))
     pub = bands.dropna(subset=["published"])
     if len(pub):
@@ -202,7 +193,7 @@ def band_bars(bands: pd.DataFrame, lang: str) -> go.Figure:
                                  text=[fmt.number(v, 0, lang) for v in pub["published"]], textposition="middle right",
                                  textfont=dict(color="#8a4b00", size=13),
                                  marker=dict(symbol="diamond", size=16, color="#e69500", line=dict(width=1.5, color="#8a4b00")),
-                                 customdata=hover(pub["published"], "count", lang),
+                                 customdata=fmt.hover(pub["published"], "count", lang),
                                  hovertemplate=f"<b>%{{x}}</b><br>{t('published', lang)}: %{{customdata}}<extra></extra>"))
     top = float(bands[["warehouse", "published"]].max().max() or 1)
     fig.update_yaxes(range=[0, top * 1.18])
@@ -223,8 +214,8 @@ def metric_vs_budget(df: pd.DataFrame, y: str, y_kind: str, y_label: str, lang: 
         fig.add_trace(go.Scatter(
             x=part[x], y=part[y], mode="markers", name=region_names.get(g, str(g)),
             marker=dict(size=11, color=REGION_COLORS.get(g, "#888"), line=dict(width=1, color="white")),
-            text=part["name_vi"], customdata=list(zip(part["unit_code"], hover(part[x], "mvnd", lang),
-                                                      hover(part[y], y_kind, lang))),
+            text=part["name_vi"], customdata=list(zip(part["unit_code"], fmt.hover(part[x], "mvnd", lang),
+                                                      fmt.hover(part[y], y_kind, lang))),
             hovertemplate=f"<b>%{{text}}</b><br>{t('total_planned_mvnd', lang)}: %{{customdata[1]}}"
                           f"<br>{y_label}: %{{customdata[2]}}<extra></extra>"))
     fig.update_xaxes(title=f"{t('total_planned_mvnd', lang)} ({t('unit_mvnd', lang)})", rangemode="tozero")
@@ -247,19 +238,19 @@ def compare_lines(df: pd.DataFrame, kind: str, lang: str, colors: dict[str, str]
     for code, part in df.groupby("unit_code", sort=False):
         name = part["name_vi"].iloc[0]
         fig.add_trace(go.Scatter(x=part["year"], y=part["value"], name=name, mode="lines+markers",
-                                 line=dict(color=colors.get(code), width=3), customdata=hover(part["value"], kind, lang),
+                                 line=dict(color=colors.get(code), width=3), customdata=fmt.hover(part["value"], kind, lang),
                                  hovertemplate=f"<b>{name}</b> %{{x}}: %{{customdata}}<extra></extra>"))
     for region, part in df.drop_duplicates(["region_id", "year"]).groupby("region_id", sort=False):
         first = df[df.region_id == region]["unit_code"].iloc[0]
         label = labels[f"region:{region}"]
         fig.add_trace(go.Scatter(x=part["year"], y=part["region_value"], name=wrap(label, 28), mode="lines",
                                  line=dict(color=colors.get(first), width=2, dash="dash"),
-                                 customdata=hover(part["region_value"], kind, lang),
+                                 customdata=fmt.hover(part["region_value"], kind, lang),
                                  hovertemplate=f"{label} %{{x}}: %{{customdata}}<extra></extra>"))
     nation = df.drop_duplicates("year").sort_values("year")
     fig.add_trace(go.Scatter(x=nation["year"], y=nation["nation_value"], name=wrap(labels["nation"], 28), mode="lines",
                              line=dict(color=NATION_COLOR, width=2, dash="dot"),
-                             customdata=hover(nation["nation_value"], kind, lang),
+                             customdata=fmt.hover(nation["nation_value"], kind, lang),
                              hovertemplate=f"{labels['nation']} %{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(tickformat=",~r", automargin=True)
@@ -283,12 +274,12 @@ def small_multiples(df: pd.DataFrame, metrics: dict[str, tuple[str, str]], lang:
             name = part["name_vi"].iloc[0]
             fig.add_trace(go.Scatter(x=part["year"], y=part["value"], name=name, legendgroup=code, showlegend=i == 0,
                                      mode="lines", line=dict(color=colors.get(code), width=2.5),
-                                     customdata=hover(part["value"], kind, lang),
+                                     customdata=fmt.hover(part["value"], kind, lang),
                                      hovertemplate=f"<b>{name}</b> %{{x}}: %{{customdata}}<extra></extra>"), row=r, col=c)
         nation = d.drop_duplicates("year").sort_values("year")
         fig.add_trace(go.Scatter(x=nation["year"], y=nation["nation_value"], name=nation_label, legendgroup="nation",
                                  showlegend=i == 0, mode="lines", line=dict(color=NATION_COLOR, width=1.5, dash="dot"),
-                                 customdata=hover(nation["nation_value"], kind, lang),
+                                 customdata=fmt.hover(nation["nation_value"], kind, lang),
                                  hovertemplate=f"{nation_label} %{{x}}: %{{customdata}}<extra></extra>"), row=r, col=c)
     fig.update_annotations(font=dict(size=12))  # the panel titles
     fig.update_xaxes(dtick=2, tickfont=dict(size=10))
@@ -313,7 +304,7 @@ def stacked_bars(df: pd.DataFrame, x: str, stack: str, value: str, names: dict[s
     for i, (key, label) in enumerate(names.items()):
         part = df[df[stack] == key]
         fig.add_trace(go.Bar(x=part[x], y=part[value], name=label, marker_color=(colors or CATEGORY_COLORS)[i % 9],
-                             customdata=hover(part[value], kind, lang),
+                             customdata=fmt.hover(part[value], kind, lang),
                              hovertemplate=f"{label}<br>%{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(dtick=1, tickformat="d")

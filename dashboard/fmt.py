@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from .i18n import t
+
 SEPARATORS = {"vi": (".", ","), "en": (",", ".")}  # (thousands, decimal)
 
 
@@ -31,8 +33,8 @@ def mvnd(x, lang: str = "vi", exact: bool = True) -> str:
     if missing(x):
         return "–"
     if not exact and abs(x) >= 1000:
-        return f"{number(x / 1000, 1, lang)} {'tỷ đồng' if lang == 'vi' else 'billion VND'}"
-    return f"{number(x, 0, lang)} {'triệu đồng' if lang == 'vi' else 'million VND'}"
+        return f"{number(x / 1000, 1, lang)} {billions(lang)}"
+    return f"{number(x, 0, lang)} {t('unit_mvnd', lang)}"
 
 
 def pct(x, decimals: int = 1, lang: str = "vi") -> str:
@@ -51,3 +53,21 @@ def plotly_separators(lang: str) -> str:
     """Plotly's layout.separators: decimal mark first, then thousands."""
     thousands, decimal = SEPARATORS[lang]
     return decimal + thousands
+
+
+def mvnd_headline(x, lang: str) -> str:
+    """A headline amount in tỷ đồng without the unit (the KPI label carries it; the exact value is its tooltip)."""
+    return "–" if missing(x) else number(x / 1000, 1, lang)
+
+
+def billions(lang: str) -> str:
+    return t("unit_billion", lang)
+
+
+def hover(values, kind: str, lang: str) -> list[str]:
+    """Pre-formatted hover values so they read in the user's conventions (1.234,5 triệu đồng)."""
+    if kind == "mvnd":
+        return [mvnd(v, lang) for v in values]
+    if kind == "pct":
+        return [pct(v, 1, lang) for v in values]
+    return [number(v, 0, lang) for v in values]

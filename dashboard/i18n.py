@@ -32,6 +32,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "download_csv": ("Tải CSV", "CSV"),
     "download_xlsx": ("Tải XLSX", "XLSX"),
     "download_png": ("Tải PNG", "PNG"),
+    "download_png_help": ("1920×1080, cỡ chữ lớn cho máy chiếu", "1920×1080, large type for projectors"),
     "notice_bad_param": ("Giá trị «{value}» của tham số «{name}» không hợp lệ; dùng mặc định «{default}».",
                          "Value «{value}» of parameter «{name}» is not valid; using the default «{default}»."),
     "notice_2025_63": ("Năm 2025 được báo cáo theo 34 đơn vị mới; số liệu hiển thị theo 34 đơn vị.",
@@ -68,6 +69,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "notice_no_previous_year": ("Không có số liệu năm trước {year}; hiển thị số tiền.",
                                 "There is no year before {year}; showing amounts."),
     "unit_mvnd": ("triệu đồng", "million VND"),
+    "unit_billion": ("tỷ đồng", "billion VND"),
     "unit_people": ("người", "people"),
     "unit_pct": ("%", "%"),
     # metrics

@@ -109,7 +109,7 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
     fig = go.Figure(go.Choropleth(
         geojson=geo, featureidkey="properties.fid", locations=d["fid"], z=z, colorscale=scale, zmid=zmid,
         zmin=zmin, zmax=zmax, marker_line_color="white", marker_line_width=0.6,
-        customdata=list(zip(d["unit_code"], charts.hover(d[value], kind, lang))), text=d["name_vi"],
+        customdata=list(zip(d["unit_code"], fmt.hover(d[value], kind, lang))), text=d["name_vi"],
         hovertemplate="<b>%{text}</b><br>%{customdata[1]}<extra></extra>", colorbar=colorbar))
     if grouping:
         outlines = region_outlines(grouping, geo_dir)
@@ -154,7 +154,7 @@ def tile_grid(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, div
         x=d["lon"], y=d["lat"], mode="markers+text", text=d["unit_code"], textfont=dict(size=9, color="black"),
         marker=dict(symbol="square", size=26, color=d[value].astype(float),
                     colorscale=charts.DIVERGING if diverging else charts.SEQUENTIAL, showscale=True),
-        customdata=list(zip(d["unit_code"], d["name_vi"], charts.hover(d[value], kind, lang))),
+        customdata=list(zip(d["unit_code"], d["name_vi"], fmt.hover(d[value], kind, lang))),
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
@@ -162,22 +162,6 @@ def tile_grid(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, div
                        font=dict(size=12, color="#a00"))
     fig.update_layout(height=640)
     return fig
-
-
-def selected_unit(event) -> str | None:
-    """The unit code of a clicked map feature or bar, from st.plotly_chart's selection event."""
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    for p in points:
-        cd = p.get("customdata")
-        if isinstance(cd, (list, tuple)) and cd:
-            return str(cd[0])
-        loc = p.get("location")
-        if loc:
-            return str(loc).split("-")[0]
-    return None
 
 
 def legend_note(lang: str) -> str:

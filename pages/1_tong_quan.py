@@ -2,11 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, metrics, queries, state, ui
+from dashboard import blocks, charts, fmt, metrics, queries, state
 from dashboard.i18n import t
 
 lang = state.lang()
-ui.page("page_overview", lang)
+blocks.page("page_overview", lang)
 f = state.sidebar("year", "grouping")
 year, grouping = f["year"], f["grouping"]
 
@@ -15,7 +15,7 @@ now = nation[nation.year == year].iloc[0]
 prev = nation[nation.year == year - 1]
 prev = prev.iloc[0] if len(prev) else None
 demo = bool(now.any_demo)
-ui.demo_badge(demo, lang)
+blocks.demo_badge(demo, lang)
 st.caption(t("app_subtitle", lang))
 
 
@@ -28,19 +28,19 @@ def delta(col, pct_points=False):
 
 
 cols = st.columns(4)
-ui.kpi(cols[0], f"{t('kcqg_planned_mvnd', lang)} {year} ({ui.billions(lang)})", ui.mvnd_headline(now.kcqg_planned_mvnd, lang),
+blocks.kpi(cols[0], f"{t('kcqg_planned_mvnd', lang)} {year} ({fmt.billions(lang)})", fmt.mvnd_headline(now.kcqg_planned_mvnd, lang),
        delta("kcqg_planned_mvnd"), help=fmt.mvnd(now.kcqg_planned_mvnd, lang))
-ui.kpi(cols[1], f"{t('kcqg_actual_mvnd', lang)} ({ui.billions(lang)}) · {fmt.pct(now.kcqg_execution_pct, 1, lang)}",
-       ui.mvnd_headline(now.kcqg_actual_mvnd, lang), delta("kcqg_actual_mvnd"), help=fmt.mvnd(now.kcqg_actual_mvnd, lang))
-ui.kpi(cols[2], f"{t('kcdp_planned_mvnd', lang)} {year} ({ui.billions(lang)})", ui.mvnd_headline(now.kcdp_planned_mvnd, lang),
+blocks.kpi(cols[1], f"{t('kcqg_actual_mvnd', lang)} ({fmt.billions(lang)}) · {fmt.pct(now.kcqg_execution_pct, 1, lang)}",
+       fmt.mvnd_headline(now.kcqg_actual_mvnd, lang), delta("kcqg_actual_mvnd"), help=fmt.mvnd(now.kcqg_actual_mvnd, lang))
+blocks.kpi(cols[2], f"{t('kcdp_planned_mvnd', lang)} {year} ({fmt.billions(lang)})", fmt.mvnd_headline(now.kcdp_planned_mvnd, lang),
        delta("kcdp_planned_mvnd"), help=fmt.mvnd(now.kcdp_planned_mvnd, lang))
-ui.kpi(cols[3], f"{t('kcdp_actual_mvnd', lang)} ({ui.billions(lang)}) · {fmt.pct(now.kcdp_execution_pct, 1, lang)}",
-       ui.mvnd_headline(now.kcdp_actual_mvnd, lang), delta("kcdp_actual_mvnd"), help=fmt.mvnd(now.kcdp_actual_mvnd, lang))
+blocks.kpi(cols[3], f"{t('kcdp_actual_mvnd', lang)} ({fmt.billions(lang)}) · {fmt.pct(now.kcdp_execution_pct, 1, lang)}",
+       fmt.mvnd_headline(now.kcdp_actual_mvnd, lang), delta("kcdp_actual_mvnd"), help=fmt.mvnd(now.kcdp_actual_mvnd, lang))
 cols = st.columns(4)
-ui.kpi(cols[0], t("execution_pct", lang), fmt.pct(now.total_execution_pct, 1, lang), delta("total_execution_pct", True))
-ui.kpi(cols[1], t("projects", lang), fmt.number(now.projects, 0, lang), delta("projects"))
-ui.kpi(cols[2], t("staff_total", lang), fmt.number(now.staff_total, 0, lang), delta("staff_total"))
-ui.kpi(cols[3], t("collaborators_total", lang),
+blocks.kpi(cols[0], t("execution_pct", lang), fmt.pct(now.total_execution_pct, 1, lang), delta("total_execution_pct", True))
+blocks.kpi(cols[1], t("projects", lang), fmt.number(now.projects, 0, lang), delta("projects"))
+blocks.kpi(cols[2], t("staff_total", lang), fmt.number(now.staff_total, 0, lang), delta("staff_total"))
+blocks.kpi(cols[3], t("collaborators_total", lang),
        fmt.number(now[["collaborators_district", "collaborators_commune"]].fillna(0).sum(), 0, lang))
 
 left, right = st.columns(2)
@@ -55,7 +55,7 @@ with left:
                        dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
     title = "Kinh phí khuyến công cả nước 2016–2025" if lang == "vi" else "National khuyến công funds 2016–2025"
     charts.style(fig, title, t("unit_mvnd", lang), lang, bool(series.budget_demo.any()))
-    ui.chart(fig, series[["year", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd"]],
+    blocks.chart(fig, series[["year", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd"]],
              "nation-trend", lang, bool(series.budget_demo.any()), key="trend")
 with right:
     regions = queries.group_series(grouping)
@@ -70,7 +70,7 @@ with right:
     title = f"Các vùng năm {year}: KCQG và KCĐP" if lang == "vi" else f"Regions in {year}: KCQG and KCĐP"
     charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), source_gap=95)
     fig.update_xaxes(tickangle=0)
-    ui.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
+    blocks.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
                       "projects", "staff_total"]], f"regions-{year}", lang, bool(ry.any_demo.any()), key="regions")
 
 st.subheader("Thay đổi so với năm trước" if lang == "vi" else "What changed since the previous year")
@@ -85,6 +85,6 @@ if year - 1 in queries.years():
     title = (f"Tỉnh tăng, giảm mạnh nhất: tổng kinh phí kế hoạch {year} so với {year - 1}" if lang == "vi"
              else f"Largest rises and falls: total planned funds {year} vs {year - 1}")
     charts.style(fig, title, "%", lang, bool(cur.budget_demo.any()), height=charts.bar_height(len(show)))
-    ev = ui.chart(fig, show[["unit_code", "province", "total_planned_mvnd", "change_pct"]], f"changes-{year}", lang,
+    ev = blocks.chart(fig, show[["unit_code", "province", "total_planned_mvnd", "change_pct"]], f"changes-{year}", lang,
                   bool(cur.budget_demo.any()), key="changes", selectable=True)
-    ui.open_profile_on_click(ev, lang)
+    blocks.open_profile_on_click(ev, lang)

@@ -1,11 +1,11 @@
 """Kinh phí / Budgets: map and ranking by metric, region → province shares, planned vs actual, content categories."""
 import streamlit as st
 
-from dashboard import charts, maps, metrics, queries, state, ui
+from dashboard import blocks, charts, metrics, queries, state
 from dashboard.i18n import t
 
 lang = state.lang()
-ui.page("page_budgets", lang)
+blocks.page("page_budgets", lang)
 f = state.sidebar("year", "view", "fund", "status", "measure", "grouping")
 year, view, fund, status, measure = f["year"], f["view"], f["fund"], f["status"], f["measure"]
 
@@ -24,26 +24,10 @@ demo = bool(df.budget_demo.any())
 what = t(f"fund_{fund}", lang) + ("" if measure == "execution" else f" · {t(f'status_{status}', lang).lower()}")
 metric_name = t(f"measure_{measure}", lang)
 unit = t("unit_mvnd", lang) if kind == "mvnd" else "%"
-units_label = t(f"view_{view}", lang)
 
-left, right = st.columns([3, 2])
-with left:
-    scale = state.url_widget("scale", ["continuous", "classes"], "continuous", lambda v, lg: t(f"scale_{v}", lg),
-                             t("scale", lang), lang, kind="segmented", container=st)
-    fig, real_map = maps.choropleth(df, col, view, kind, lang, grouping=f["grouping"], diverging=measure == "change",
-                                    classes=5 if scale == "classes" else None)
-    charts.style(fig, f"{metric_name}: {what}, {year}", f"{unit} · {units_label}", lang, demo, height=680)
-    ev = ui.chart(fig, df[["unit_code", "name_vi", "vung_id", col]], f"map-{col}-{year}-{view}", lang, demo,
-                  key="map", selectable=True)
-    st.caption(maps.legend_note(lang) + " " + t("click_map_hint", lang))
-    ui.open_profile_on_click(ev, lang)
-with right:
-    ranked = df.assign(province=df["name_vi"])
-    fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang, sign_colors=measure == "change")
-    charts.style(fig, f"{metric_name}: {what}, {year}", unit, lang, demo, height=charts.bar_height(len(df)))
-    ev = ui.chart(fig, ranked.sort_values(col, ascending=False)[["unit_code", "province", col]],
-                  f"ranking-{col}-{year}-{view}", lang, demo, key="ranking", selectable=True)
-    ui.open_profile_on_click(ev, lang)
+blocks.map_and_ranking(df, col, year=year, view=view, kind=kind, lang=lang, demo=demo,
+                       title=f"{metric_name}: {what}, {year}", unit=unit, grouping=f["grouping"], name="",
+                       ranking_unit=unit, diverging=measure == "change", scale_control=True)
 
 amount = metrics.amount_col(fund, status)
 left, right = st.columns(2)
@@ -52,7 +36,7 @@ with left:
     fig = charts.region_treemap(df, amount, lang, region_names)
     title = f"Cơ cấu theo vùng và tỉnh: {what}, {year}" if lang == "vi" else f"Shares by region and province: {what}, {year}"
     charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
-    ui.chart(fig, df[["vung_id", "unit_code", "name_vi", amount, f"{amount}_share_nation_pct", f"{amount}_share_region_pct"]],
+    blocks.chart(fig, df[["vung_id", "unit_code", "name_vi", amount, f"{amount}_share_nation_pct", f"{amount}_share_region_pct"]],
              f"treemap-{amount}-{year}", lang, demo, key="treemap")
 with right:
     scatter_fund = fund
@@ -61,9 +45,9 @@ with right:
     title = (f"Kế hoạch và thực hiện từng tỉnh: {t(f'fund_{fund}', lang)}, {year}" if lang == "vi"
              else f"Planned vs actual by province: {t(f'fund_{fund}', lang)}, {year}")
     charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
-    ev = ui.chart(fig, df[["unit_code", "name_vi", f"{fund}_planned_mvnd", f"{fund}_actual_mvnd", f"{fund}_execution_pct"]],
+    ev = blocks.chart(fig, df[["unit_code", "name_vi", f"{fund}_planned_mvnd", f"{fund}_actual_mvnd", f"{fund}_execution_pct"]],
                   f"planned-actual-{fund}-{year}", lang, demo, key="scatter", selectable=True)
-    ui.open_profile_on_click(ev, lang)
+    blocks.open_profile_on_click(ev, lang)
 
 cats = queries.category_shares(year, tuple(queries.units(queries.era_of(year))["unit_code"]))
 value = f"{status}_mvnd"
@@ -80,5 +64,5 @@ title = (f"Tỷ trọng theo nội dung khuyến công (đề án): {what}, {yea
          else f"Shares by activity type (đề án): {what}, {year}")
 cat_demo = bool(cats.origin.fillna("").str.contains("demo").any())
 charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, cat_demo, height=460)
-ui.chart(fig, cats[["category_id", "category", "projects", "planned_mvnd", "actual_mvnd", "share_pct"]],
+blocks.chart(fig, cats[["category_id", "category", "projects", "planned_mvnd", "actual_mvnd", "share_pct"]],
          f"categories-{fund}-{status}-{year}", lang, cat_demo, key="categories")

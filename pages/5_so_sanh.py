@@ -3,11 +3,11 @@ nation, over the years. View '63' covers 2013–2024; view '34' every year throu
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, queries, state, ui
+from dashboard import blocks, charts, fmt, queries, state
 from dashboard.i18n import t
 
 lang = state.lang()
-ui.page("page_compare", lang)
+blocks.page("page_compare", lang)
 f = state.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
 grouping_name = state.FILTERS["grouping"].label(grouping, lang)
@@ -77,7 +77,7 @@ if mode == "provinces":
     charts.style(fig, t("compare_title", lang, metric=t(f"peer_{metric}", lang), who=t("compare_who_units", lang),
                         y0=y0, y1=y1), t(f"view_{view}", lang), lang, demo, height=560)
     charts.legend_right(fig)
-    ui.chart(fig, d[["unit_code", "name_vi", "region_id", "year", "metric", "value", "region_value", "nation_value",
+    blocks.chart(fig, d[["unit_code", "name_vi", "region_id", "year", "metric", "value", "region_value", "nation_value",
                      "rank_nation", "units_nation", "rank_region", "units_region", "origin"]],
              f"compare-{metric}-{view}-{grouping}", lang, demo, key="compare")
     st.caption(t("peer_note", lang, grouping=grouping_name) + (" " + t("view34_note", lang) if view == "34" else ""))
@@ -90,7 +90,7 @@ if mode == "provinces":
     charts.style(fig, t("compare_every_metric", lang, y0=y0, y1=y1), t(f"view_{view}", lang), lang, all_demo,
                  height=fig.layout.height)
     charts.legend_top(fig)
-    ui.chart(fig, peer, f"compare-every-metric-{view}", lang, all_demo, key="every")
+    blocks.chart(fig, peer, f"compare-every-metric-{view}", lang, all_demo, key="every")
     st.caption(t("compare_every_note", lang))
 
     st.subheader(t("compare_year_table", lang, year=year))
@@ -112,7 +112,7 @@ if mode == "provinces":
     both = pd.concat([table.reset_index(drop=True), raw], axis=1)  # shown formatted; exported with exact numbers
     numbers = [t(c, lang) for c in ("col_value", "col_region_value", "col_nation_value", "col_rank_nation",
                                      "col_rank_region")]
-    ui.table(both, f"compare-{year}-{view}", lang, bool(ty.origin.fillna("").str.contains("demo").any()),
+    blocks.table(both, f"compare-{year}-{view}", lang, bool(ty.origin.fillna("").str.contains("demo").any()),
              key="year-table", column_config={**{c: None for c in raw.columns},
                                               **{c: st.column_config.TextColumn(alignment="right") for c in numbers}})
     st.caption(t("average_hint", lang) + " " + t("rank_hint", lang))
@@ -149,7 +149,7 @@ else:
     charts.style(fig, t("compare_title", lang, metric=what, who=t("compare_who_groups", lang),
                         y0=int(wide.year.min()), y1=int(wide.year.max())), f"{unit} · {grouping_name}", lang, demo,
                  height=540)
-    ui.chart(fig, g[["year", "era", "group_id", "name_vi", "name_en", "units", metric, "shown"]],
+    blocks.chart(fig, g[["year", "era", "group_id", "name_vi", "name_en", "units", metric, "shown"]],
              f"compare-regions-{grouping}-{metric}-{basis}", lang, demo, key="regions")
     st.caption(t("basis_rate_note", lang) if rate else t("groups_2025_note", lang)
                + (" " + t("per_unit_2025_note", lang) if basis == "per_unit" and not rate else ""))
@@ -171,7 +171,7 @@ else:
     })
     raw = gy[["year", "group_id", metric, "per_unit", "share_nation_pct", "rank"]].reset_index(drop=True)
     numbers = [t(c, lang) for c in ("col_units", "col_total", "col_per_unit", "col_share_nation", "rank")]
-    ui.table(pd.concat([table.reset_index(drop=True), raw], axis=1), f"compare-regions-{grouping}-{year}", lang,
+    blocks.table(pd.concat([table.reset_index(drop=True), raw], axis=1), f"compare-regions-{grouping}-{year}", lang,
              bool(gy.any_demo.fillna(False).any()), key="groups-table",
              column_config={**{c: None for c in raw.columns},
                             **{c: st.column_config.TextColumn(alignment="right") for c in numbers}})

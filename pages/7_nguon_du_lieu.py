@@ -9,11 +9,11 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from dashboard import fmt, queries, state, ui
+from dashboard import blocks, exports, fmt, queries, state
 from dashboard.i18n import t
 
 lang = state.lang()
-ui.page("page_sources", lang)
+blocks.page("page_sources", lang)
 st.caption(t("src_intro", lang))
 
 SECTIONS = ("figures", "checks", "origin", "dictionary", "downloads")  # ?section=… in the URL, same in both languages
@@ -131,16 +131,16 @@ with tabs[0]:
 
         compared = shown[shown.calibrate.isin(["target", "check"])]
         k = st.columns(4)
-        ui.kpi(k[0], t("src_kpi_figures", lang), t("src_kpi_of", lang, n=fmt.number(len(shown), 0, lang),
+        blocks.kpi(k[0], t("src_kpi_figures", lang), t("src_kpi_of", lang, n=fmt.number(len(shown), 0, lang),
                                                      total=fmt.number(len(figures), 0, lang)))
         quoted = shown.loc[~shown.derived, "source_id"].nunique()
-        ui.kpi(k[1], t("src_kpi_sources", lang), fmt.number(quoted, 0, lang))
+        blocks.kpi(k[1], t("src_kpi_sources", lang), fmt.number(quoted, 0, lang))
         agreeing = int(compared.agrees.fillna(False).sum())
-        ui.kpi(k[2], t("src_kpi_agree", lang), t("src_kpi_of", lang, n=fmt.number(agreeing, 0, lang),
+        blocks.kpi(k[2], t("src_kpi_agree", lang), t("src_kpi_of", lang, n=fmt.number(agreeing, 0, lang),
                                                    total=fmt.number(len(compared), 0, lang)))
-        ui.kpi(k[3], t("src_kpi_derived", lang), fmt.number(int(shown.derived.sum()), 0, lang))
+        blocks.kpi(k[3], t("src_kpi_derived", lang), fmt.number(int(shown.derived.sum()), 0, lang))
 
-        ui.demo_badge(warehouse_demo, lang, imported="imported" in origins_in_use)
+        blocks.demo_badge(warehouse_demo, lang, imported="imported" in origins_in_use)
         st.caption(t("src_warehouse_note", lang, origin=warehouse_origin))
         with st.expander(t("src_how_agree", lang), icon=":material/rule:"):
             st.markdown(t("src_how_agree_body", lang))
@@ -186,7 +186,7 @@ with tabs[0]:
             **{c: None for c in ("figure_origin", "value", "unit", "qualifier", "year", "year_to", "calibrate",
                                  "warehouse_value", "warehouse_origin", "source_id")},
         }
-        ui.table(table, "published-figures", lang, False, "figures", row_height=100, column_config=config)
+        blocks.table(table, "published-figures", lang, False, "figures", row_height=100, column_config=config)
 
         if shown.empty:
             st.info(t("src_detail_empty", lang))
@@ -233,7 +233,7 @@ with tabs[1]:
         counts = checks.status.value_counts()
         k = st.columns(4)
         for col, status in zip(k, ("discrepancy", "truncated", "approximate", "consistent")):
-            ui.kpi(col, t(f"src_status_{status}", lang), fmt.number(int(counts.get(status, 0)), 0, lang),
+            blocks.kpi(col, t(f"src_status_{status}", lang), fmt.number(int(counts.get(status, 0)), 0, lang),
                    help=t(f"src_status_{status}_help", lang))
         values = figures.set_index("figure_id").value.to_dict()
 
@@ -273,7 +273,7 @@ with tabs[1]:
             "status": checks.status, "stated": checks.stated, "recomputed": checks.recomputed, "unit": checks.unit,
         })
         tc = st.column_config.TextColumn
-        ui.table(table, "source-checks", lang, False, "checks", row_height=100, column_config={
+        blocks.table(table, "source-checks", lang, False, "checks", row_height=100, column_config={
             "status_shown": tc(t("src_col_status", lang), pinned=True), "figure_id": tc(t("src_col_figure_id", lang)),
             "value_text": tc(t("src_col_value_text", lang)), "stated_shown": tc(t("src_col_stated", lang)),
             "recomputed_shown": tc(t("src_col_recomputed", lang)),
@@ -295,12 +295,12 @@ with tabs[2]:
                           derived=fmt.number(int(figures.derived.sum()), 0, lang)))
         with c[1].container(border=True, height="stretch"):
             st.markdown(f"#### :material/science: {t('src_origin_demo_title', lang)}")
-            ui.demo_badge(True, lang)
+            blocks.demo_badge(True, lang)
             st.markdown(t("src_origin_demo_body", lang,
                           rows=fmt.number(stored.get("demo", pd.Series()).sum(), 0, lang), targets=fmt.number(int((figures.calibrate == "target").sum()), 0, lang)))
         with c[2].container(border=True, height="stretch"):
             st.markdown(f"#### :material/verified: {t('src_origin_imported_title', lang)}")
-            ui.demo_badge(False, lang, imported=True)
+            blocks.demo_badge(False, lang, imported=True)
             st.markdown(t("src_origin_imported_body", lang,
                           rows=fmt.number(stored.get("imported", pd.Series()).sum(), 0, lang),
                           files=fmt.number(int((log.outcome == "loaded").sum()) if len(log) else 0, 0, lang)))
@@ -320,7 +320,7 @@ with tabs[2]:
                                    for d, i in zip(counts.used_demo, counts.used_imported)]
         shown = shown.join(counts[["stored_demo", "stored_imported", "used_demo", "used_imported"]])
         tc = st.column_config.TextColumn
-        ui.table(shown, "rows-by-origin", lang, False, key="origin", column_config={
+        blocks.table(shown, "rows-by-origin", lang, False, key="origin", column_config={
             "table_name": tc(t("src_col_table", lang)),
             "description": tc(t("src_col_description", lang), width="medium"),
             "stored_demo_shown": tc(t("src_col_stored_demo", lang)),
@@ -340,7 +340,7 @@ with tabs[2]:
             for c_ in ("rows_budget", "rows_project", "rows_staffing", "rows_collaborators"):
                 shown[f"{c_}_shown"] = log[c_].map(lambda n: fmt.number(n, 0, lang))
             shown = shown.join(log.drop(columns=["file_name", "imported_at", "imported_by"]))
-            ui.table(shown, "import-log", lang, False, key="imports", column_config={
+            blocks.table(shown, "import-log", lang, False, key="imports", column_config={
                 "file_name": tc(t("src_col_file_name", lang), width="medium"),
                 "imported_at": tc(t("src_col_imported_at", lang)), "imported_by": tc(t("src_col_imported_by", lang)),
                 **{f"rows_{table}_shown": tc(f"{t('src_col_rows', lang)}: {t(f'src_topic_{topic}', lang).lower()}")
@@ -373,11 +373,11 @@ with tabs[3]:
             overview = about.reset_index().assign(kind=lambda d: d.kind.map(lambda k: t(f"src_kind_{k}", lang)),
                                                   comment=lambda d: d.comment.fillna("–"))
             tc = st.column_config.TextColumn
-            ui.table(overview, "data-dictionary-tables", lang, False, "dict-tables", column_config={
+            blocks.table(overview, "data-dictionary-tables", lang, False, "dict-tables", column_config={
                 "table_name": tc(t("src_col_table", lang), width=150), "kind": tc(t("src_col_kind", lang), width=60),
                 "comment": tc(t("src_col_description", lang), width=520)}, row_height=72, visible_rows=8)
         tc = st.column_config.TextColumn
-        ui.table(dictionary, "data-dictionary", lang, False, "dict", column_config={
+        blocks.table(dictionary, "data-dictionary", lang, False, "dict", column_config={
             "table_name": tc(t("src_col_table", lang), width=120),
             "column_name": tc(t("src_col_column", lang), width=150),
             "data_type": tc(t("src_col_type", lang), width=75),
@@ -409,8 +409,8 @@ with tabs[4]:
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
                 for name in queries.EXPORTS:
                     demo = demo_in(name)
-                    z.writestr(f"{ui.file_stem(name, demo)}.csv", ui.csv_bytes(queries.export_table(name), demo))
-                z.writestr("data-dictionary.csv", ui.csv_bytes(queries.dictionary(), False))
+                    z.writestr(f"{exports.file_stem(name, demo)}.csv", exports.csv_bytes(queries.export_table(name), demo))
+                z.writestr("data-dictionary.csv", exports.csv_bytes(queries.dictionary(), False))
             return buf.getvalue()
 
         st.download_button(t("src_dl_zip", lang), as_zip, file_name="khuyencong-tables.zip", mime="application/zip",
@@ -425,11 +425,11 @@ with tabs[4]:
             c[1].markdown(t(f"src_table_{name}", lang))
             c[2].markdown(fmt.number(int(rows.get(name, 0)), 0, lang))
             c[3].markdown(origin_of(name))
-            stem = ui.file_stem(name, demo)
-            c[4].download_button("CSV", lambda n=name, d=demo: ui.csv_bytes(queries.export_table(n), d),
+            stem = exports.file_stem(name, demo)
+            c[4].download_button("CSV", lambda n=name, d=demo: exports.csv_bytes(queries.export_table(n), d),
                                  file_name=f"{stem}.csv", mime="text/csv", key=f"dl-{name}-csv", icon=":material/download:",
                                  help=t("download_csv", lang))
-            c[5].download_button("XLSX", lambda n=name, d=demo: ui.xlsx_bytes(queries.export_table(n), d),
+            c[5].download_button("XLSX", lambda n=name, d=demo: exports.xlsx_bytes(queries.export_table(n), d),
                                  file_name=f"{stem}.xlsx", key=f"dl-{name}-xlsx", icon=":material/table:",
                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                  help=t("download_xlsx", lang))

@@ -1,11 +1,11 @@
 """Trình chiếu / Present: one click builds the conference deck (PowerPoint and PDF) for a region or area and a year."""
 import streamlit as st
 
-from dashboard import charts, deck, state, ui
+from dashboard import blocks, charts, deck, state
 from dashboard.i18n import t
 
 lang = state.lang()
-ui.page("page_present", lang)
+blocks.page("page_present", lang)
 year = state.sidebar("year")["year"]
 st.caption(t("deck_intro", lang))
 
@@ -40,7 +40,7 @@ built = st.session_state.get("deck")
 if built and built["request"] == request:
     info = built["info"]
     st.success(t("deck_ready", lang, slides=len(info.titles), area=info.area.name(lang), year=info.year))
-    ui.demo_badge(info.demo, lang)
+    blocks.demo_badge(info.demo, lang)
     stem = deck.file_stem(info)
     c1, c2, _ = st.columns([2, 1.5, 2.5])
     c1.download_button(t("deck_download_pptx", lang), built["pptx"], file_name=f"{stem}.pptx", icon=":material/download:",
@@ -64,6 +64,6 @@ units, table, table_demo = deck.preview(chosen, int(year), lang)
 fig = charts.ranked_bars(units.assign(province=units["name_vi"]), "total_actual_mvnd", "province", "vung_id", "mvnd", lang)
 charts.style(fig, t("deck_rank_title", lang, kind=chosen.kind(lang), year=year), t("unit_mvnd", lang), lang, table_demo,
              height=charts.bar_height(len(units)))
-ui.chart(fig, units[["unit_code", "name_vi", "total_actual_mvnd"]], f"deck-ranking-{chosen.group_id}-{year}", lang,
+blocks.chart(fig, units[["unit_code", "name_vi", "total_actual_mvnd"]], f"deck-ranking-{chosen.group_id}-{year}", lang,
          table_demo, key="deck-ranking")
-ui.table(table, f"deck-{chosen.group_id}-{year}", lang, table_demo, key="deck-preview")
+blocks.table(table, f"deck-{chosen.group_id}-{year}", lang, table_demo, key="deck-preview")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, queries, state, ui
+from dashboard import auth, blocks, queries, state
 from dashboard.db import db_path
 from dashboard.i18n import t
 from etl.common import DATA
@@ -12,13 +12,13 @@ from etl.load import load_files
 from etl.template import template_bytes
 
 lang = state.lang()
-ui.page("page_import", lang)
+blocks.page("page_import", lang)
 st.write(t("import_intro", lang))
 st.download_button(t("import_template", lang), template_bytes, file_name="mau-bao-cao-khuyen-cong.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 
 st.subheader(t("import_log", lang))  # what was loaded, by whom and when, is public to every reader
-ui.table(queries.imports(), "import-log", lang, demo=False, key="import-log")
+blocks.table(queries.imports(), "import-log", lang, demo=False, key="import-log")
 
 editor = auth.current_editor()
 if editor is None:
