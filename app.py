@@ -1,12 +1,12 @@
 """Khuyến công dashboard: navigation and shared chrome only; each page lives in pages/."""
 import streamlit as st
 
-from dashboard import blocks, state
+from dashboard import blocks, filters
 from dashboard.db import DatabaseUnavailable
 from dashboard.i18n import t
 
 st.set_page_config(page_title="Khuyến công", page_icon=":material/factory:", layout="wide")
-lang = state.lang()
+lang = filters.lang()
 
 PAGES = [
     ("pages/1_tong_quan.py", "page_overview", ":material/dashboard:", "tong-quan"),
@@ -23,7 +23,7 @@ navigation = st.navigation([
     st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=(i == 0))
     for i, (path, key, icon, url) in enumerate(PAGES)
 ])
-lang = state.language_switch()  # after st.navigation: pages must be registered before anything is drawn
+lang = filters.language_switch()  # after st.navigation: pages must be registered before anything is drawn
 st.sidebar.caption(t("app_subtitle", lang))
 try:
     navigation.run()

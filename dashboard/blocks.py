@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, exports, fmt, maps, state
+from . import charts, exports, fmt, maps, filters
 from .db import DatabaseUnavailable, connection
 from .i18n import t
 
@@ -82,7 +82,7 @@ def map_and_ranking(df: pd.DataFrame, col: str, *, year: int, view: str, kind: s
     with left:
         classes = None
         if scale_control:
-            scale = state.url_widget("scale", ["continuous", "classes"], "continuous",
+            scale = filters.url_widget("scale", ["continuous", "classes"], "continuous",
                                      lambda v, lg: t(f"scale_{v}", lg), t("scale", lang), lang, kind="segmented",
                                      container=st)
             classes = 5 if scale == "classes" else None

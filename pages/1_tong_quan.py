@@ -2,12 +2,12 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, metrics, queries, state
+from dashboard import blocks, charts, fmt, metrics, queries, filters
 from dashboard.i18n import t
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_overview", lang)
-f = state.sidebar("year", "grouping")
+f = filters.sidebar("year", "grouping")
 year, grouping = f["year"], f["grouping"]
 
 nation = queries.nation_series()

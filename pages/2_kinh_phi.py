@@ -1,12 +1,12 @@
 """Kinh phí / Budgets: map and ranking by metric, region → province shares, planned vs actual, content categories."""
 import streamlit as st
 
-from dashboard import blocks, charts, metrics, queries, state
+from dashboard import blocks, charts, metrics, queries, filters
 from dashboard.i18n import t
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_budgets", lang)
-f = state.sidebar("year", "view", "fund", "status", "measure", "grouping")
+f = filters.sidebar("year", "view", "fund", "status", "measure", "grouping")
 year, view, fund, status, measure = f["year"], f["view"], f["fund"], f["status"], f["measure"]
 
 df = queries.unit_year(year, view)

@@ -2,16 +2,16 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, metrics, queries, state
+from dashboard import blocks, charts, fmt, metrics, queries, filters
 from dashboard.i18n import t
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_staffing", lang)
-f = state.sidebar("year", "view", "grouping")
+f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
 
 METRICS = {"staff_total": "count", "staff_grassroots": "count", "grassroots_share_pct": "pct"}
-metric = state.url_widget("staff_metric", list(METRICS), "staff_total", lambda m, lg: t(m, lg), t("staff_metric", lang),
+metric = filters.url_widget("staff_metric", list(METRICS), "staff_total", lambda m, lg: t(m, lg), t("staff_metric", lang),
                           lang, kind="segmented", container=st)
 kind = METRICS[metric]
 
@@ -98,7 +98,7 @@ with right:
                               colors={"staff_total": "#34495e", "staff_grassroots": "#e69500"})
     rdemo = bool(demo_years.get(year, True))
     charts.style(fig, t("staff_regions_title", lang, year=year),
-                 f"{t('unit_people', lang)} · {state.FILTERS['grouping'].label(grouping, lang)}", lang, rdemo,
+                 f"{t('unit_people', lang)} · {filters.FILTERS['grouping'].label(grouping, lang)}", lang, rdemo,
                  source_gap=95, height=460)
     fig.update_xaxes(tickangle=0, tickfont=dict(size=11))
     fig.update_yaxes(tickformat=",d")

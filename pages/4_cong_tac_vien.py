@@ -2,19 +2,19 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, queries, state
+from dashboard import blocks, charts, fmt, queries, filters
 from dashboard.i18n import t
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_collaborators", lang)
-f = state.sidebar("year", "view", "grouping")
+f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
 
 METRICS = {"district_coverage_pct": "pct", "commune_coverage_pct": "pct", "districts_covered": "count",
            "communes_covered": "count", "collaborators_total": "count", "collaborators_district": "count",
            "collaborators_commune": "count"}
 FALLBACK = ["commune_coverage_pct", "communes_covered", "collaborators_commune"]  # exist in every year and view
-metric = state.url_widget("collab_metric", list(METRICS), "district_coverage_pct", lambda m, lg: t(m, lg),
+metric = filters.url_widget("collab_metric", list(METRICS), "district_coverage_pct", lambda m, lg: t(m, lg),
                           t("collab_metric", lang), lang, container=st.columns([1, 2])[0])
 
 

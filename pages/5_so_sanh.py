@@ -3,14 +3,14 @@ nation, over the years. View '63' covers 2013–2024; view '34' every year throu
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, queries, state
+from dashboard import blocks, charts, fmt, queries, filters
 from dashboard.i18n import t
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_compare", lang)
-f = state.sidebar("year", "view", "grouping")
+f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
-grouping_name = state.FILTERS["grouping"].label(grouping, lang)
+grouping_name = filters.FILTERS["grouping"].label(grouping, lang)
 name_col = "name_en" if lang == "en" else "name_vi"
 RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 
@@ -27,16 +27,9 @@ def shown(v, metric: str, average: bool = False) -> str:
 
 def pick(name: str, label: str, options: dict[str, str], default: list[str], scope: str) -> list[str]:
     """A 2–5 multiselect whose choice lives in the URL as codes (?units=01,79); a changed URL re-seeds it."""
-    key, valid = f"compare_{name}_{scope}", set(options)
+    key = f"compare_{name}_{scope}"
     default = st.session_state.get(f"_{key}_url") or default  # back on the page without ?units=: the last choice
-    if name == "units":
-        codes = state.units_param(name, view, 2, 5, default)
-    else:  # groups: same rules, checked against the grouping's groups
-        raw = [c for c in str(st.query_params.get(name, "")).split(",") if c]
-        codes = [c for c in dict.fromkeys(raw) if c in valid][:5] if raw else default
-        if raw and (len(codes) != len(raw) or len(codes) < 2):
-            st.warning(t("notice_bad_param", lang, name=name, value=",".join(raw)[:40], default=",".join(default)))
-            codes = codes if len(codes) >= 2 else default
+    codes = filters.multi_param(name, list(options), default, lo=2, hi=5)
     if key not in st.session_state or st.session_state.get(f"_{key}_url") != codes:
         st.session_state[key] = codes
     chosen = st.multiselect(label, list(options), key=key, max_selections=5, format_func=options.get)
@@ -44,7 +37,7 @@ def pick(name: str, label: str, options: dict[str, str], default: list[str], sco
         st.info(t("compare_need_two", lang))
         st.stop()
     st.session_state[f"_{key}_url"] = chosen
-    st.query_params[name] = ",".join(chosen)
+    filters.to_url(name, chosen)
     return chosen
 
 
@@ -52,7 +45,7 @@ def choose(name: str, options: list, default, label_key: str, kind: str = "selec
     """A page control kept in the URL as the option itself (?mode=regions), whatever the language."""
     labels = {"mode": lambda m, lg: t(f"mode_{m}", lg), "metric": lambda m, lg: t(f"peer_{m}", lg),
               "basis": lambda b, lg: t(f"basis_{b}", lg)}
-    return state.url_widget(name, options, default, labels[name], t(label_key, lang), lang, kind, container=st)
+    return filters.url_widget(name, options, default, labels[name], t(label_key, lang), lang, kind, container=st)
 
 
 mode = choose("mode", ["provinces", "regions"], "provinces", "compare_by", "segmented")

@@ -3,10 +3,10 @@ within its region, its 2025 successor unit, and the sources behind each figure. 
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, queries, state
+from dashboard import blocks, charts, fmt, queries, filters
 from dashboard.i18n import t
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_profile", lang)
 st.sidebar.caption(t("share_link", lang))
 name_col = "name_en" if lang == "en" else "name_vi"
@@ -15,10 +15,7 @@ PRE_REFORM = queries.REFORM_YEAR - 1
 
 # The province: ?unit=<code> (from a map or bar click, or a shared link), else the last one opened, else Hà Nội.
 names = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
-raw = st.query_params.get("unit")
-if raw is not None and raw not in names:
-    st.warning(t("notice_bad_param", lang, name="unit", value=str(raw)[:40], default=names["01"]))
-wanted = raw if raw in names else st.session_state.get("_profile_url", "01")
+wanted = filters.unit_param(names, "01") or st.session_state.get("_profile_url", "01")
 if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted:
     st.session_state["profile_unit"] = wanted
 code = st.selectbox(t("profile_pick", lang), list(names), key="profile_unit", format_func=names.get)
@@ -148,7 +145,7 @@ with right:  # the 2025 successor unit
 # Ranks among the 63 and within the region (vùng): the last pre-reform year beside a chosen year.
 st.subheader(t("profile_ranks", lang))
 years = [y for y in queries.years() if y < queries.REFORM_YEAR]
-other = state.url_widget("rank_year", years, years[0], lambda y, lg: str(y), t("profile_rank_year", lang), lang,
+other = filters.url_widget("rank_year", years, years[0], lambda y, lg: str(y), t("profile_rank_year", lang), lang,
                          container=st)
 metrics = [m for m in queries.PEER_METRICS if m in set(peer.metric)]
 ranked = {y: peer[peer.year == y].set_index("metric").reindex(metrics) for y in (PRE_REFORM, other)}

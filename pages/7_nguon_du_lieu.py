@@ -9,10 +9,10 @@ import zipfile
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, exports, fmt, queries, state
+from dashboard import blocks, exports, fmt, queries, filters
 from dashboard.i18n import t
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_sources", lang)
 st.caption(t("src_intro", lang))
 
@@ -82,10 +82,10 @@ def spelled(formula: str, values: dict) -> str:
 
 def section_tabs() -> list:
     labels = [t(f"src_tab_{s}", lang) for s in SECTIONS]
-    state.url_bound("section", "src_section", list(SECTIONS), SECTIONS[0], as_state=lambda v: labels[SECTIONS.index(v)],
+    filters.url_bound("section", "src_section", list(SECTIONS), SECTIONS[0], as_state=lambda v: labels[SECTIONS.index(v)],
               state_ok=lambda s: s in labels)
     tabs = st.tabs(labels, key="src_section", on_change="rerun")
-    state.to_url("section", SECTIONS[labels.index(st.session_state["src_section"])], SECTIONS[0])
+    filters.to_url("section", SECTIONS[labels.index(st.session_state["src_section"])])
     return tabs
 
 
@@ -108,14 +108,14 @@ tabs = section_tabs()
 with tabs[0]:
     if open_(tabs[0]):
         present = [x for x in TOPICS if x in set(figures.topic)]
-        state.url_bound("topic", "src_topic", present, present, many=True)
+        filters.url_bound("topic", "src_topic", present, present, many=True)
         topics = st.pills(t("src_filter_topic", lang), present, selection_mode="multi", key="src_topic",
                           format_func=lambda x: t(f"src_topic_{x}", lang))
-        state.to_url("topic", [x for x in present if x in topics], present)
+        filters.to_url("topic", [x for x in present if x in topics] or present)  # none picked = all
         span = figures.dropna(subset=["year"])
         years = list(range(int(span.year.min()), int(span.year_to.max()) + 1))
         c2, c3 = st.columns([1, 3])
-        year = state.url_widget("fig_year", ["all"] + years, "all",
+        year = filters.url_widget("fig_year", ["all"] + years, "all",
                                 lambda y, lg: t("src_all_years", lg) if y == "all" else str(y),
                                 t("src_filter_year", lang), lang, container=c2)
         needle = c3.text_input(t("src_filter_search", lang), key="q", placeholder=t("src_filter_search_help", lang),
@@ -192,12 +192,12 @@ with tabs[0]:
             st.info(t("src_detail_empty", lang))
         else:
             ids = shown.figure_id.tolist()
-            state.url_bound("figure", "src_figure", figures.figure_id.tolist(), ids[0],
+            filters.url_bound("figure", "src_figure", figures.figure_id.tolist(), ids[0],
                       as_state=lambda f: f if f in ids else ids[0], state_ok=lambda f: f in ids)
             as_written = dict(zip(shown.figure_id, shown.value_text))
             pick = st.selectbox(t("src_detail_pick", lang), ids, key="src_figure",
                                 format_func=lambda f: f"{f} · {as_written[f]}")
-            state.to_url("figure", pick, ids[0])
+            filters.to_url("figure", pick)
             r = next(shown[shown.figure_id == pick].itertuples())
             with st.container(border=True):
                 tag = f" · :orange-badge[{t('src_derived_yes', lang)}]" if r.derived else ""
@@ -361,11 +361,11 @@ with tabs[3]:
         if no_comments:
             st.warning(t("src_dict_missing", lang))
         names = ["all"] + about.index.tolist()
-        state.url_bound("table", "src_table", names, "all")
+        filters.url_bound("table", "src_table", names, "all")
         which = st.selectbox(t("src_dict_pick", lang), names, key="src_table",
                              format_func=lambda n: t("src_all_tables", lang) if n == "all"
                              else f"{n} ({t('src_kind_' + about.at[n, 'kind'], lang)})")
-        state.to_url("table", which, "all")
+        filters.to_url("table", which)
         if which != "all":
             st.markdown(f"**{which}** — {md(about.at[which, 'comment'] or '–')}")
             dictionary = dictionary[dictionary.table_name == which]

@@ -1,28 +1,21 @@
 """Trình chiếu / Present: one click builds the conference deck (PowerPoint and PDF) for a region or area and a year."""
 import streamlit as st
 
-from dashboard import blocks, charts, deck, state
+from dashboard import blocks, charts, deck, filters
 from dashboard.i18n import t
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_present", lang)
-year = state.sidebar("year")["year"]
+year = filters.sidebar("year")["year"]
 st.caption(t("deck_intro", lang))
 
 # The area lives in the URL as its id (?area=phia-nam), not as its translated label, so links work in both languages.
 choices = deck.area_choices()
-raw = st.query_params.get("area")
-if raw is not None and deck.area_key(raw) is None:
-    st.warning(t("notice_bad_param", lang, name="area", value=str(raw)[:40],
-                 default=deck.area_label(deck.DEFAULT_AREA, lang)))
-start = deck.area_key(raw) or deck.DEFAULT_AREA
+start = filters.area_param(deck.area_key, deck.area_label(deck.DEFAULT_AREA, lang)) or deck.DEFAULT_AREA
 left, right = st.columns([3, 2])
 area = left.selectbox(t("deck_area", lang), choices, index=choices.index(start), key="deck_area",
                       format_func=lambda k: deck.area_label(k, lang))
-if area != deck.DEFAULT_AREA:
-    st.query_params["area"] = area.split("/", 1)[1]
-elif "area" in st.query_params:
-    del st.query_params["area"]
+st.query_params["area"] = area.split("/", 1)[1]  # pinned, the default area too
 deck_lang = right.segmented_control(t("deck_lang", lang), ["vi", "en"], default=lang, key="deck_lang", required=True,
                                     format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x]) or lang
 request = (area, int(year), deck_lang)

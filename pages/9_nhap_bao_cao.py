@@ -4,14 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, blocks, queries, state
+from dashboard import auth, blocks, queries, filters
 from dashboard.db import db_path
 from dashboard.i18n import t
 from etl.common import DATA
 from etl.load import load_files
 from etl.template import template_bytes
 
-lang = state.lang()
+lang = filters.lang()
 blocks.page("page_import", lang)
 st.write(t("import_intro", lang))
 st.download_button(t("import_template", lang), template_bytes, file_name="mau-bao-cao-khuyen-cong.xlsx",

@@ -187,3 +187,23 @@ def test_imported_budgets_take_the_demo_badge_off_the_budget_map(tmp_path, monke
     badged = ["DỮ LIỆU MINH HỌA" in " ".join(a.get("text", "") for a in f["layout"].get("annotations", [])) for f in figures]
     assert badged[:2] == [False, False]  # map, ranking
     assert badged[-1] is True  # đề án by activity type: still demo
+
+
+def _qp(at, name):
+    v = at.query_params[name]
+    return v[0] if isinstance(v, list) else v
+
+
+def test_a_copied_link_pins_every_value_defaults_included():
+    """A link made today must show the same view next year, when the default year has moved on: the URL carries
+    every filter's value even when the reader changed nothing."""
+    at = run("pages/2_kinh_phi.py")
+    assert not at.exception
+    for name in ("year", "view", "fund", "status", "measure", "grouping", "scale"):
+        assert name in at.query_params, name
+    assert _qp(at, "fund") == "total" and _qp(at, "measure") == "amount"
+    deck = run("pages/8_trinh_chieu.py")
+    assert _qp(deck, "area") == "mien-trung-tay-nguyen" and "year" in deck.query_params
+    sources = run("pages/7_nguon_du_lieu.py")
+    assert set(_qp(sources, "topic").split(",")) >= {"budget", "staffing", "collaborators"}
+
