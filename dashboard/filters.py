@@ -65,7 +65,7 @@ def _group_label(grouping: str) -> Callable[[Any, str], str]:
 
 
 FILTERS: dict[str, Filter] = {
-    "year": Filter("year", "year", lambda: queries.years(), lambda o: o[-1], lambda v, lg: str(v)),
+    "year": Filter("year", "year", lambda: queries.years(), lambda o: queries.default_year(), lambda v, lg: str(v)),
     "view": Filter("view", "view", lambda: ["63", "34"], lambda o: "63", lambda v, lg: t(f"view_{v}", lg)),
     "fund": Filter("fund", "fund", lambda: list(metrics.FUNDS), lambda o: "total", lambda v, lg: t(f"fund_{v}", lg)),
     "status": Filter("status", "status", lambda: list(metrics.STATUSES), lambda o: "planned",
@@ -92,6 +92,8 @@ def sidebar(*names: str) -> dict[str, Any]:
         f = FILTERS[name]
         opts = f.options()
         values[name] = url_widget(name, opts, f.default(opts), f.label, t(f.label_key, lg), lg, f.kind)
+    if "year" in values and queries.year_state(values["year"]) != "actual":
+        st.sidebar.warning(t(f"year_{queries.year_state(values['year'])}", lg, year=values["year"]))
     if "view" in values and "year" in values and values["view"] == "63" and queries.era_of(values["year"]) == "34":
         st.sidebar.info(t("notice_2025_63", lg))
         values["view"] = "34"

@@ -101,13 +101,43 @@ EXPORTS = {name: f"SELECT * FROM {name} ORDER BY ALL" for name in (  # noqa: S60
     "published_figure", "source", "source_check", "calibration_check", "import_log")}
 
 
+YEAR_STATUS = """
+SELECT b.year, b.has_planned, b.has_actual, s.year IS NOT NULL AS has_staffing, c.year IS NOT NULL AS has_collaborators
+FROM (SELECT year, count(planned_mvnd) > 0 AS has_planned, count(actual_mvnd) > 0 AS has_actual
+      FROM budget GROUP BY year) b
+LEFT JOIN (SELECT DISTINCT year FROM staffing) s ON s.year = b.year
+LEFT JOIN (SELECT DISTINCT year FROM collaborators) c ON c.year = b.year
+ORDER BY b.year"""
+
+
 def era_of(year: int) -> str:
     return "34" if int(year) >= REFORM_YEAR else "63"
 
 
 @st.cache_data(show_spinner=False, ttl=600)
+def year_status() -> pd.DataFrame:
+    """Each year the warehouse holds budgets for: whether it has plans, actual figures, staffing, collaborators."""
+    return query(YEAR_STATUS)
+
+
 def years() -> list[int]:
-    return query("SELECT DISTINCT year FROM budget ORDER BY year")["year"].astype(int).tolist()
+    """The years every year picker offers: those the warehouse holds (a new year appears once it is loaded)."""
+    return year_status()["year"].astype(int).tolist()
+
+
+def default_year() -> int:
+    """The latest year with actual figures: a year with only plans is offered, never opened by default."""
+    status = year_status()
+    done = status[status.has_actual]
+    return int((done if len(done) else status)["year"].max())
+
+
+def year_state(year: int, topic: str = "budget") -> str:
+    """'actual', 'planned' (plans only, no actual figures yet) or 'none' for a year and topic."""
+    row = year_status().set_index("year").reindex([int(year)]).iloc[0].fillna(False).astype(bool)
+    if topic != "budget":
+        return "actual" if row[f"has_{topic}"] else "none"
+    return "actual" if row.has_actual else "planned" if row.has_planned else "none"
 
 
 @st.cache_data(show_spinner=False, ttl=600)

@@ -207,3 +207,34 @@ def test_a_copied_link_pins_every_value_defaults_included():
     sources = run("pages/7_nguon_du_lieu.py")
     assert set(_qp(sources, "topic").split(",")) >= {"budget", "staffing", "collaborators"}
 
+
+
+def test_years_come_from_the_data_and_a_year_with_only_plans_says_so(db_path, tmp_path, monkeypatch):
+    """When the latest year holds plans but no actual figures (and no staffing report yet), the pages open on the
+    latest year with actual figures, still offer the planned year, and say plainly what it lacks."""
+    import shutil
+
+    import duckdb
+    db = tmp_path / "plans-only.duckdb"
+    shutil.copy(db_path, db)
+    con = duckdb.connect(str(db))
+    latest = scalar(con, "SELECT max(year) FROM budget")
+    con.execute("UPDATE budget SET actual_mvnd = NULL WHERE year = ?", [latest])
+    con.execute("DELETE FROM staffing WHERE year = ?", [latest])
+    con.close()
+    monkeypatch.setenv("KHUYENCONG_DB", str(db))
+    at = run("pages/2_kinh_phi.py")
+    assert not at.exception
+    year = next(s for s in at.selectbox if s.key.startswith("w_year@"))
+    assert year.value == latest - 1
+    assert str(latest) in year.options
+    at = run("pages/2_kinh_phi.py", year=str(latest))
+    assert not at.exception
+    assert any(w.value == f"Năm {latest} mới có kế hoạch, chưa có số liệu thực hiện." for w in at.warning)
+    at = run("pages/3_nhan_luc.py", year=str(latest))
+    assert not at.exception
+    assert f"Năm {latest} chưa có số liệu." in [i.value for i in at.info]
+    assert not at.get("plotly_chart")  # nothing invented for the missing year
+    for page in (None, "pages/4_cong_tac_vien.py", "pages/5_so_sanh.py", "pages/8_trinh_chieu.py"):
+        at = run(page, year=str(latest))
+        assert not at.exception, (page, [e.value for e in at.exception])
