@@ -10,7 +10,7 @@ from . import charts, exports, fmt, maps, filters
 from .db import DatabaseUnavailable, connection
 from .i18n import t
 
-PROFILE_PAGE = "pages/6_ho_so_tinh.py"
+PROFILE_PAGE = "pages/ho_so_tinh.py"
 
 
 def page(title_key: str, lang: str) -> None:
@@ -118,6 +118,18 @@ def quote_text(row, lang: str) -> str:
 
 def published_quote(row, lang: str) -> None:
     st.caption(quote_text(row, lang))
+
+
+STATUS_ICONS = {"discrepancy": ":red[:material/error:]", "truncated": ":orange[:material/content_cut:]",
+                "approximate": ":blue[:material/approximately_equal:]", "consistent": ":green[:material/check_circle:]"}
+
+
+def source_line(r, lang: str) -> str:
+    """'**Title** — Publisher (published on …) · link-or-file', every part shown literally."""
+    when = f" ({t('src_published_on', lang, date=r.published)})" if fmt.plain(r.published) else ""
+    loc = r.source_location
+    where = f" · [{fmt.md(loc)}]({loc})" if fmt.is_url(loc) else f" · `{loc}`"
+    return f"**{fmt.md(r.source_title)}** — {fmt.md(r.publisher)}{when}{where}"
 
 
 def selected_unit(event) -> str | None:

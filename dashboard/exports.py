@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
+from typing import Callable
 
 import pandas as pd
 
@@ -28,4 +30,14 @@ def xlsx_bytes(df: pd.DataFrame, demo: bool) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as w:
         _labelled(df, demo).to_excel(w, index=False, sheet_name="data")
+    return buf.getvalue()
+
+
+def tables_zip(tables: dict[str, Callable[[], pd.DataFrame]], demo_in: Callable[[str], bool]) -> bytes:
+    """Every table as a CSV in one zip, each file marked when its rows are demo."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, read in tables.items():
+            demo = demo_in(name)
+            z.writestr(f"{file_stem(name, demo)}.csv", csv_bytes(read(), demo))
     return buf.getvalue()

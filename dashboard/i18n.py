@@ -46,6 +46,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "share_link": ("Đường dẫn tới đúng màn hình này: sao chép địa chỉ trên thanh trình duyệt.",
                    "A link to exactly this view: copy the address in the browser bar."),
     # pages
+    "nav_analysis": ("Phân tích", "Analysis"),
+    "nav_data": ("Dữ liệu", "Data"),
+    "nav_tools": ("Công cụ", "Tools"),
     "page_overview": ("Tổng quan", "Overview"),
     "page_budgets": ("Kinh phí", "Budgets"),
     "page_staffing": ("Nhân lực", "Staffing"),

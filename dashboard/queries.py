@@ -458,3 +458,18 @@ def deck_merged_from(unit_codes: tuple[str, ...]) -> list[str]:
     """The 63 provinces (before 1/7/2025) that make up the given 34 units."""
     return query(DECK_MERGED_FROM, [list(unit_codes)])["province_code"].tolist()
 
+
+
+def figures_with_kind() -> pd.DataFrame:
+    """Every published figure with the kind of its source; `derived` marks figures computed from others."""
+    out = figures().merge(figure_source_kinds(), on="figure_id", how="left")
+    out["derived"] = out["source_kind"].eq("derived")
+    return out
+
+
+def origin_summary() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Rows per table and origin, stored and in use (table × origin), and which origins the pages draw from."""
+    stored = origin_counts().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
+    in_use = origin_in_use().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
+    used = [o for o in ("demo", "imported") if o in in_use.columns and in_use[o].fillna(0).sum() > 0]
+    return stored, in_use, used

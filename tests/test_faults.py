@@ -24,10 +24,10 @@ CODE_DIRS = [ROOT / "dashboard", ROOT / "pages"]
 
 
 def app_pages() -> list[str]:
-    """Every page app.py declares, read from its PAGES list without running it."""
+    """Every page app.py declares, read from its PAGES sections without running it."""
     for node in ast.parse((ROOT / "app.py").read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
-            return [p[0] for p in ast.literal_eval(node.value)]
+            return [p[0] for pages in ast.literal_eval(node.value).values() for p in pages]
     raise AssertionError("app.py has no PAGES list")
 
 
