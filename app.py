@@ -36,7 +36,7 @@ navigation = st.navigation({
     t(section, lang): [st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=path == HOME)
                        for path, key, icon, url in pages]
     for section, pages in PAGES.items()
-})
+}, expanded=True)  # every page in sight, as before the Sources page became five
 lang = filters.language_switch()  # after st.navigation: pages must be registered before anything is drawn
 st.sidebar.caption(t("app_subtitle", lang))
 try:

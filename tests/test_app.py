@@ -114,7 +114,7 @@ def test_budget_ranking_lists_every_province_in_the_year():
     assert len(set(ranking["y"])) == 63 and "Hà Nội" in ranking["y"]
 
 
-def test_clicking_through_to_a_province_profile():
+def test_a_profile_link_opens_that_province():
     at = run("pages/ho_so_tinh.py", unit="79")
     assert not at.exception
     text = " ".join(m.value for m in at.markdown) + " ".join(h.value for h in at.header) + \
