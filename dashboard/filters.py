@@ -18,7 +18,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from . import metrics, queries
-from .i18n import t
+from .i18n import name_col, t
 
 
 def lang() -> str:
@@ -60,7 +60,7 @@ def _group_label(grouping: str) -> Callable[[Any, str], str]:
             return t("all_regions", lg)
         g = queries.groups(grouping, "63")
         row = g[g.group_id == value]
-        return value if row.empty else row.iloc[0]["name_en" if lg == "en" else "name_vi"]
+        return value if row.empty else row.iloc[0][name_col(lg)]
     return label
 
 
@@ -73,8 +73,7 @@ FILTERS: dict[str, Filter] = {
     "measure": Filter("measure", "measure", lambda: list(metrics.MEASURES), lambda o: "amount",
                       lambda v, lg: t(f"measure_{v}", lg)),
     "grouping": Filter("grouping", "grouping", lambda: ["vung", "kc_area"], lambda o: "vung",
-                       lambda v, lg: {"vung": ("Vùng kinh tế – xã hội", "Socio-economic regions"),
-                                      "kc_area": ("Khu vực khuyến công", "Khuyến công areas")}[v][lg == "en"]),
+                       lambda v, lg: t(f"grouping_{v}", lg)),
 }
 
 

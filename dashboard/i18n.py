@@ -47,6 +47,21 @@ LABELS: dict[str, tuple[str, str]] = {
                    "A link to exactly this view: copy the address in the browser bar."),
     # pages
     "nav_analysis": ("Phân tích", "Analysis"),
+    "grouping_vung": ("Vùng kinh tế – xã hội", "Socio-economic regions"),
+    "grouping_kc_area": ("Khu vực khuyến công", "Khuyến công areas"),
+    "unit_pp": ("điểm %", "pp"),
+    "overview_trend_title": ("Kinh phí khuyến công cả nước {first}–{last}", "National khuyến công funds {first}–{last}"),
+    "overview_regions_title": ("Các vùng năm {year}: KCQG và KCĐP", "Regions in {year}: KCQG and KCĐP"),
+    "overview_changes": ("Thay đổi so với năm trước", "What changed since the previous year"),
+    "overview_movers_title": ("Tỉnh tăng, giảm mạnh nhất: tổng kinh phí kế hoạch {year} so với {prev}",
+                              "Largest rises and falls: total planned funds {year} vs {prev}"),
+    "budget_tree_title": ("Cơ cấu theo vùng và tỉnh: {what}, {year}", "Shares by region and province: {what}, {year}"),
+    "budget_scatter_title": ("Kế hoạch và thực hiện từng tỉnh: {fund}, {year}",
+                             "Planned vs actual by province: {fund}, {year}"),
+    "budget_categories_title": ("Tỷ trọng theo nội dung khuyến công (đề án): {what}, {year}",
+                                "Shares by activity type (đề án): {what}, {year}"),
+    "archipelago_48": ("QĐ. Hoàng Sa<br>(Đà Nẵng)", "Hoàng Sa Is.<br>(Đà Nẵng)"),
+    "archipelago_56": ("QĐ. Trường Sa<br>(Khánh Hòa)", "Trường Sa Is.<br>(Khánh Hòa)"),
     "nav_data": ("Dữ liệu", "Data"),
     "nav_tools": ("Công cụ", "Tools"),
     "page_overview": ("Tổng quan", "Overview"),
@@ -672,6 +687,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "import_valid": ("Hợp lệ (chưa nạp)", "Valid (not loaded)"),
     "import_log": ("Nhật ký nhập liệu", "Import log"),
 }
+
+
+def name_col(lang: str) -> str:
+    """The column holding names in the reader's language (name_vi / name_en)."""
+    return f"name_{lang}"
 
 
 def t(key: str, lang: str = "vi", **kw) -> str:

@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, queries, filters
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_collaborators", lang)
@@ -121,7 +121,7 @@ with left:
         blocks.published_quote(p, lang)
 with right:
     groups = queries.groups("vung", "34" if view == "34" else "63")
-    region_names = dict(zip(groups.group_id, groups["name_en" if lang == "en" else "name_vi"]))
+    region_names = dict(zip(groups.group_id, groups[name_col(lang)]))
     sdemo = demo or bool(df["budget_origin"].fillna("").str.contains("demo").any())
     fig = charts.metric_vs_budget(df, shown, kind, t(shown, lang), lang, region_names)
     charts.style(fig, t("collab_budget_title", lang, metric=t(shown, lang), year=year),
@@ -141,7 +141,7 @@ nation = queries.nation_series()
 tdemo = bool(queries.topic_demo_by_year()["collaborators_demo"].any())
 fig = charts.trend(nation, "year", {"collaborators_district": t("collaborators_district", lang),
                                     "collaborators_commune": t("collaborators_commune", lang)}, "count", lang,
-                   colors={"collaborators_district": "#7570b3", "collaborators_commune": "#1b9e77"})
+                   colors=palette.SERIES)
 first, last = int(nation.year.min()), int(nation.year.max())
 charts.style(fig, t("collab_trend_title", lang, first=first, last=last), t("unit_people", lang), lang, tdemo)
 fig.update_yaxes(rangemode="tozero", tickformat=",d")

@@ -3,13 +3,13 @@ within its region, its 2025 successor unit, and the sources behind each figure. 
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, queries, filters
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_profile", lang)
 st.sidebar.caption(t("share_link", lang))
-name_col = "name_en" if lang == "en" else "name_vi"
+names_in = name_col(lang)
 RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 PRE_REFORM = queries.REFORM_YEAR - 1
 
@@ -38,7 +38,7 @@ series = queries.unit_series(code, "63")
 peer = queries.peer_series("63", "vung", (code,))
 y0, y1 = int(series.year.min()), int(series.year.max())
 last = series[series.year == PRE_REFORM].iloc[0]
-region_names = {g: queries.groups(g, "63").set_index("group_id")[name_col] for g in ("vung", "kc_area")}
+region_names = {g: queries.groups(g, "63").set_index("group_id")[names_in] for g in ("vung", "kc_area")}
 demo = bool(series.any_demo.any())
 # each chart is badged by the topic it shows (a province whose budgets are all imported shows no badge on them)
 budget_demo = bool(series.budget_demo.any())
@@ -75,7 +75,7 @@ left, right = st.columns(2)
 with left:
     funds = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd")
     fig = charts.trend(series, "year", {c: t(c, lang) for c in funds}, "mvnd", lang,
-                       colors={c: charts.FUND_COLORS[c[:4]] for c in funds},
+                       colors={c: palette.FUND[c[:4]] for c in funds},
                        dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
     charts.style(fig, charts.wrap(t("profile_budget_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_mvnd", lang),
                  lang, budget_demo)
@@ -85,27 +85,27 @@ with right:
     d = peer[peer.metric == "total_execution_pct"]
     labels = {f"region:{last.vung_id}": t("peer_region_rate", lang, region=region_names["vung"][last.vung_id]),
               "nation": t("peer_nation_rate", lang)}
-    fig = charts.compare_lines(d, "pct", lang, {code: charts.UNIT_COLORS[0]}, labels)
+    fig = charts.compare_lines(d, "pct", lang, {code: palette.UNIT[0]}, labels)
     charts.style(fig, charts.wrap(t("profile_exec_title", lang, name=name, y0=y0, y1=y1), 40), "%", lang, peers_demo)
     charts.narrow(fig)
     blocks.chart(fig, d[["year", "unit_code", "value", "region_value", "nation_value", "rank_nation", "rank_region",
                      "origin"]], f"profile-{code}-execution", lang, peers_demo, key="execution")
 
 mix = queries.project_mix("63", code)
-cats = mix.drop_duplicates("category_id").set_index("category_id")[name_col]
+cats = mix.drop_duplicates("category_id").set_index("category_id")[names_in]
 mix_demo = bool(mix.origin.fillna("").str.contains("demo").any())
 fig = charts.stacked_bars(mix, "year", "category_id", "projects", {k: charts.wrap(v, 34) for k, v in cats.items()},
                           "count", lang)
 charts.style(fig, t("profile_mix_title", lang, name=name, y0=y0, y1=y1), t("projects", lang), lang, mix_demo, height=500)
 charts.legend_right(fig)
-blocks.chart(fig, mix.drop(columns=["name_en"] if lang == "vi" else ["name_vi"]), f"profile-{code}-projects", lang,
+blocks.chart(fig, mix.drop(columns=[c for c in ("name_vi", "name_en") if c != names_in]), f"profile-{code}-projects", lang,
          mix_demo, key="projects")
 
 left, right = st.columns(2)
 with left:
     people = ("staff_total", "staff_grassroots", "collaborators_district", "collaborators_commune")
     fig = charts.trend(series, "year", {c: t(c, lang) for c in people}, "count", lang,
-                       colors=dict(zip(people, ["#34495e", "#7f8c8d", "#8e44ad", "#16a085"])),
+                       colors=palette.SERIES,
                        dash={"collaborators_district": "dot", "collaborators_commune": "dot"})
     charts.style(fig, charts.wrap(t("profile_people_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_people", lang),
                  lang, people_demo)

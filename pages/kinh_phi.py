@@ -1,8 +1,8 @@
 """Kinh phí / Budgets: map and ranking by metric, region → province shares, planned vs actual, content categories."""
 import streamlit as st
 
-from dashboard import blocks, charts, metrics, queries, filters
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, metrics, palette, queries
+from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_budgets", lang)
@@ -32,9 +32,9 @@ blocks.map_and_ranking(df, col, year=year, view=view, kind=kind, lang=lang, demo
 amount = metrics.amount_col(fund, status)
 left, right = st.columns(2)
 with left:
-    region_names = dict(zip(*[queries.groups("vung", view)[c] for c in ("group_id", "name_en" if lang == "en" else "name_vi")]))
+    region_names = dict(zip(*[queries.groups("vung", view)[c] for c in ("group_id", name_col(lang))]))
     fig = charts.region_treemap(df, amount, lang, region_names)
-    title = f"Cơ cấu theo vùng và tỉnh: {what}, {year}" if lang == "vi" else f"Shares by region and province: {what}, {year}"
+    title = t("budget_tree_title", lang, what=what, year=year)
     charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
     blocks.chart(fig, df[["vung_id", "unit_code", "name_vi", amount, f"{amount}_share_nation_pct", f"{amount}_share_region_pct"]],
              f"treemap-{amount}-{year}", lang, demo, key="treemap")
@@ -42,8 +42,7 @@ with right:
     scatter_fund = fund
     region_label = {g: n for g, n in region_names.items()}
     fig = charts.planned_vs_actual(df.assign(region_name=df["vung_id"].map(region_label)), scatter_fund, lang)
-    title = (f"Kế hoạch và thực hiện từng tỉnh: {t(f'fund_{fund}', lang)}, {year}" if lang == "vi"
-             else f"Planned vs actual by province: {t(f'fund_{fund}', lang)}, {year}")
+    title = t("budget_scatter_title", lang, fund=t(f"fund_{fund}", lang), year=year)
     charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
     ev = blocks.chart(fig, df[["unit_code", "name_vi", f"{fund}_planned_mvnd", f"{fund}_actual_mvnd", f"{fund}_execution_pct"]],
                   f"planned-actual-{fund}-{year}", lang, demo, key="scatter", selectable=True)
@@ -57,11 +56,10 @@ cats = cats.groupby(["category_id", "name_vi", "name_en", "sort_order"], as_inde
     projects=("projects", "sum"), planned_mvnd=("planned_mvnd", "sum"), actual_mvnd=("actual_mvnd", "sum"),
     origin=("origin", "first")).sort_values("sort_order")
 cats["share_pct"] = 100 * cats[value] / cats[value].sum()
-cats["category"] = cats["name_en" if lang == "en" else "name_vi"]
+cats["category"] = cats[name_col(lang)]
 fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id=""), "share_pct", "category", "vung_id", "pct", lang)
-fig.update_traces(marker_color=charts.FUND_COLORS.get(fund, "#34495e"))
-title = (f"Tỷ trọng theo nội dung khuyến công (đề án): {what}, {year}" if lang == "vi"
-         else f"Shares by activity type (đề án): {what}, {year}")
+fig.update_traces(marker_color=palette.FUND[fund])
+title = t("budget_categories_title", lang, what=what, year=year)
 cat_demo = bool(cats.origin.fillna("").str.contains("demo").any())
 charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, cat_demo, height=460)
 blocks.chart(fig, cats[["category_id", "category", "projects", "planned_mvnd", "actual_mvnd", "share_pct"]],

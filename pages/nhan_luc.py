@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, metrics, queries, filters
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, metrics, palette, queries
+from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_staffing", lang)
@@ -95,10 +95,10 @@ with left:
 with right:
     regions = queries.group_series(grouping)
     ry = regions[regions.year == year].sort_values("sort_order")
-    ry = ry.assign(region=ry["name_en" if lang == "en" else "name_vi"].map(lambda n: charts.wrap(n, 12)))
+    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 12)))
     fig = charts.grouped_bars(ry, "region", {"staff_total": t("staff_total", lang),
                                              "staff_grassroots": t("staff_grassroots", lang)}, "count", lang,
-                              colors={"staff_total": "#34495e", "staff_grassroots": "#e69500"})
+                              colors=palette.SERIES)
     rdemo = bool(demo_years.get(year, True))
     charts.style(fig, t("staff_regions_title", lang, year=year),
                  f"{t('unit_people', lang)} · {filters.FILTERS['grouping'].label(grouping, lang)}", lang, rdemo,
@@ -112,7 +112,7 @@ with right:
 nation = queries.nation_series()
 tdemo = bool(demo_years.any())
 fig = charts.trend(nation, "year", {"staff_total": t("staff_total", lang), "staff_grassroots": t("staff_grassroots", lang)},
-                   "count", lang, colors={"staff_total": "#34495e", "staff_grassroots": "#e69500"})
+                   "count", lang, colors=palette.SERIES)
 if queries.REFORM_YEAR in set(nation.year):
     fig.add_vline(x=queries.REFORM_YEAR - 0.5, line_dash="dot", line_color="#999")
     fig.add_annotation(x=queries.REFORM_YEAR - 0.5, y=0.02, yref="paper", text=t("trend_2025_note", lang),

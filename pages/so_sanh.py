@@ -3,15 +3,15 @@ nation, over the years. View '63' covers 2013–2024; view '34' every year throu
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, queries, filters
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_compare", lang)
 f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
 grouping_name = filters.FILTERS["grouping"].label(grouping, lang)
-name_col = "name_en" if lang == "en" else "name_vi"
+names_in = name_col(lang)
 RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 
 
@@ -57,8 +57,8 @@ if mode == "provinces":
     peer = queries.peer_series(view, grouping, tuple(chosen))
     metrics = [m for m in queries.PEER_METRICS if m in set(peer.metric)]
     metric = choose("metric", metrics, metrics[0], "compare_metric")
-    colors = dict(zip(chosen, charts.UNIT_COLORS))
-    regions = queries.groups(grouping, view).set_index("group_id")[name_col]
+    colors = dict(zip(chosen, palette.UNIT))
+    regions = queries.groups(grouping, view).set_index("group_id")[names_in]
     rate = metric in RATES
     labels = {f"region:{g}": t("peer_region_rate" if rate else "peer_region", lang, region=n) for g, n in regions.items()}
     labels["nation"] = t("peer_nation_rate" if rate else "peer_nation", lang)
@@ -112,7 +112,7 @@ if mode == "provinces":
 
 else:
     gs = queries.groups(grouping, "63")
-    names = dict(zip(gs.group_id, gs[name_col]))
+    names = dict(zip(gs.group_id, gs[names_in]))
     chosen = pick("groups", t("compare_groups", lang), names, list(names)[:3], grouping)
     metrics = list(queries.PEER_METRICS)
     metric = choose("metric", metrics, metrics[0], "compare_metric")
@@ -130,7 +130,7 @@ else:
     kind = "pct" if rate or basis == "share" else kind_of(metric)
     nation_label = t("nation", lang)
     fig = charts.trend(wide, "year", {c: names.get(c, nation_label) for c in order}, kind, lang,
-                       colors={**charts.REGION_COLORS, "nation": charts.NATION_COLOR}, dash={"nation": "dot"})
+                       colors={**palette.REGION, "nation": palette.NATION}, dash={"nation": "dot"})
     charts.mark_reform(fig, lang, t("reform_mark", lang)).update_yaxes(tickformat=",~r")
     demo = bool(g.any_demo.fillna(False).any())
     if rate or basis == "total":  # the metric's own label carries its unit

@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, fmt, metrics, queries, filters
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, metrics, palette, queries
+from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_overview", lang)
@@ -23,7 +23,7 @@ def delta(col, pct_points=False):
     if prev is None or prev[col] != prev[col] or not prev[col]:
         return None
     if pct_points:
-        return f"{fmt.number(now[col] - prev[col], 1, lang)} điểm %" if lang == "vi" else f"{fmt.number(now[col] - prev[col], 1, lang)} pp"
+        return f"{fmt.number(now[col] - prev[col], 1, lang)} {t('unit_pp', lang)}"
     return fmt.signed_pct(100 * (now[col] - prev[col]) / prev[col], 1, lang)
 
 
@@ -48,32 +48,30 @@ with left:
     series = nation[nation.year >= 2016]
     fig = charts.trend(series, "year", {c: t(c, lang) for c in ("kcqg_planned_mvnd", "kcqg_actual_mvnd",
                                                                  "kcdp_planned_mvnd", "kcdp_actual_mvnd")},
-                       "mvnd", lang, colors={"kcqg_planned_mvnd": charts.FUND_COLORS["kcqg"],
-                                             "kcqg_actual_mvnd": charts.FUND_COLORS["kcqg"],
-                                             "kcdp_planned_mvnd": charts.FUND_COLORS["kcdp"],
-                                             "kcdp_actual_mvnd": charts.FUND_COLORS["kcdp"]},
+                       "mvnd", lang, colors={c: palette.FUND[c[:4]] for c in ("kcqg_planned_mvnd", "kcqg_actual_mvnd",
+                                                                             "kcdp_planned_mvnd", "kcdp_actual_mvnd")},
                        dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
-    title = "Kinh phí khuyến công cả nước 2016–2025" if lang == "vi" else "National khuyến công funds 2016–2025"
+    title = t("overview_trend_title", lang, first=int(series.year.min()), last=int(series.year.max()))
     charts.style(fig, title, t("unit_mvnd", lang), lang, bool(series.budget_demo.any()))
     blocks.chart(fig, series[["year", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd"]],
              "nation-trend", lang, bool(series.budget_demo.any()), key="trend")
 with right:
     regions = queries.group_series(grouping)
     ry = regions[regions.year == year].sort_values("sort_order")
-    ry = ry.assign(region=ry["name_en" if lang == "en" else "name_vi"].map(lambda n: charts.wrap(n, 11)))
+    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 11)))
     fig = charts.grouped_bars(ry, "region", {"kcqg_planned_mvnd": t("kcqg_planned_mvnd", lang),
                                              "kcqg_actual_mvnd": t("kcqg_actual_mvnd", lang),
                                              "kcdp_planned_mvnd": t("kcdp_planned_mvnd", lang),
                                              "kcdp_actual_mvnd": t("kcdp_actual_mvnd", lang)}, "mvnd", lang,
-                              colors={"kcqg_planned_mvnd": "#e8a39b", "kcqg_actual_mvnd": charts.FUND_COLORS["kcqg"],
-                                      "kcdp_planned_mvnd": "#9ecae1", "kcdp_actual_mvnd": charts.FUND_COLORS["kcdp"]})
-    title = f"Các vùng năm {year}: KCQG và KCĐP" if lang == "vi" else f"Regions in {year}: KCQG and KCĐP"
+                              colors={"kcqg_planned_mvnd": palette.FUND_PLANNED["kcqg"], "kcqg_actual_mvnd": palette.FUND["kcqg"],
+                                      "kcdp_planned_mvnd": palette.FUND_PLANNED["kcdp"], "kcdp_actual_mvnd": palette.FUND["kcdp"]})
+    title = t("overview_regions_title", lang, year=year)
     charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), source_gap=95)
     fig.update_xaxes(tickangle=0)
     blocks.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
                       "projects", "staff_total"]], f"regions-{year}", lang, bool(ry.any_demo.any()), key="regions")
 
-st.subheader("Thay đổi so với năm trước" if lang == "vi" else "What changed since the previous year")
+st.subheader(t("overview_changes", lang))
 if year - 1 in queries.years():
     view = queries.era_of(year)  # compare like with like: across the reform, both years in the 34 units
     cur, before = queries.unit_year(year, view), queries.unit_year(year - 1, view)
@@ -82,8 +80,7 @@ if year - 1 in queries.years():
     movers = movers.assign(province=movers["name_vi"])
     show = pd.concat([movers.head(8), movers.tail(8)]).drop_duplicates("unit_code")
     fig = charts.ranked_bars(show, "change_pct", "province", "vung_id", "pct", lang, sign_colors=True)
-    title = (f"Tỉnh tăng, giảm mạnh nhất: tổng kinh phí kế hoạch {year} so với {year - 1}" if lang == "vi"
-             else f"Largest rises and falls: total planned funds {year} vs {year - 1}")
+    title = t("overview_movers_title", lang, year=year, prev=year - 1)
     charts.style(fig, title, "%", lang, bool(cur.budget_demo.any()), height=charts.bar_height(len(show)))
     ev = blocks.chart(fig, show[["unit_code", "province", "total_planned_mvnd", "change_pct"]], f"changes-{year}", lang,
                   bool(cur.budget_demo.any()), key="changes", selectable=True)

@@ -27,7 +27,7 @@ if st.button(t("deck_build", lang), type="primary", icon=":material/slideshow:")
             st.session_state["deck"] = {"request": request, "pptx": pptx, "pdf": pdf, "info": info}
         except deck.DeckError as e:
             st.session_state.pop("deck", None)
-            st.error(e.en if lang == "en" else e.vi)
+            st.error(getattr(e, lang))
 
 built = st.session_state.get("deck")
 if built and built["request"] == request:
@@ -50,7 +50,7 @@ if built and built["request"] == request:
 try:
     chosen = deck.resolve(area, int(year))
 except deck.DeckError as e:
-    st.error(e.en if lang == "en" else e.vi)
+    st.error(getattr(e, lang))
     st.stop()
 st.subheader(t("deck_preview", lang, kind=chosen.kind(lang)))
 units, table, table_demo = deck.preview(chosen, int(year), lang)

@@ -20,9 +20,11 @@ from conftest import ROOT, app_pages
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-# every page app.py declares, by url path (the profile of Đà Nẵng, 48, rather than the default province)
-PAGES = [url + ("?unit=48" if url == "ho-so-tinh" else "") for _, _, _, url in app_pages()]
-CHARTED = {url for path, _, _, url in app_pages() if path in {
+# every page app.py declares, by url path (the home page is the root; the profile of Đà Nẵng, 48, rather than the
+# default province)
+PAGES = [("" if i == 0 else url) + ("?unit=48" if url == "ho-so-tinh" else "") for i, (_, _, _, url) in
+         enumerate(app_pages())]
+CHARTED = {"" if i == 0 else url for i, (path, _, _, url) in enumerate(app_pages()) if path in {
     "pages/tong_quan.py", "pages/kinh_phi.py", "pages/nhan_luc.py", "pages/cong_tac_vien.py", "pages/so_sanh.py",
     "pages/ho_so_tinh.py", "pages/trinh_chieu.py"}}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -100,7 +102,7 @@ def test_page_renders_in_chromium(server, browser, path, lang):
         assert page.locator("text=Page not found").count() == 0
         title = page.locator("h1").first.inner_text()
         assert title.strip()
-        name = path.split("?")[0] + f"-{lang}"
+        name = (path.split("?")[0] or "home") + f"-{lang}"
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     finally:
         page.close()
