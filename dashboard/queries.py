@@ -460,6 +460,29 @@ def deck_merged_from(unit_codes: tuple[str, ...]) -> list[str]:
 
 
 
+def category_mix(year: int, fund: str, status: str) -> pd.DataFrame:
+    """Đề án by activity type in `year` (by the year's own units), for one fund or both ('total'), with each type's
+    share of the `status` ('planned' / 'actual') amount."""
+    cats = category_shares(year, tuple(units(era_of(year))["unit_code"]))
+    if fund != "total":
+        cats = cats[cats.fund == fund]
+    cats = cats.groupby(["category_id", "name_vi", "name_en", "sort_order"], as_index=False).agg(
+        projects=("projects", "sum"), planned_mvnd=("planned_mvnd", "sum"), actual_mvnd=("actual_mvnd", "sum"),
+        origin=("origin", "first")).sort_values("sort_order")
+    cats["share_pct"] = 100 * cats[f"{status}_mvnd"] / cats[f"{status}_mvnd"].sum()
+    return cats
+
+
+def movers(year: int, n: int = 8) -> tuple[pd.DataFrame, bool]:
+    """The `n` largest falls and rises of total planned funds against the previous year (across the reform, both years
+    by the 34 units), and whether either year is demo."""
+    view = era_of(year)
+    cur, before = unit_year(year, view), unit_year(year - 1, view)
+    cur = cur.assign(change_pct=metrics.with_change(cur, before, "total_planned_mvnd"))
+    ranked = cur.dropna(subset=["change_pct"]).sort_values("change_pct").assign(province=lambda d: d["name_vi"])
+    return pd.concat([ranked.head(n), ranked.tail(n)]).drop_duplicates("unit_code"), bool(cur.budget_demo.any())
+
+
 def figures_with_kind() -> pd.DataFrame:
     """Every published figure with the kind of its source; `derived` marks figures computed from others."""
     out = figures().merge(figure_source_kinds(), on="figure_id", how="left")

@@ -48,14 +48,7 @@ with right:
                   f"planned-actual-{fund}-{year}", lang, demo, key="scatter", selectable=True)
     blocks.open_profile_on_click(ev, lang)
 
-cats = queries.category_shares(year, tuple(queries.units(queries.era_of(year))["unit_code"]))
-value = f"{status}_mvnd"
-if fund != "total":
-    cats = cats[cats.fund == fund]
-cats = cats.groupby(["category_id", "name_vi", "name_en", "sort_order"], as_index=False).agg(
-    projects=("projects", "sum"), planned_mvnd=("planned_mvnd", "sum"), actual_mvnd=("actual_mvnd", "sum"),
-    origin=("origin", "first")).sort_values("sort_order")
-cats["share_pct"] = 100 * cats[value] / cats[value].sum()
+cats = queries.category_mix(year, fund, status)
 cats["category"] = cats[name_col(lang)]
 fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id=""), "share_pct", "category", "vung_id", "pct", lang)
 fig.update_traces(marker_color=palette.FUND[fund])

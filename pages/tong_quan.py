@@ -1,8 +1,7 @@
 """Tổng quan / Overview: the selected year at a glance, trends, regions side by side, what changed."""
-import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, filters, fmt, metrics, palette, queries
+from dashboard import blocks, charts, filters, fmt, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -73,15 +72,10 @@ with right:
 
 st.subheader(t("overview_changes", lang))
 if year - 1 in queries.years():
-    view = queries.era_of(year)  # compare like with like: across the reform, both years in the 34 units
-    cur, before = queries.unit_year(year, view), queries.unit_year(year - 1, view)
-    cur = cur.assign(change_pct=metrics.with_change(cur, before, "total_planned_mvnd"))
-    movers = cur.dropna(subset=["change_pct"]).sort_values("change_pct")
-    movers = movers.assign(province=movers["name_vi"])
-    show = pd.concat([movers.head(8), movers.tail(8)]).drop_duplicates("unit_code")
+    show, changes_demo = queries.movers(year)
     fig = charts.ranked_bars(show, "change_pct", "province", "vung_id", "pct", lang, sign_colors=True)
     title = t("overview_movers_title", lang, year=year, prev=year - 1)
-    charts.style(fig, title, "%", lang, bool(cur.budget_demo.any()), height=charts.bar_height(len(show)))
+    charts.style(fig, title, "%", lang, changes_demo, height=charts.bar_height(len(show)))
     ev = blocks.chart(fig, show[["unit_code", "province", "total_planned_mvnd", "change_pct"]], f"changes-{year}", lang,
-                  bool(cur.budget_demo.any()), key="changes", selectable=True)
+                  changes_demo, key="changes", selectable=True)
     blocks.open_profile_on_click(ev, lang)
