@@ -3,34 +3,49 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import routes, state, ui
+from dashboard import blocks, filters, routes
 from dashboard.db import DatabaseUnavailable
 from dashboard.i18n import t
 
 # A local favicon: a :material/…: icon is fetched from fonts.gstatic.com, which a ministry intranet blocks.
 st.set_page_config(page_title="Khuyến công", page_icon=Path(__file__).parent / "static" / "favicon.png", layout="wide")
-lang = state.lang()
+lang = filters.lang()
 
-PAGES = [
-    ("pages/1_tong_quan.py", "page_overview", ":material/dashboard:", "tong-quan"),
-    ("pages/2_kinh_phi.py", "page_budgets", ":material/payments:", "kinh-phi"),
-    ("pages/3_nhan_luc.py", "page_staffing", ":material/groups:", "nhan-luc"),
-    ("pages/4_cong_tac_vien.py", "page_collaborators", ":material/hub:", "cong-tac-vien"),
-    ("pages/5_so_sanh.py", "page_compare", ":material/compare_arrows:", "so-sanh"),
-    ("pages/6_ho_so_tinh.py", "page_profile", ":material/location_city:", "ho-so-tinh"),
-    ("pages/7_nguon_du_lieu.py", "page_sources", ":material/fact_check:", "nguon-du-lieu"),
-    ("pages/11_do_phu_so_lieu.py", "page_coverage", ":material/grid_on:", "muc-do-day-du"),
-    ("pages/8_trinh_chieu.py", "page_present", ":material/slideshow:", "trinh-chieu"),
-    ("pages/9_nhap_bao_cao.py", "page_import", ":material/upload_file:", "nhap-bao-cao"),
-    ("pages/10_bao_cao.py", "page_report", ":material/description:", "bao-cao"),
-]
-navigation = st.navigation(routes.with_default_path([
-    st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=(i == 0))
-    for i, (path, key, icon, url) in enumerate(PAGES)
-]))
-lang = state.language_switch()  # after st.navigation: pages must be registered before anything is drawn
+# Sections of the sidebar, in order: (page file, title key, icon, url path). The url paths are part of links people
+# have shared: never change one. A page's file is named after its url path. The first page is the home page.
+PAGES = {
+    "nav_analysis": [
+        ("pages/tong_quan.py", "page_overview", ":material/dashboard:", "tong-quan"),
+        ("pages/kinh_phi.py", "page_budgets", ":material/payments:", "kinh-phi"),
+        ("pages/nhan_luc.py", "page_staffing", ":material/groups:", "nhan-luc"),
+        ("pages/cong_tac_vien.py", "page_collaborators", ":material/hub:", "cong-tac-vien"),
+        ("pages/so_sanh.py", "page_compare", ":material/compare_arrows:", "so-sanh"),
+        ("pages/ho_so_tinh.py", "page_profile", ":material/location_city:", "ho-so-tinh"),
+    ],
+    "nav_data": [
+        ("pages/nguon_du_lieu.py", "src_tab_figures", ":material/fact_check:", "nguon-du-lieu"),
+        ("pages/mau_thuan.py", "src_tab_checks", ":material/gavel:", "mau-thuan"),
+        ("pages/nguon_goc.py", "src_tab_origin", ":material/science:", "nguon-goc"),
+        ("pages/tu_dien.py", "src_tab_dictionary", ":material/menu_book:", "tu-dien"),
+        ("pages/tai_ve.py", "src_tab_downloads", ":material/download:", "tai-ve"),
+        ("pages/muc_do_day_du.py", "page_coverage", ":material/grid_on:", "muc-do-day-du"),
+    ],
+    "nav_tools": [
+        ("pages/trinh_chieu.py", "page_present", ":material/slideshow:", "trinh-chieu"),
+        ("pages/nhap_bao_cao.py", "page_import", ":material/upload_file:", "nhap-bao-cao"),
+        ("pages/bao_cao.py", "page_report", ":material/description:", "bao-cao"),
+    ],
+}
+HOME = PAGES["nav_analysis"][0][0]
+navigation = st.navigation({  # with_default_path: the home page also answers at /tong-quan, not only at /
+    t(section, lang): routes.with_default_path([
+        st.Page(path, title=t(key, lang), icon=icon, url_path=url, default=path == HOME)
+        for path, key, icon, url in pages])
+    for section, pages in PAGES.items()
+}, expanded=True)  # every page in sight, as before the Sources page became five
+lang = filters.language_switch()  # after st.navigation: pages must be registered before anything is drawn
 st.sidebar.caption(t("app_subtitle", lang))
 try:
     navigation.run()
 except DatabaseUnavailable as e:  # the file went bad between the page's check and one of its queries
-    ui.recovery(e, lang)
+    blocks.recovery(e, lang)

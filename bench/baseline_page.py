@@ -13,10 +13,10 @@ if str(ROOT) not in sys.path:  # `streamlit run bench/baseline_page.py` puts onl
 import plotly.graph_objects as go  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import charts, state  # noqa: E402
+from dashboard import charts, filters  # noqa: E402
 
 st.set_page_config(page_title="Baseline", layout="wide")
-lang = state.language_switch()
+lang = filters.language_switch()
 st.title("Baseline")
 fig = go.Figure(go.Bar(x=[str(y) for y in range(2013, 2026)], y=list(range(100, 230, 10))))
 charts.style(fig, "Baseline: one static chart", "unit", lang, demo=False)

@@ -285,7 +285,7 @@ def _pct(values: list[float], p: float) -> float:
 # ---------------------------------------------------------------- map payload
 
 def measure_map(db: Path) -> list[dict]:
-    """The budgets choropleth exactly as pages/2_kinh_phi.py builds it, serialised as the browser receives it."""
+    """The budgets choropleth exactly as pages/kinh_phi.py builds it, serialised as the browser receives it."""
     import streamlit as st
 
     os.environ["KHUYENCONG_DB"] = str(db)
@@ -410,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
 
     for s in sizes:
         s.results["map"] = measure_map(s.db)
-    print("\n## Budgets map as sent to the browser (fig.to_json(), built as pages/2_kinh_phi.py does)")
+    print("\n## Budgets map as sent to the browser (fig.to_json(), built as pages/kinh_phi.py does)")
     print(table([{"size": s.label, **r, "kb": r["bytes"] / 1024} for s in sizes for r in s.results["map"]], [
         ("size", "size", ""), ("year", "year", ""), ("view", "units", ""), ("real_map", "real map", ""),
         ("kb", "KB", ".0f")]))

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from . import fmt, tools
+from . import fmt, palette, tools
 from .i18n import t
 
 os.environ.setdefault("BROWSER_PATH", tools.chromium() or "/usr/bin/chromium")  # kaleido 1.x drives the system Chromium
@@ -20,16 +20,8 @@ pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
 
 FONT = "Noto Sans, DejaVu Sans, Arial, sans-serif"
-REGION_COLORS = {
-    # vùng kinh tế – xã hội
-    "tdmnpb": "#1b9e77", "dbsh": "#d95f02", "btb-dhmt": "#7570b3", "tay-nguyen": "#e7298a",
-    "dong-nam-bo": "#66a61e", "dbscl": "#1f78b4",
-    # khu vực khuyến công
-    "phia-bac": "#b2182b", "mien-trung-tay-nguyen": "#ef8a62", "phia-nam": "#2166ac",
-}
-FUND_COLORS = {"kcqg": "#c0392b", "kcdp": "#2c7fb8", "total": "#34495e"}
-SEQUENTIAL = "YlGnBu"
-DIVERGING = "RdBu"
+# names the deck still uses; screen code reads dashboard/palette.py
+REGION_COLORS, FUND_COLORS, SEQUENTIAL, DIVERGING = palette.REGION, palette.FUND, palette.SEQUENTIAL, palette.DIVERGING
 PNG_SIZE = (1920, 1080)
 
 
@@ -43,7 +35,7 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
     if demo:
         annotations.append(dict(text=f"⚠ {t('demo_badge', lang).upper()}", x=1, y=0, xref="paper", yref="paper",
                                 xanchor="right", yanchor="top", yshift=-source_gap + 4, showarrow=False,
-                                font=dict(size=12, color="#8a4b00"), bgcolor="#ffe8c2", bordercolor="#e69500",
+                                font=dict(size=12, color=palette.DEMO_TEXT), bgcolor=palette.DEMO_FILL, bordercolor=palette.DEMO_EDGE,
                                 borderwidth=1, borderpad=3))
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{unit}</sup>", x=0, xanchor="left", font=dict(size=18)),
@@ -78,15 +70,6 @@ def wrap(text: str, width: int = 16) -> str:
     return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
 
 
-def hover(values, kind: str, lang: str) -> list[str]:
-    """Pre-formatted hover values so they read in the user's conventions (1.234,5 triệu đồng)."""
-    if kind == "mvnd":
-        return [fmt.mvnd(v, lang) for v in values]
-    if kind == "pct":
-        return [fmt.pct(v, 1, lang) for v in values]
-    return [fmt.number(v, 0, lang) for v in values]
-
-
 def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: str, lang: str, top: int | None = None,
                 highlight: set[str] | None = None, sign_colors: bool = False) -> go.Figure:
     """Horizontal bars, largest on top, coloured by region (or by sign, for changes)."""
@@ -94,13 +77,13 @@ def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: s
     if top:
         d = d.head(top)
     d = d.iloc[::-1]
-    colors = [REGION_COLORS.get(g, "#888") for g in d[color_key]]
+    colors = [palette.REGION.get(g, palette.OTHER) for g in d[color_key]]
     if sign_colors:
-        colors = ["#2166ac" if v >= 0 else "#b2182b" for v in d[value]]
+        colors = [palette.RISE if v >= 0 else palette.FALL for v in d[value]]
     if highlight:
-        colors = [c if u in highlight else "#cfcfcf" for c, u in zip(colors, d["unit_code"])]
+        colors = [c if u in highlight else palette.MUTED for c, u in zip(colors, d["unit_code"])]
     fig = go.Figure(go.Bar(x=d[value], y=d[name], orientation="h", marker_color=colors,
-                           customdata=list(zip(d["unit_code"], hover(d[value], kind, lang))),
+                           customdata=list(zip(d["unit_code"], fmt.hover(d[value], kind, lang))),
                            hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>"))
     fig.update_yaxes(tickfont=dict(size=11), tickmode="array", tickvals=d[name].tolist())
     fig.update_layout(showlegend=False)
@@ -118,7 +101,7 @@ def trend(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str
     for col, label in series.items():
         fig.add_trace(go.Scatter(x=df[x], y=df[col], name=label, mode="lines+markers",
                                  line=dict(color=(colors or {}).get(col), dash=(dash or {}).get(col, "solid"), width=3),
-                                 customdata=hover(df[col], kind, lang),
+                                 customdata=fmt.hover(df[col], kind, lang),
                                  hovertemplate=f"{label} %{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_xaxes(dtick=1, tickformat="d")
     return fig
@@ -129,7 +112,7 @@ def grouped_bars(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, la
     fig = go.Figure()
     for col, label in series.items():
         fig.add_trace(go.Bar(x=df[x], y=df[col], name=label, marker_color=(colors or {}).get(col),
-                             customdata=hover(df[col], kind, lang),
+                             customdata=fmt.hover(df[col], kind, lang),
                              hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{customdata}}<extra></extra>"))
     fig.update_layout(barmode="group")
     return fig
@@ -142,7 +125,7 @@ def region_treemap(df: pd.DataFrame, value: str, lang: str, region_names: dict[s
     parents = [""] * len(region_names) + [f"r/{g}" for g in d["vung_id"]]
     region_sum = d.groupby("vung_id")[value].sum()
     values = [float(region_sum.get(g, 0)) for g in region_names] + d[value].astype(float).tolist()
-    colors = [REGION_COLORS.get(g, "#888") for g in region_names] + [REGION_COLORS.get(g, "#888") for g in d["vung_id"]]
+    colors = [palette.REGION.get(g, palette.OTHER) for g in region_names] + [palette.REGION.get(g, palette.OTHER) for g in d["vung_id"]]
     total = float(d[value].sum()) or 1.0
     text = [f"{fmt.mvnd(v, lang)} · {fmt.pct(100 * v / total, 1, lang)}" for v in values]
     fig = go.Figure(go.Treemap(ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
@@ -159,9 +142,9 @@ def planned_vs_actual(df: pd.DataFrame, fund: str, lang: str) -> go.Figure:
     for g, part in d.groupby("vung_id"):
         fig.add_trace(go.Scatter(
             x=part[px_], y=part[ax_], mode="markers", name=str(part.get("region_name", pd.Series([g])).iloc[0]),
-            marker=dict(size=11, color=REGION_COLORS.get(g, "#888"), line=dict(width=1, color="white")),
-            text=part["name_vi"], customdata=list(zip(part["unit_code"], hover(part[px_], "mvnd", lang),
-                                                      hover(part[ax_], "mvnd", lang))),
+            marker=dict(size=11, color=palette.REGION.get(g, palette.OTHER), line=dict(width=1, color="white")),
+            text=part["name_vi"], customdata=list(zip(part["unit_code"], fmt.hover(part[px_], "mvnd", lang),
+                                                      fmt.hover(part[ax_], "mvnd", lang))),
             hovertemplate=f"<b>%{{text}}</b><br>{t('status_planned', lang)}: %{{customdata[1]}}"
                           f"<br>{t('status_actual', lang)}: %{{customdata[2]}}<extra></extra>"))
     top = float(max(d[px_].max(), d[ax_].max())) if len(d) else 1.0
@@ -195,19 +178,19 @@ def to_png(fig: go.Figure) -> bytes:
 def band_bars(bands: pd.DataFrame, lang: str) -> go.Figure:
     """Centres per size band: warehouse bars, with the published count (where there is one) as a marker beside it.
     `bands` has columns label, warehouse and published (NaN where nothing was published)."""
-    fig = go.Figure(go.Bar(x=bands["label"], y=bands["warehouse"], name=t("warehouse", lang), marker_color="#34495e",
+    fig = go.Figure(go.Bar(x=bands["label"], y=bands["warehouse"], name=t("warehouse", lang), marker_color=palette.SERIES["staff_total"],
                            text=[fmt.number(v, 0, lang) for v in bands["warehouse"]], textposition="auto",
                            insidetextanchor="middle", insidetextfont=dict(color="white", size=14),
-                           outsidetextfont=dict(color="#34495e", size=14),
-                           customdata=hover(bands["warehouse"], "count", lang),
+                           outsidetextfont=dict(color=palette.SERIES["staff_total"], size=14),
+                           customdata=fmt.hover(bands["warehouse"], "count", lang),
                            hovertemplate=f"<b>%{{x}}</b><br>{t('warehouse', lang)}: %{{customdata}}<extra></extra>"))
     pub = bands.dropna(subset=["published"])
     if len(pub):
         fig.add_trace(go.Scatter(x=pub["label"], y=pub["published"], name=t("published", lang), mode="markers+text",
                                  text=[fmt.number(v, 0, lang) for v in pub["published"]], textposition="middle right",
-                                 textfont=dict(color="#8a4b00", size=13),
-                                 marker=dict(symbol="diamond", size=16, color="#e69500", line=dict(width=1.5, color="#8a4b00")),
-                                 customdata=hover(pub["published"], "count", lang),
+                                 textfont=dict(color=palette.DEMO_TEXT, size=13),
+                                 marker=dict(symbol="diamond", size=16, color=palette.DEMO_EDGE, line=dict(width=1.5, color=palette.DEMO_TEXT)),
+                                 customdata=fmt.hover(pub["published"], "count", lang),
                                  hovertemplate=f"<b>%{{x}}</b><br>{t('published', lang)}: %{{customdata}}<extra></extra>"))
     top = float(bands[["warehouse", "published"]].max().max() or 1)
     fig.update_yaxes(range=[0, top * 1.18])
@@ -227,9 +210,9 @@ def metric_vs_budget(df: pd.DataFrame, y: str, y_kind: str, y_label: str, lang: 
             continue
         fig.add_trace(go.Scatter(
             x=part[x], y=part[y], mode="markers", name=region_names.get(g, str(g)),
-            marker=dict(size=11, color=REGION_COLORS.get(g, "#888"), line=dict(width=1, color="white")),
-            text=part["name_vi"], customdata=list(zip(part["unit_code"], hover(part[x], "mvnd", lang),
-                                                      hover(part[y], y_kind, lang))),
+            marker=dict(size=11, color=palette.REGION.get(g, palette.OTHER), line=dict(width=1, color="white")),
+            text=part["name_vi"], customdata=list(zip(part["unit_code"], fmt.hover(part[x], "mvnd", lang),
+                                                      fmt.hover(part[y], y_kind, lang))),
             hovertemplate=f"<b>%{{text}}</b><br>{t('total_planned_mvnd', lang)}: %{{customdata[1]}}"
                           f"<br>{y_label}: %{{customdata[2]}}<extra></extra>"))
     fig.update_xaxes(title=f"{t('total_planned_mvnd', lang)} ({t('unit_mvnd', lang)})", rangemode="tozero")
@@ -238,9 +221,6 @@ def metric_vs_budget(df: pd.DataFrame, y: str, y_kind: str, y_label: str, lang: 
 
 
 # --- charts: compare & profile pages
-UNIT_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#e6850e"]  # the 2–5 units being compared
-CATEGORY_COLORS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"]
-NATION_COLOR = "#222222"
 
 
 def compare_lines(df: pd.DataFrame, kind: str, lang: str, colors: dict[str, str], labels: dict[str, str]) -> go.Figure:
@@ -252,19 +232,19 @@ def compare_lines(df: pd.DataFrame, kind: str, lang: str, colors: dict[str, str]
     for code, part in df.groupby("unit_code", sort=False):
         name = part["name_vi"].iloc[0]
         fig.add_trace(go.Scatter(x=part["year"], y=part["value"], name=name, mode="lines+markers",
-                                 line=dict(color=colors.get(code), width=3), customdata=hover(part["value"], kind, lang),
+                                 line=dict(color=colors.get(code), width=3), customdata=fmt.hover(part["value"], kind, lang),
                                  hovertemplate=f"<b>{name}</b> %{{x}}: %{{customdata}}<extra></extra>"))
     for region, part in df.drop_duplicates(["region_id", "year"]).groupby("region_id", sort=False):
         first = df[df.region_id == region]["unit_code"].iloc[0]
         label = labels[f"region:{region}"]
         fig.add_trace(go.Scatter(x=part["year"], y=part["region_value"], name=wrap(label, 28), mode="lines",
                                  line=dict(color=colors.get(first), width=2, dash="dash"),
-                                 customdata=hover(part["region_value"], kind, lang),
+                                 customdata=fmt.hover(part["region_value"], kind, lang),
                                  hovertemplate=f"{label} %{{x}}: %{{customdata}}<extra></extra>"))
     nation = df.drop_duplicates("year").sort_values("year")
     fig.add_trace(go.Scatter(x=nation["year"], y=nation["nation_value"], name=wrap(labels["nation"], 28), mode="lines",
-                             line=dict(color=NATION_COLOR, width=2, dash="dot"),
-                             customdata=hover(nation["nation_value"], kind, lang),
+                             line=dict(color=palette.NATION, width=2, dash="dot"),
+                             customdata=fmt.hover(nation["nation_value"], kind, lang),
                              hovertemplate=f"{labels['nation']} %{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(tickformat=",~r", automargin=True)
@@ -288,12 +268,12 @@ def small_multiples(df: pd.DataFrame, metrics: dict[str, tuple[str, str]], lang:
             name = part["name_vi"].iloc[0]
             fig.add_trace(go.Scatter(x=part["year"], y=part["value"], name=name, legendgroup=code, showlegend=i == 0,
                                      mode="lines", line=dict(color=colors.get(code), width=2.5),
-                                     customdata=hover(part["value"], kind, lang),
+                                     customdata=fmt.hover(part["value"], kind, lang),
                                      hovertemplate=f"<b>{name}</b> %{{x}}: %{{customdata}}<extra></extra>"), row=r, col=c)
         nation = d.drop_duplicates("year").sort_values("year")
         fig.add_trace(go.Scatter(x=nation["year"], y=nation["nation_value"], name=nation_label, legendgroup="nation",
-                                 showlegend=i == 0, mode="lines", line=dict(color=NATION_COLOR, width=1.5, dash="dot"),
-                                 customdata=hover(nation["nation_value"], kind, lang),
+                                 showlegend=i == 0, mode="lines", line=dict(color=palette.NATION, width=1.5, dash="dot"),
+                                 customdata=fmt.hover(nation["nation_value"], kind, lang),
                                  hovertemplate=f"{nation_label} %{{x}}: %{{customdata}}<extra></extra>"), row=r, col=c)
     fig.update_annotations(font=dict(size=12))  # the panel titles
     fig.update_xaxes(dtick=2, tickfont=dict(size=10))
@@ -317,8 +297,8 @@ def stacked_bars(df: pd.DataFrame, x: str, stack: str, value: str, names: dict[s
     fig = go.Figure()
     for i, (key, label) in enumerate(names.items()):
         part = df[df[stack] == key]
-        fig.add_trace(go.Bar(x=part[x], y=part[value], name=label, marker_color=(colors or CATEGORY_COLORS)[i % 9],
-                             customdata=hover(part[value], kind, lang),
+        fig.add_trace(go.Bar(x=part[x], y=part[value], name=label, marker_color=(colors or palette.CATEGORY)[i % 9],
+                             customdata=fmt.hover(part[value], kind, lang),
                              hovertemplate=f"{label}<br>%{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(dtick=1, tickformat="d")

@@ -32,8 +32,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "download_csv": ("Tải CSV", "CSV"),
     "download_xlsx": ("Tải XLSX", "XLSX"),
     "download_png": ("Tải PNG", "PNG"),
+    "download_png_help": ("1920×1080, cỡ chữ lớn cho máy chiếu", "1920×1080, large type for projectors"),
     "notice_bad_param": ("Giá trị «{value}» của tham số «{name}» không hợp lệ; dùng mặc định «{default}».",
                          "Value «{value}» of parameter «{name}» is not valid; using the default «{default}»."),
+    "year_planned": ("Năm {year} mới có kế hoạch, chưa có số liệu thực hiện.",
+                     "{year} has plans only: no actual figures yet."),
+    "year_none": ("Năm {year} chưa có số liệu.", "{year}: no data yet."),
     "notice_2025_63": ("Năm 2025 được báo cáo theo 34 đơn vị mới; số liệu hiển thị theo 34 đơn vị.",
                        "2025 is reported by the 34 new units; figures are shown for the 34 units."),
     "db_missing_title": ("Chưa có cơ sở dữ liệu", "The database is missing"),
@@ -42,6 +46,24 @@ LABELS: dict[str, tuple[str, str]] = {
     "share_link": ("Đường dẫn tới đúng màn hình này: sao chép địa chỉ trên thanh trình duyệt.",
                    "A link to exactly this view: copy the address in the browser bar."),
     # pages
+    "nav_analysis": ("Phân tích", "Analysis"),
+    "grouping_vung": ("Vùng kinh tế – xã hội", "Socio-economic regions"),
+    "grouping_kc_area": ("Khu vực khuyến công", "Khuyến công areas"),
+    "unit_pp": ("điểm %", "pp"),
+    "overview_trend_title": ("Kinh phí khuyến công cả nước {first}–{last}", "National khuyến công funds {first}–{last}"),
+    "overview_regions_title": ("Các vùng năm {year}: KCQG và KCĐP", "Regions in {year}: KCQG and KCĐP"),
+    "overview_changes": ("Thay đổi so với năm trước", "What changed since the previous year"),
+    "overview_movers_title": ("Tỉnh tăng, giảm mạnh nhất: tổng kinh phí kế hoạch {year} so với {prev}",
+                              "Largest rises and falls: total planned funds {year} vs {prev}"),
+    "budget_tree_title": ("Cơ cấu theo vùng và tỉnh: {what}, {year}", "Shares by region and province: {what}, {year}"),
+    "budget_scatter_title": ("Kế hoạch và thực hiện từng tỉnh: {fund}, {year}",
+                             "Planned vs actual by province: {fund}, {year}"),
+    "budget_categories_title": ("Tỷ trọng theo nội dung khuyến công (đề án): {what}, {year}",
+                                "Shares by activity type (đề án): {what}, {year}"),
+    "archipelago_48": ("QĐ. Hoàng Sa<br>(Đà Nẵng)", "Hoàng Sa Is.<br>(Đà Nẵng)"),
+    "archipelago_56": ("QĐ. Trường Sa<br>(Khánh Hòa)", "Trường Sa Is.<br>(Khánh Hòa)"),
+    "nav_data": ("Dữ liệu", "Data"),
+    "nav_tools": ("Công cụ", "Tools"),
     "page_overview": ("Tổng quan", "Overview"),
     "page_budgets": ("Kinh phí", "Budgets"),
     "page_staffing": ("Nhân lực", "Staffing"),
@@ -68,6 +90,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "notice_no_previous_year": ("Không có số liệu năm trước {year}; hiển thị số tiền.",
                                 "There is no year before {year}; showing amounts."),
     "unit_mvnd": ("triệu đồng", "million VND"),
+    "unit_billion": ("tỷ đồng", "billion VND"),
     "unit_people": ("người", "people"),
     "unit_pct": ("%", "%"),
     # metrics
@@ -710,7 +733,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "import_rejected": ("Bị từ chối — không nạp gì từ tệp này", "Rejected — nothing loaded from this file"),
     "import_valid": ("Hợp lệ (chưa nạp)", "Valid (not loaded)"),
     "import_log": ("Nhật ký nhập liệu", "Import log"),
-    # --- what is known (pages/11_do_phu_so_lieu.py, dashboard/coverage.py)
+    # --- what is known (pages/muc_do_day_du.py, dashboard/coverage.py)
     "page_coverage": ("Mức độ đầy đủ số liệu", "What is known"),
     "cov_intro": ("Với từng nhóm số liệu: tỉnh nào, năm nào có số liệu nhập từ báo cáo, số liệu công bố (nguồn nêu "
                   "thẳng con số), chỉ có dữ liệu minh họa, hay chưa có gì. Số liệu nhập được ưu tiên hơn số liệu công "
@@ -753,6 +776,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "import_log_empty": ("Chưa nạp báo cáo nào: mọi số liệu về tỉnh đang là dữ liệu minh họa.",
                          "No report loaded yet: every provincial figure is demo data."),
 }
+
+
+def name_col(lang: str) -> str:
+    """The column holding names in the reader's language (name_vi / name_en)."""
+    return f"name_{lang}"
 
 
 def t(key: str, lang: str = "vi", **kw) -> str:

@@ -16,16 +16,13 @@ import streamlit as st
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
 
-from . import charts, fmt
+from . import fmt, palette
 from .db import query
 from .i18n import t
 
 GEO = Path(__file__).resolve().parent.parent / "data" / "geo"
 FILES = {"63": "provinces_63_simplified.geojson", "34": "units_34_simplified.geojson"}
-ARCHIPELAGO_LABELS = {
-    "48": ("QĐ. Hoàng Sa<br>(Đà Nẵng)", "Hoàng Sa Is.<br>(Đà Nẵng)"),
-    "56": ("QĐ. Trường Sa<br>(Khánh Hòa)", "Trường Sa Is.<br>(Khánh Hòa)"),
-}
+ARCHIPELAGOS = ("48", "56")  # Hoàng Sa (Đà Nẵng), Trường Sa (Khánh Hòa): labelled on every map, t("archipelago_…")
 
 
 @st.cache_resource(show_spinner=False)
@@ -95,10 +92,10 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
     arch = [f["properties"]["code"] for f in geo["features"] if f["properties"].get("kind") == "archipelago"]
     extra = d[d.unit_code.isin(arch)].copy()
     extra["fid"] = extra["unit_code"] + "-archipelago"
-    extra["name_vi"] = [ARCHIPELAGO_LABELS[c][0].replace("<br>", " ") for c in extra["unit_code"]]
+    extra["name_vi"] = [t(f"archipelago_{c}", "vi").replace("<br>", " ") for c in extra["unit_code"]]
     d["fid"] = d["unit_code"]
     d = pd.concat([d, extra], ignore_index=True)
-    scale = charts.DIVERGING if diverging else charts.SEQUENTIAL
+    scale = palette.DIVERGING if diverging else palette.SEQUENTIAL
     z = d[value].astype(float)
     zmid = 0 if diverging else None
     colorbar = dict(thickness=14, len=0.7, tickformat=",.0f" if kind != "pct" else ",.1f")
@@ -109,7 +106,7 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
     fig = go.Figure(go.Choropleth(
         geojson=geo, featureidkey="properties.fid", locations=d["fid"], z=z, colorscale=scale, zmid=zmid,
         zmin=zmin, zmax=zmax, marker_line_color="white", marker_line_width=0.6,
-        customdata=list(zip(d["unit_code"], charts.hover(d[value], kind, lang))), text=d["name_vi"],
+        customdata=list(zip(d["unit_code"], fmt.hover(d[value], kind, lang))), text=d["name_vi"],
         hovertemplate="<b>%{text}</b><br>%{customdata[1]}<extra></extra>", colorbar=colorbar))
     if grouping:
         outlines = region_outlines(grouping, geo_dir)
@@ -124,7 +121,7 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
     if centres:
         codes = list(centres)
         fig.add_trace(go.Scattergeo(lon=[centres[c][0] for c in codes], lat=[centres[c][1] + 0.9 for c in codes],
-                                    mode="text", text=[ARCHIPELAGO_LABELS[c][lang == "en"] for c in codes],
+                                    mode="text", text=[t(f"archipelago_{c}", lang) for c in codes],
                                     textfont=dict(size=11, color="#333"), hoverinfo="skip", showlegend=False))
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(height=640, margin=dict(l=0, r=0, t=80, b=40))
@@ -153,8 +150,8 @@ def tile_grid(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, div
     fig = go.Figure(go.Scatter(
         x=d["lon"], y=d["lat"], mode="markers+text", text=d["unit_code"], textfont=dict(size=9, color="black"),
         marker=dict(symbol="square", size=26, color=d[value].astype(float),
-                    colorscale=charts.DIVERGING if diverging else charts.SEQUENTIAL, showscale=True),
-        customdata=list(zip(d["unit_code"], d["name_vi"], charts.hover(d[value], kind, lang))),
+                    colorscale=palette.DIVERGING if diverging else palette.SEQUENTIAL, showscale=True),
+        customdata=list(zip(d["unit_code"], d["name_vi"], fmt.hover(d[value], kind, lang))),
         hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
@@ -162,22 +159,6 @@ def tile_grid(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, div
                        font=dict(size=12, color="#a00"))
     fig.update_layout(height=640)
     return fig
-
-
-def selected_unit(event) -> str | None:
-    """The unit code of a clicked map feature or bar, from st.plotly_chart's selection event."""
-    try:
-        points = event["selection"]["points"]
-    except (KeyError, TypeError):
-        return None
-    for p in points:
-        cd = p.get("customdata")
-        if isinstance(cd, (list, tuple)) and cd:
-            return str(cd[0])
-        loc = p.get("location")
-        if loc:
-            return str(loc).split("-")[0]
-    return None
 
 
 def legend_note(lang: str) -> str:

@@ -65,7 +65,7 @@ def derive(df: pd.DataFrame, shares: bool = True) -> pd.DataFrame:
 
 
 def band_of(staff) -> str | None:
-    if staff is None or staff != staff:
+    if pd.isna(staff):  # None, NaN, or DuckDB's NA for a year without a staffing report
         return None
     for key, lo, hi in BANDS:
         if lo <= staff <= hi:

@@ -101,13 +101,43 @@ EXPORTS = {name: f"SELECT * FROM {name} ORDER BY ALL" for name in (  # noqa: S60
     "published_figure", "source", "source_check", "calibration_check", "import_log")}
 
 
+YEAR_STATUS = """
+SELECT b.year, b.has_planned, b.has_actual, s.year IS NOT NULL AS has_staffing, c.year IS NOT NULL AS has_collaborators
+FROM (SELECT year, count(planned_mvnd) > 0 AS has_planned, count(actual_mvnd) > 0 AS has_actual
+      FROM budget GROUP BY year) b
+LEFT JOIN (SELECT DISTINCT year FROM staffing) s ON s.year = b.year
+LEFT JOIN (SELECT DISTINCT year FROM collaborators) c ON c.year = b.year
+ORDER BY b.year"""
+
+
 def era_of(year: int) -> str:
     return "34" if int(year) >= REFORM_YEAR else "63"
 
 
 @st.cache_data(show_spinner=False, ttl=600)
+def year_status() -> pd.DataFrame:
+    """Each year the warehouse holds budgets for: whether it has plans, actual figures, staffing, collaborators."""
+    return query(YEAR_STATUS)
+
+
 def years() -> list[int]:
-    return query("SELECT DISTINCT year FROM budget ORDER BY year")["year"].astype(int).tolist()
+    """The years every year picker offers: those the warehouse holds (a new year appears once it is loaded)."""
+    return year_status()["year"].astype(int).tolist()
+
+
+def default_year() -> int:
+    """The latest year with actual figures: a year with only plans is offered, never opened by default."""
+    status = year_status()
+    done = status[status.has_actual]
+    return int((done if len(done) else status)["year"].max())
+
+
+def year_state(year: int, topic: str = "budget") -> str:
+    """'actual', 'planned' (plans only, no actual figures yet) or 'none' for a year and topic."""
+    row = year_status().set_index("year").reindex([int(year)]).iloc[0].fillna(False).astype(bool)
+    if topic != "budget":
+        return "actual" if row[f"has_{topic}"] else "none"
+    return "actual" if row.has_actual else "planned" if row.has_planned else "none"
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -472,8 +502,45 @@ def deck_nation_totals(year: int) -> pd.Series:
     return query(DECK_NATION_TOTALS, [year]).iloc[0].astype(float)
 
 
-
 @st.cache_data(show_spinner=False, ttl=600)
 def period_totals() -> pd.DataFrame:
     """The programme periods (to 2012 … 2026–2030) with their national totals to date; targets: v_period_progress."""
     return query("SELECT * FROM v_period_totals ORDER BY sort_order")
+
+
+def category_mix(year: int, fund: str, status: str) -> pd.DataFrame:
+    """Đề án by activity type in `year` (by the year's own units), for one fund or both ('total'), with each type's
+    share of the `status` ('planned' / 'actual') amount."""
+    cats = category_shares(year, tuple(units(era_of(year))["unit_code"]))
+    if fund != "total":
+        cats = cats[cats.fund == fund]
+    cats = cats.groupby(["category_id", "name_vi", "name_en", "sort_order"], as_index=False).agg(
+        projects=("projects", "sum"), planned_mvnd=("planned_mvnd", "sum"), actual_mvnd=("actual_mvnd", "sum"),
+        origin=("origin", "first")).sort_values("sort_order")
+    cats["share_pct"] = 100 * cats[f"{status}_mvnd"] / cats[f"{status}_mvnd"].sum()
+    return cats
+
+
+def movers(year: int, n: int = 8) -> tuple[pd.DataFrame, bool]:
+    """The `n` largest falls and rises of total planned funds against the previous year (across the reform, both years
+    by the 34 units), and whether either year is demo."""
+    view = era_of(year)
+    cur, before = unit_year(year, view), unit_year(year - 1, view)
+    cur = cur.assign(change_pct=metrics.with_change(cur, before, "total_planned_mvnd"))
+    ranked = cur.dropna(subset=["change_pct"]).sort_values("change_pct").assign(province=lambda d: d["name_vi"])
+    return pd.concat([ranked.head(n), ranked.tail(n)]).drop_duplicates("unit_code"), bool(cur.budget_demo.any())
+
+
+def figures_with_kind() -> pd.DataFrame:
+    """Every published figure with the kind of its source; `derived` marks figures computed from others."""
+    out = figures().merge(figure_source_kinds(), on="figure_id", how="left")
+    out["derived"] = out["source_kind"].eq("derived")
+    return out
+
+
+def origin_summary() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Rows per table and origin, stored and in use (table × origin), and which origins the pages draw from."""
+    stored = origin_counts().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
+    in_use = origin_in_use().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
+    used = [o for o in ("demo", "imported") if o in in_use.columns and in_use[o].fillna(0).sum() > 0]
+    return stored, in_use, used

@@ -1,6 +1,7 @@
 """Shared fixtures: one warehouse built once per test session from the repository's data/."""
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
@@ -29,3 +30,11 @@ def con(db_path):
 
 def scalar(con, sql: str, params=None):
     return con.execute(sql, params or []).fetchone()[0]
+
+
+def app_pages() -> list[tuple[str, str, str, str]]:
+    """Every page app.py declares — (file, title key, icon, url path) — read from its PAGES without running it."""
+    for node in ast.parse((ROOT / "app.py").read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
+            return [page for pages in ast.literal_eval(node.value).values() for page in pages]
+    raise AssertionError("app.py has no PAGES")

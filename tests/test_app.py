@@ -6,20 +6,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, scalar
+from conftest import ROOT, app_pages, scalar
 
 APP = str(ROOT / "app.py")
-PAGES = {
-    "pages/1_tong_quan.py": ("Tổng quan", "Overview"),
-    "pages/2_kinh_phi.py": ("Kinh phí", "Budgets"),
-    "pages/3_nhan_luc.py": ("Nhân lực", "Staffing"),
-    "pages/4_cong_tac_vien.py": ("Cộng tác viên", "Collaborators"),
-    "pages/5_so_sanh.py": ("So sánh", "Compare"),
-    "pages/6_ho_so_tinh.py": ("Hồ sơ tỉnh", "Province profile"),
-    "pages/7_nguon_du_lieu.py": ("Nguồn & chất lượng dữ liệu", "Sources & data quality"),
-    "pages/8_trinh_chieu.py": ("Trình chiếu", "Present"),
-    "pages/9_nhap_bao_cao.py": ("Nhập báo cáo", "Import reports"),
-}
+PAGES = {path: key for path, key, _, _ in app_pages()}
 
 
 @pytest.fixture(autouse=True)
@@ -43,30 +33,30 @@ def test_every_page_renders_in_both_languages(page, lang):
     at = run(page, lang=lang)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    title = PAGES[page][lang == "en"]
-    assert [t.value for t in at.title][:1] == [title]
-    if page == "pages/9_nhap_bao_cao.py":  # nothing imported in the test warehouse: a sentence, not an empty grid
+    from dashboard.i18n import t
+    assert [h.value for h in at.title][:1] == [t(PAGES[page], lang)]
+    if page == "pages/nhap_bao_cao.py":  # nothing imported in the test warehouse: a sentence, not an empty grid
         assert any(("Chưa nạp báo cáo nào", "No report loaded yet")[lang == "en"] in i.value for i in at.info)
     else:
-        assert len(at.get("plotly_chart")) + len(at.dataframe) > 0
+        assert len(at.get("plotly_chart")) + len(at.dataframe) + len(at.get("download_button")) > 0
 
 
 def test_filters_survive_a_page_switch():
-    at = run("pages/2_kinh_phi.py", year="2017", fund="kcqg")
-    at.switch_page("pages/1_tong_quan.py").run()
-    at.switch_page("pages/2_kinh_phi.py").run()
+    at = run("pages/kinh_phi.py", year="2017", fund="kcqg")
+    at.switch_page("pages/tong_quan.py").run()
+    at.switch_page("pages/kinh_phi.py").run()
     values = {s.key.split("@")[0]: s.value for s in at.selectbox}
     assert values["w_year"] == 2017 and values["w_fund"] == "kcqg"
 
 
 def test_english_switch_changes_the_sidebar_labels():
-    vi, en = run("pages/2_kinh_phi.py"), run("pages/2_kinh_phi.py", lang="en")
+    vi, en = run("pages/kinh_phi.py"), run("pages/kinh_phi.py", lang="en")
     assert [s.label for s in vi.selectbox][:3] == ["Năm", "Đơn vị hành chính", "Nguồn kinh phí"]
     assert [s.label for s in en.selectbox][:3] == ["Year", "Administrative units", "Fund"]
 
 
 def test_filters_round_trip_through_the_url():
-    at = run("pages/2_kinh_phi.py", year="2017", fund="kcqg", status="actual", measure="share_nation", view="63")
+    at = run("pages/kinh_phi.py", year="2017", fund="kcqg", status="actual", measure="share_nation", view="63")
     assert not at.exception
     values = {s.key.split("@")[0]: s.value for s in at.selectbox}
     assert values["w_year"] == 2017 and values["w_fund"] == "kcqg" and values["w_measure"] == "share_nation"
@@ -80,13 +70,17 @@ def test_filters_round_trip_through_the_url():
 @pytest.mark.parametrize("name,value", [("year", "1999"), ("fund", "x'; DROP TABLE budget; --"), ("measure", "a" * 5000),
                                         ("view", "99"), ("grouping", "<script>alert(1)</script>")])
 def test_bad_query_values_fall_back_with_a_notice(name, value, db_path):
-    at = run("pages/2_kinh_phi.py", **{name: value})
+    at = run("pages/kinh_phi.py", **{name: value})
     assert not at.exception
     assert any(name in w.value for w in at.warning), [w.value for w in at.warning]
+    # the page shows the default instead, and the URL now says so: a copied link no longer carries the bad value
     import duckdb
     con = duckdb.connect(str(db_path), read_only=True)
-    assert scalar(con, "SELECT count(*) FROM budget") > 0
+    latest = scalar(con, "SELECT max(year) FROM budget WHERE actual_mvnd IS NOT NULL")
     con.close()
+    default = {"year": latest, "fund": "total", "measure": "amount", "view": "63", "grouping": "vung"}[name]
+    shown = next(s.value for s in at.selectbox if s.key.startswith(f"w_{name}@"))
+    assert shown == default and _qp(at, name) == str(default)
 
 
 def test_overview_numbers_equal_the_database(db_path):
@@ -111,7 +105,7 @@ def test_overview_numbers_equal_the_database(db_path):
 
 
 def test_demo_data_is_badged_on_every_chart_page():
-    for page in ("pages/1_tong_quan.py", "pages/2_kinh_phi.py"):
+    for page in ("pages/tong_quan.py", "pages/kinh_phi.py"):
         at = run(page)
         badges = [m.value for m in at.markdown if m.value.startswith(":orange-badge[")]
         charts = at.get("plotly_chart")
@@ -123,15 +117,15 @@ def test_demo_data_is_badged_on_every_chart_page():
 
 
 def test_budget_ranking_lists_every_province_in_the_year():
-    at = run("pages/2_kinh_phi.py", year="2024", view="63")
+    at = run("pages/kinh_phi.py", year="2024", view="63")
     assert not at.exception
     traces = [tr for c in at.get("plotly_chart") for tr in json.loads(c.proto.spec)["data"]]
     ranking = next(tr for tr in traces if tr.get("type") == "bar" and tr.get("orientation") == "h")
     assert len(set(ranking["y"])) == 63 and "Hà Nội" in ranking["y"]
 
 
-def test_clicking_through_to_a_province_profile():
-    at = run("pages/6_ho_so_tinh.py", unit="79")
+def test_a_profile_link_opens_that_province():
+    at = run("pages/ho_so_tinh.py", unit="79")
     assert not at.exception
     text = " ".join(m.value for m in at.markdown) + " ".join(h.value for h in at.header) + \
         " ".join(h.value for h in at.subheader)
@@ -139,7 +133,7 @@ def test_clicking_through_to_a_province_profile():
 
 
 def test_a_viewer_cannot_reach_the_upload_action():
-    at = run("pages/9_nhap_bao_cao.py")
+    at = run("pages/nhap_bao_cao.py")
     assert not at.exception
     assert len(at.get("file_uploader")) == 0
     assert not any(b.label == "Nạp vào cơ sở dữ liệu" for b in at.button)
@@ -150,7 +144,7 @@ def test_only_the_right_password_signs_an_editor_in():
     import bcrypt
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["editors"] = {"passwords": {"an": bcrypt.hashpw(b"dung-mat-khau-123", bcrypt.gensalt()).decode()}}
-    at.switch_page("pages/9_nhap_bao_cao.py")
+    at.switch_page("pages/nhap_bao_cao.py")
     at.run()
 
     def sign_in(password):
@@ -189,9 +183,70 @@ def test_imported_budgets_take_the_demo_badge_off_the_budget_map(tmp_path, monke
     result = load_files([("kinh-phi-2017.csv", "\n".join(lines).encode("utf-8"))], db, imported_by="test", data_dir=data)
     assert result.ok and result.rows["budget"] == 126
     monkeypatch.setenv("KHUYENCONG_DB", str(db))
-    at = run("pages/2_kinh_phi.py", year="2017")
+    at = run("pages/kinh_phi.py", year="2017")
     assert not at.exception
     figures = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     badged = ["DỮ LIỆU MINH HỌA" in " ".join(a.get("text", "") for a in f["layout"].get("annotations", [])) for f in figures]
     assert badged[:2] == [False, False]  # map, ranking
     assert badged[-1] is True  # đề án by activity type: still demo
+
+
+def _qp(at, name):
+    v = at.query_params[name]
+    return v[0] if isinstance(v, list) else v
+
+
+def test_a_copied_link_pins_every_value_defaults_included():
+    """A link made today must show the same view next year, when the default year has moved on: the URL carries
+    every filter's value even when the reader changed nothing."""
+    at = run("pages/kinh_phi.py")
+    assert not at.exception
+    for name in ("year", "view", "fund", "status", "measure", "grouping", "scale"):
+        assert name in at.query_params, name
+    assert _qp(at, "fund") == "total" and _qp(at, "measure") == "amount"
+    deck = run("pages/trinh_chieu.py")
+    assert _qp(deck, "area") == "mien-trung-tay-nguyen" and "year" in deck.query_params
+    sources = run("pages/nguon_du_lieu.py")
+    assert set(_qp(sources, "topic").split(",")) >= {"budget", "staffing", "collaborators"}
+
+
+
+def test_years_come_from_the_data_and_a_year_with_only_plans_says_so(db_path, tmp_path, monkeypatch):
+    """When the latest year holds plans but no actual figures (and no staffing report yet), the pages open on the
+    latest year with actual figures, still offer the planned year, and say plainly what it lacks."""
+    import shutil
+
+    import duckdb
+    db = tmp_path / "plans-only.duckdb"
+    shutil.copy(db_path, db)
+    con = duckdb.connect(str(db))
+    latest = scalar(con, "SELECT max(year) FROM budget")
+    con.execute("UPDATE budget SET actual_mvnd = NULL WHERE year = ?", [latest])
+    con.execute("DELETE FROM staffing WHERE year = ?", [latest])
+    con.close()
+    monkeypatch.setenv("KHUYENCONG_DB", str(db))
+    at = run("pages/kinh_phi.py")
+    assert not at.exception
+    year = next(s for s in at.selectbox if s.key.startswith("w_year@"))
+    assert year.value == latest - 1
+    assert str(latest) in year.options
+    at = run("pages/kinh_phi.py", year=str(latest))
+    assert not at.exception
+    assert any(w.value == f"Năm {latest} mới có kế hoạch, chưa có số liệu thực hiện." for w in at.warning)
+    at = run("pages/nhan_luc.py", year=str(latest))
+    assert not at.exception
+    assert f"Năm {latest} chưa có số liệu." in [i.value for i in at.info]
+    assert not at.get("plotly_chart")  # nothing invented for the missing year
+    for page in (None, "pages/cong_tac_vien.py", "pages/so_sanh.py", "pages/trinh_chieu.py"):
+        at = run(page, year=str(latest))
+        assert not at.exception, (page, [e.value for e in at.exception])
+
+
+@pytest.mark.parametrize("section,title", [("checks", "Mâu thuẫn trong nguồn"), ("dictionary", "Từ điển dữ liệu"),
+                                           ("downloads", "Tải dữ liệu"), ("origin", "Nguồn gốc dữ liệu")])
+def test_links_to_a_former_sources_tab_open_its_page(section, title):
+    """Links shared when the Sources page had tabs (/nguon-du-lieu?section=checks) open the page that tab became."""
+    at = run("pages/nguon_du_lieu.py", section=section)
+    assert not at.exception
+    assert [h.value for h in at.title][:1] == [title]
+    assert "section" not in at.query_params

@@ -65,7 +65,7 @@ def test_the_sixth_try_waits_even_with_the_right_password_and_each_failure_is_lo
     auth.limiter.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.secrets["editors"] = {"passwords": {"an": bcrypt.hashpw(b"dung-mat-khau-123", bcrypt.gensalt(rounds=4)).decode()}}
-    at.switch_page("pages/9_nhap_bao_cao.py")
+    at.switch_page("pages/nhap_bao_cao.py")
     at.run()
 
     def sign_in(name, password):

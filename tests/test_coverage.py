@@ -18,7 +18,7 @@ from import_corpus import make_corpus as corpus
 from dashboard import coverage, queries
 from etl import load
 
-PAGE = "pages/11_do_phu_so_lieu.py"
+PAGE = "pages/muc_do_day_du.py"
 VIEWS = {"budget": "budget_current", "projects": "project_current", "staffing": "staffing_current",
          "collaborators": "collaborators_current"}
 

@@ -23,10 +23,10 @@ CODE_DIRS = [ROOT / "dashboard", ROOT / "pages"]
 
 
 def app_pages() -> list[str]:
-    """Every page app.py declares, read from its PAGES list without running it."""
+    """Every page app.py declares, read from its PAGES sections without running it."""
     for node in ast.parse((ROOT / "app.py").read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
-            return [p[0] for p in ast.literal_eval(node.value)]
+            return [p[0] for pages in ast.literal_eval(node.value).values() for p in pages]
     raise AssertionError("app.py has no PAGES list")
 
 
@@ -219,12 +219,12 @@ KNOWN_PARAMS = {"year", "view", "fund", "status", "measure", "grouping", "region
 
 def url_params() -> list[str]:
     names = set(KNOWN_PARAMS)
-    from dashboard import state
-    names |= set(state.FILTERS)
-    for path in [ROOT / "app.py", ROOT / "dashboard" / "state.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    from dashboard import filters
+    names |= set(filters.FILTERS)
+    for path in [ROOT / "app.py", ROOT / "dashboard" / "filters.py", *sorted((ROOT / "pages").rglob("*.py"))]:
         src = path.read_text(encoding="utf-8")
         names |= set(re.findall(r"query_params(?:\.get\(|\[)\s*[\"'](\w+)[\"']", src))
-        names |= set(re.findall(r"(?:url_widget|units_param)\(\s*[\"'](\w+)[\"']", src))
+        names |= set(re.findall(r"(?:url_widget|multi_param|one_param)\(\s*[\"'](\w+)[\"']", src))
         for m in re.finditer(r"bind\s*=\s*[\"']query-params[\"']", src):
             keys = re.findall(r"key\s*=\s*[\"'](\w+)[\"']", src[max(0, m.start() - 500):m.start()])
             names |= set(keys[-1:])

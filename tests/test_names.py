@@ -125,16 +125,16 @@ def test_decimal_amounts_come_back_exactly_from_the_table_the_csv_and_the_xlsx_d
     assert not [w for w in r.warnings if "rounded" in w.message_en]
 
     monkeypatch.setenv("KHUYENCONG_DB", str(wh.db))
-    from dashboard import queries, ui
+    from dashboard import exports, queries
     df = queries.export_table("budget")
     imported = df[df.origin == "imported"]
 
-    rows = list(csv.DictReader(io.StringIO(ui.csv_bytes(imported, False).decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(exports.csv_bytes(imported, False).decode("utf-8-sig"))))
     exported = {(r["unit_code"], r["fund"]): (Decimal(r["planned_mvnd"]), Decimal(r["actual_mvnd"])) for r in rows}
     assert exported == STORED
     assert {r["planned_mvnd"] for r in rows} == {"1234.5", "12345678.125", "1234.567"}  # the stored digits, as text
 
-    ws = openpyxl.load_workbook(io.BytesIO(ui.xlsx_bytes(imported, False))).active
+    ws = openpyxl.load_workbook(io.BytesIO(exports.xlsx_bytes(imported, False))).active
     header = [c.value for c in ws[1]]
     got = {(row[header.index("unit_code")], row[header.index("fund")]):
            (Decimal(str(row[header.index("planned_mvnd")])), Decimal(str(row[header.index("actual_mvnd")])))

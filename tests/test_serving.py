@@ -142,7 +142,7 @@ def test_csv_download_writes_formula_like_text_as_text():
     import csv
     import io
 
-    from dashboard.ui import csv_bytes
+    from dashboard.exports import csv_bytes
     rows = list(csv.reader(io.StringIO(csv_bytes(_hostile_frame(), False).decode("utf-8-sig"), newline="")))
     assert rows[0] == ["note", "amount", "count"]
     notes = [r[0] for r in rows[1:]]
@@ -156,7 +156,7 @@ def test_xlsx_download_writes_formula_like_text_as_string_cells_and_survives_con
 
     import openpyxl
 
-    from dashboard.ui import xlsx_bytes
+    from dashboard.exports import xlsx_bytes
     data = xlsx_bytes(_hostile_frame(), False)  # raised IllegalCharacterError before
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()  # no formula anywhere in the sheet
@@ -188,9 +188,9 @@ def test_the_renderer_used_here_would_draw_the_hostile_values():
 
 
 @pytest.mark.parametrize("page,name,value", [
-    ("pages/2_kinh_phi.py", "year", LINK), ("pages/2_kinh_phi.py", "fund", IMAGE), ("pages/1_tong_quan.py", "year", BARE),
-    ("pages/6_ho_so_tinh.py", "unit", LINK), ("pages/8_trinh_chieu.py", "area", LINK),
-    ("pages/5_so_sanh.py", "groups", LINK + ",x&mode=regions"), ("pages/5_so_sanh.py", "units", IMAGE + ",01")])
+    ("pages/kinh_phi.py", "year", LINK), ("pages/kinh_phi.py", "fund", IMAGE), ("pages/tong_quan.py", "year", BARE),
+    ("pages/ho_so_tinh.py", "unit", LINK), ("pages/trinh_chieu.py", "area", LINK),
+    ("pages/so_sanh.py", "groups", LINK + ",x&mode=regions"), ("pages/so_sanh.py", "units", IMAGE + ",01")])
 def test_a_bad_url_value_is_echoed_as_plain_shortened_text(db_path, monkeypatch, page, name, value):
     import re
 
@@ -222,7 +222,7 @@ def test_sources_origin_tab_renders_when_only_budgets_hold_imported_rows(served)
     assert load_files([("kinh-phi.csv", csv.encode("utf-8"))], db, imported_by="test", data_dir=data).ok
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["section"] = "origin"
-    at.switch_page("pages/7_nguon_du_lieu.py")
+    at.switch_page("pages/nguon_goc.py")
     at.run()
     assert not at.exception, [str(e.value)[:300] for e in at.exception]
     table = next(d.value for d in at.dataframe if "stored_imported" in d.value.columns).set_index("table_name")

@@ -45,7 +45,7 @@ def test_the_helper_names_what_is_missing(bare_server):
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_deck_explains_what_is_missing_instead_of_a_traceback(bare_server, lang):
-    at = run("pages/8_trinh_chieu.py", lang)
+    at = run("pages/trinh_chieu.py", lang)
     assert not at.exception
     info = " ".join(i.value for i in at.info)
     assert all(s in info for s in EXPLAINS[lang]) and "libreoffice-impress-nogui" in info
@@ -58,7 +58,7 @@ def test_the_deck_explains_what_is_missing_instead_of_a_traceback(bare_server, l
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_png_buttons_say_why_they_cannot_work(bare_server, lang):
-    at = run("pages/1_tong_quan.py", lang)
+    at = run("pages/tong_quan.py", lang)
     assert not at.exception
     pngs = [b for b in at.get("download_button") if b.proto.id and b.proto.label in ("Tải PNG", "PNG")]
     assert pngs and all(b.proto.disabled for b in pngs)
@@ -68,7 +68,7 @@ def test_png_buttons_say_why_they_cannot_work(bare_server, lang):
 
 
 def test_the_report_still_builds_and_says_what_it_left_out(bare_server):
-    at = run("pages/10_bao_cao.py", "vi")
+    at = run("pages/bao_cao.py", "vi")
     assert not at.exception
     assert EXPLAINS["vi"][0] in " ".join(i.value for i in at.info)
     next(b for b in at.button if b.label == "Lập báo cáo").click().run()

@@ -43,7 +43,7 @@ def _headers(df_element) -> list[str]:
             if not config.get(c, {}).get("hidden")]
 
 
-@pytest.mark.parametrize("page, section", [("pages/9_nhap_bao_cao.py", None), ("pages/7_nguon_du_lieu.py", "origin")])
+@pytest.mark.parametrize("page, section", [("pages/nhap_bao_cao.py", None), ("pages/nguon_goc.py", "origin")])
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_import_log_speaks_the_readers_language(loaded_db, monkeypatch, page, section, lang):
     monkeypatch.setenv("KHUYENCONG_DB", str(loaded_db))
@@ -66,7 +66,7 @@ def test_the_import_log_speaks_the_readers_language(loaded_db, monkeypatch, page
 def test_an_empty_import_log_says_so_in_vietnamese(db_path, monkeypatch):
     monkeypatch.setenv("KHUYENCONG_DB", str(db_path))
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("pages/9_nhap_bao_cao.py").run()
+    at.switch_page("pages/nhap_bao_cao.py").run()
     assert not at.exception
     assert not [d for d in at.dataframe if "imported_by" in d.value.columns]  # no grid reading "empty"
     assert any("Chưa nạp báo cáo nào" in i.value for i in at.info)
@@ -131,7 +131,7 @@ def test_source_notes_are_in_the_readers_language(db_path, monkeypatch, lang, sh
     at.query_params["section"] = "checks"
     if lang == "en":
         at.query_params["lang"] = "en"
-    at.switch_page("pages/7_nguon_du_lieu.py").run()
+    at.switch_page("pages/mau_thuan.py").run()
     assert not at.exception
     text = "\n".join(m.value for m in at.markdown)
     text = text.replace("\\", "")  # the page escapes Markdown characters of source text (+, *, …)

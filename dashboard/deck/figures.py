@@ -14,6 +14,7 @@ import plotly.io as pio
 
 from .. import fmt, maps, tools
 from ..charts import FONT, SEQUENTIAL
+from ..i18n import t
 
 DECK_PX_PER_IN = 96
 DECK_FONT_PX = 24
@@ -152,7 +153,7 @@ def deck_region_map(values: pd.DataFrame, value: str, view: str, ranks: dict[str
             code = frame_feats[0]["properties"]["code"]
             fig.add_shape(type="rect", xref="paper", yref="paper", x0=xdom[0], x1=xdom[1], y0=ydom[0], y1=ydom[1],
                           line=dict(color="#777", width=1.5))
-            fig.add_annotation(text=maps.ARCHIPELAGO_LABELS[code][lang == "en"], xref="paper", yref="paper",
+            fig.add_annotation(text=t(f"archipelago_{code}", lang), xref="paper", yref="paper",
                                x=(xdom[0] + xdom[1]) / 2, y=ydom[1], yanchor="bottom", showarrow=False,
                                font=dict(size=DECK_FONT_PX - 6, color="#333"))
     # Number each unit at a point inside its largest piece of land.

@@ -3,15 +3,15 @@ nation, over the years. View '63' covers 2013–2024; view '34' every year throu
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, queries, state, ui
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard.i18n import name_col, t
 
-lang = state.lang()
-ui.page("page_compare", lang)
-f = state.sidebar("year", "view", "grouping")
+lang = filters.lang()
+blocks.page("page_compare", lang)
+f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
-grouping_name = state.FILTERS["grouping"].label(grouping, lang)
-name_col = "name_en" if lang == "en" else "name_vi"
+grouping_name = filters.FILTERS["grouping"].label(grouping, lang)
+names_in = name_col(lang)
 RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 
 
@@ -27,16 +27,9 @@ def shown(v, metric: str, average: bool = False) -> str:
 
 def pick(name: str, label: str, options: dict[str, str], default: list[str], scope: str) -> list[str]:
     """A 2–5 multiselect whose choice lives in the URL as codes (?units=01,79); a changed URL re-seeds it."""
-    key, valid = f"compare_{name}_{scope}", set(options)
+    key = f"compare_{name}_{scope}"
     default = st.session_state.get(f"_{key}_url") or default  # back on the page without ?units=: the last choice
-    if name == "units":
-        codes = state.units_param(name, view, 2, 5, default)
-    else:  # groups: same rules, checked against the grouping's groups
-        raw = [c for c in str(st.query_params.get(name, "")).split(",") if c]
-        codes = [c for c in dict.fromkeys(raw) if c in valid][:5] if raw else default
-        if raw and (len(codes) != len(raw) or len(codes) < 2):
-            state.bad_value_notice(name, ",".join(raw), ",".join(default))
-            codes = codes if len(codes) >= 2 else default
+    codes = filters.multi_param(name, list(options), default, lo=2, hi=5)
     if key not in st.session_state or st.session_state.get(f"_{key}_url") != codes:
         st.session_state[key] = codes
     chosen = st.multiselect(label, list(options), key=key, max_selections=5, format_func=options.get)
@@ -44,7 +37,7 @@ def pick(name: str, label: str, options: dict[str, str], default: list[str], sco
         st.info(t("compare_need_two", lang))
         st.stop()
     st.session_state[f"_{key}_url"] = chosen
-    st.query_params[name] = ",".join(chosen)
+    filters.to_url(name, chosen)
     return chosen
 
 
@@ -52,7 +45,7 @@ def choose(name: str, options: list, default, label_key: str, kind: str = "selec
     """A page control kept in the URL as the option itself (?mode=regions), whatever the language."""
     labels = {"mode": lambda m, lg: t(f"mode_{m}", lg), "metric": lambda m, lg: t(f"peer_{m}", lg),
               "basis": lambda b, lg: t(f"basis_{b}", lg)}
-    return state.url_widget(name, options, default, labels[name], t(label_key, lang), lang, kind, container=st)
+    return filters.url_widget(name, options, default, labels[name], t(label_key, lang), lang, kind, container=st)
 
 
 mode = choose("mode", ["provinces", "regions"], "provinces", "compare_by", "segmented")
@@ -64,8 +57,8 @@ if mode == "provinces":
     peer = queries.peer_series(view, grouping, tuple(chosen))
     metrics = [m for m in queries.PEER_METRICS if m in set(peer.metric)]
     metric = choose("metric", metrics, metrics[0], "compare_metric")
-    colors = dict(zip(chosen, charts.UNIT_COLORS))
-    regions = queries.groups(grouping, view).set_index("group_id")[name_col]
+    colors = dict(zip(chosen, palette.UNIT))
+    regions = queries.groups(grouping, view).set_index("group_id")[names_in]
     rate = metric in RATES
     labels = {f"region:{g}": t("peer_region_rate" if rate else "peer_region", lang, region=n) for g, n in regions.items()}
     labels["nation"] = t("peer_nation_rate" if rate else "peer_nation", lang)
@@ -77,7 +70,7 @@ if mode == "provinces":
     charts.style(fig, t("compare_title", lang, metric=t(f"peer_{metric}", lang), who=t("compare_who_units", lang),
                         y0=y0, y1=y1), t(f"view_{view}", lang), lang, demo, height=560)
     charts.legend_right(fig)
-    ui.chart(fig, d[["unit_code", "name_vi", "region_id", "year", "metric", "value", "region_value", "nation_value",
+    blocks.chart(fig, d[["unit_code", "name_vi", "region_id", "year", "metric", "value", "region_value", "nation_value",
                      "rank_nation", "units_nation", "rank_region", "units_region", "origin"]],
              f"compare-{metric}-{view}-{grouping}", lang, demo, key="compare")
     st.caption(t("peer_note", lang, grouping=grouping_name) + (" " + t("view34_note", lang) if view == "34" else ""))
@@ -90,7 +83,7 @@ if mode == "provinces":
     charts.style(fig, t("compare_every_metric", lang, y0=y0, y1=y1), t(f"view_{view}", lang), lang, all_demo,
                  height=fig.layout.height)
     charts.legend_top(fig)
-    ui.chart(fig, peer, f"compare-every-metric-{view}", lang, all_demo, key="every")
+    blocks.chart(fig, peer, f"compare-every-metric-{view}", lang, all_demo, key="every")
     st.caption(t("compare_every_note", lang))
 
     st.subheader(t("compare_year_table", lang, year=year))
@@ -112,14 +105,14 @@ if mode == "provinces":
     both = pd.concat([table.reset_index(drop=True), raw], axis=1)  # shown formatted; exported with exact numbers
     numbers = [t(c, lang) for c in ("col_value", "col_region_value", "col_nation_value", "col_rank_nation",
                                      "col_rank_region")]
-    ui.table(both, f"compare-{year}-{view}", lang, bool(ty.origin.fillna("").str.contains("demo").any()),
+    blocks.table(both, f"compare-{year}-{view}", lang, bool(ty.origin.fillna("").str.contains("demo").any()),
              key="year-table", column_config={**{c: None for c in raw.columns},
                                               **{c: st.column_config.TextColumn(alignment="right") for c in numbers}})
     st.caption(t("average_hint", lang) + " " + t("rank_hint", lang))
 
 else:
     gs = queries.groups(grouping, "63")
-    names = dict(zip(gs.group_id, gs[name_col]))
+    names = dict(zip(gs.group_id, gs[names_in]))
     chosen = pick("groups", t("compare_groups", lang), names, list(names)[:3], grouping)
     metrics = list(queries.PEER_METRICS)
     metric = choose("metric", metrics, metrics[0], "compare_metric")
@@ -137,7 +130,7 @@ else:
     kind = "pct" if rate or basis == "share" else kind_of(metric)
     nation_label = t("nation", lang)
     fig = charts.trend(wide, "year", {c: names.get(c, nation_label) for c in order}, kind, lang,
-                       colors={**charts.REGION_COLORS, "nation": charts.NATION_COLOR}, dash={"nation": "dot"})
+                       colors={**palette.REGION, "nation": palette.NATION}, dash={"nation": "dot"})
     charts.mark_reform(fig, lang, t("reform_mark", lang)).update_yaxes(tickformat=",~r")
     demo = bool(g.any_demo.fillna(False).any())
     if rate or basis == "total":  # the metric's own label carries its unit
@@ -149,7 +142,7 @@ else:
     charts.style(fig, t("compare_title", lang, metric=what, who=t("compare_who_groups", lang),
                         y0=int(wide.year.min()), y1=int(wide.year.max())), f"{unit} · {grouping_name}", lang, demo,
                  height=540)
-    ui.chart(fig, g[["year", "era", "group_id", "name_vi", "name_en", "units", metric, "shown"]],
+    blocks.chart(fig, g[["year", "era", "group_id", "name_vi", "name_en", "units", metric, "shown"]],
              f"compare-regions-{grouping}-{metric}-{basis}", lang, demo, key="regions")
     st.caption(t("basis_rate_note", lang) if rate else t("groups_2025_note", lang)
                + (" " + t("per_unit_2025_note", lang) if basis == "per_unit" and not rate else ""))
@@ -171,7 +164,7 @@ else:
     })
     raw = gy[["year", "group_id", metric, "per_unit", "share_nation_pct", "rank"]].reset_index(drop=True)
     numbers = [t(c, lang) for c in ("col_units", "col_total", "col_per_unit", "col_share_nation", "rank")]
-    ui.table(pd.concat([table.reset_index(drop=True), raw], axis=1), f"compare-regions-{grouping}-{year}", lang,
+    blocks.table(pd.concat([table.reset_index(drop=True), raw], axis=1), f"compare-regions-{grouping}-{year}", lang,
              bool(gy.any_demo.fillna(False).any()), key="groups-table",
              column_config={**{c: None for c in raw.columns},
                             **{c: st.column_config.TextColumn(alignment="right") for c in numbers}})

@@ -1,8 +1,14 @@
-"""Sidebar filters that live in the URL: a copied link reproduces the view; bad values fall back with a notice.
+"""Every choice that lives in the URL, in one place: a copied link reproduces the view; bad values fall back with
+one notice (`_notice`).
 
-Each filter's value is one of a fixed list of options, written to the URL as the option itself (?fund=kcqg, whatever
-the language) and kept in the session across page switches. A URL value is only ever compared with the options,
-so a stale or hostile value produces a visible notice and the default — it never reaches SQL.
+Each value is one of a fixed list of options, written to the URL as the option's id (?fund=kcqg, whatever the
+language) and kept in the session across page switches. Links pin every value, defaults included, so a link made
+today shows the same view next year (when the default year has moved on). A URL value is only ever compared with the
+options, so a stale or hostile value produces a visible notice and the default — it never reaches SQL.
+
+Why not Streamlit's own `bind="query-params"` for the selects: it writes the *formatted* option (a translated label)
+to the URL, drops a value equal to the default, and discards an invalid value silently. It serves free text (the
+Sources page's search box) and is used there.
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from . import metrics, queries
-from .i18n import t
+from .i18n import name_col, t
 
 
 def lang() -> str:
@@ -55,12 +61,12 @@ def _group_label(grouping: str) -> Callable[[Any, str], str]:
             return t("all_regions", lg)
         g = queries.groups(grouping, "63")
         row = g[g.group_id == value]
-        return value if row.empty else row.iloc[0]["name_en" if lg == "en" else "name_vi"]
+        return value if row.empty else row.iloc[0][name_col(lg)]
     return label
 
 
 FILTERS: dict[str, Filter] = {
-    "year": Filter("year", "year", lambda: queries.years(), lambda o: o[-1], lambda v, lg: str(v)),
+    "year": Filter("year", "year", lambda: queries.years(), lambda o: queries.default_year(), lambda v, lg: str(v)),
     "view": Filter("view", "view", lambda: ["63", "34"], lambda o: "63", lambda v, lg: t(f"view_{v}", lg)),
     "fund": Filter("fund", "fund", lambda: list(metrics.FUNDS), lambda o: "total", lambda v, lg: t(f"fund_{v}", lg)),
     "status": Filter("status", "status", lambda: list(metrics.STATUSES), lambda o: "planned",
@@ -68,8 +74,7 @@ FILTERS: dict[str, Filter] = {
     "measure": Filter("measure", "measure", lambda: list(metrics.MEASURES), lambda o: "amount",
                       lambda v, lg: t(f"measure_{v}", lg)),
     "grouping": Filter("grouping", "grouping", lambda: ["vung", "kc_area"], lambda o: "vung",
-                       lambda v, lg: {"vung": ("Vùng kinh tế – xã hội", "Socio-economic regions"),
-                                      "kc_area": ("Khu vực khuyến công", "Khuyến công areas")}[v][lg == "en"]),
+                       lambda v, lg: t(f"grouping_{v}", lg)),
 }
 
 
@@ -87,6 +92,8 @@ def sidebar(*names: str) -> dict[str, Any]:
         f = FILTERS[name]
         opts = f.options()
         values[name] = url_widget(name, opts, f.default(opts), f.label, t(f.label_key, lg), lg, f.kind)
+    if "year" in values and queries.year_state(values["year"]) != "actual":
+        st.sidebar.warning(t(f"year_{queries.year_state(values['year'])}", lg, year=values["year"]))
     if "view" in values and "year" in values and values["view"] == "63" and queries.era_of(values["year"]) == "34":
         st.sidebar.info(t("notice_2025_63", lg))
         values["view"] = "34"
@@ -134,14 +141,11 @@ def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], 
 def from_url(name: str, options: list, default, many: bool = False):
     """A choice read from the URL by id (?topic=budget,staffing), so a copied link works in either language.
     Unknown ids fall back to the default with a notice, as everywhere in the app."""
-    raw = st.query_params.get(name)
-    if raw is None:
-        return default
-    parts = [p for p in str(raw)[:500].split(",") if p] if many else [str(raw)]
-    good = [o for o in options if str(o) in parts]
-    if len(good) != len(set(parts)) or not good:
-        _notice(name, raw, ",".join(map(str, default)) if many else str(default))
-    return (good or default) if many else (good[0] if good else default)
+    if many:
+        return multi_param(name, options, default)
+    valid = {str(o): o for o in options}
+    value = one_param(name, valid.get, str(default))
+    return default if value is None else value
 
 
 def url_bound(name: str, key: str, options: list, default, many: bool = False, as_state=lambda v: v,
@@ -155,28 +159,45 @@ def url_bound(name: str, key: str, options: list, default, many: bool = False, a
         st.session_state[key] = as_state(wanted)
 
 
-def to_url(name: str, value, default) -> None:
-    """After the widget: write its choice's id(s) to the URL; the default leaves the URL clean."""
+def to_url(name: str, value) -> None:
+    """After the widget: write its choice's id(s) to the URL — the default too, so the link keeps meaning the same."""
     st.session_state[f"_url_{name}"] = value
-    if value == default or not value and value != 0:
-        if name in st.query_params:
-            del st.query_params[name]
-    else:
-        st.query_params[name] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+    st.query_params[name] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def units_param(name: str, era: str, lo: int, hi: int, default: list[str]) -> list[str]:
-    """A list of unit codes from the URL (?units=01,79); unknown codes are dropped with a notice."""
-    known = set(queries.units(era)["unit_code"])
+def multi_param(name: str, options: list, default: list, lo: int = 1, hi: int | None = None) -> list:
+    """Several ids from the URL (?units=01,79), in the URL's order; unknown or repeated ids are dropped with the
+    notice; fewer than `lo` left: the default."""
     raw = st.query_params.get(name)
     if raw is None:
         return default
-    codes = [c.strip() for c in str(raw)[:200].split(",") if c.strip()]
-    good = [c for c in dict.fromkeys(codes) if c in known][:hi]
-    if len(good) != len(codes) or len(good) < lo:
-        _notice(name, raw, ",".join(default))
-        return default if len(good) < lo else good
-    return good
+    valid = {str(o): o for o in options}
+    parts = [p.strip() for p in str(raw)[:500].split(",") if p.strip()]
+    good = [valid[p] for p in dict.fromkeys(parts) if p in valid][:hi]
+    if len(good) != len(parts) or len(good) < lo:
+        _notice(name, raw, ",".join(map(str, default)))
+    return good if len(good) >= lo else default
+
+
+def one_param(name: str, parse: Callable[[str], Any], default_label: str):
+    """One id from the URL, or None when the URL has none or `parse` rejects it (then with the notice)."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return None
+    value = parse(str(raw))
+    if value is None:
+        _notice(name, raw, default_label)
+    return value
+
+
+def unit_param(codes: dict[str, str], default: str, name: str = "unit") -> str | None:
+    """A province code from the URL (?unit=79), checked against `codes` (code → name)."""
+    return one_param(name, lambda raw: raw if raw in codes else None, codes[default])
+
+
+def area_param(parse: Callable[[str], str | None], default_label: str, name: str = "area") -> str | None:
+    """A region or khuyến công area from the URL (?area=phia-nam), checked by `parse` (the deck's area_key)."""
+    return one_param(name, parse, default_label)
 
 
 def _notice(name: str, raw, default_label: str) -> None:

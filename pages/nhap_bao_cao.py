@@ -4,15 +4,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, queries, state, ui, uploader
+from dashboard import auth, blocks, filters, queries, uploader
 from dashboard.db import db_path
 from dashboard.i18n import import_log_labels, import_outcome, t
 from etl.common import DATA
 from etl.load import load_files
 from etl.template import template_bytes
 
-lang = state.lang()
-ui.page("page_import", lang)
+lang = filters.lang()
+blocks.page("page_import", lang)
 st.write(t("import_intro", lang))
 st.download_button(t("import_template", lang), template_bytes, file_name="mau-bao-cao-khuyen-cong.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
@@ -22,8 +22,8 @@ log = queries.imports()
 if log.empty:  # an empty grid would show Streamlit's English "empty" under English column names
     st.info(t("import_log_empty", lang), icon=":material/info:")
 else:
-    ui.table(log.assign(outcome=log.outcome.map(lambda o: import_outcome(o, lang))), "import-log", lang, demo=False,
-             key="import-log", column_config=import_log_labels(lang))
+    blocks.table(log.assign(outcome=log.outcome.map(lambda o: import_outcome(o, lang))), "import-log", lang, demo=False,
+                 key="import-log", column_config=import_log_labels(lang))
 
 editor = auth.current_editor()
 if editor is None:

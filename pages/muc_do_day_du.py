@@ -2,14 +2,14 @@
 counts and a map for one year, then a grid of every province and year."""
 import streamlit as st
 
-from dashboard import charts, coverage, fmt, queries, state, ui
+from dashboard import blocks, charts, coverage, filters, fmt, queries
 from dashboard.i18n import t
 
-lang = state.lang()
-ui.page("page_coverage", lang)
+lang = filters.lang()
+blocks.page("page_coverage", lang)
 st.caption(t("cov_intro", lang))
-year = state.sidebar("year")["year"]
-topic = state.url_widget("coverage_topic", list(coverage.TOPICS), "budget", lambda v, lg: t(f"cov_topic_{v}", lg),
+year = filters.sidebar("year")["year"]
+topic = filters.url_widget("coverage_topic", list(coverage.TOPICS), "budget", lambda v, lg: t(f"cov_topic_{v}", lg),
                          t("cov_topic", lang), lang, kind="segmented", container=st)
 topic_name = t(f"cov_topic_{topic}", lang)
 view = queries.era_of(year)
@@ -24,7 +24,7 @@ with right:
     rows = list(counts.itertuples())
     for pair in (rows[i:i + 2] for i in range(0, len(rows), 2)):  # row by row, so a phone stacks them in order
         for col, row in zip(st.columns(2), pair):
-            ui.kpi(col, coverage.label(row.origin, lang, capital=True), fmt.number(row.units, 0, lang),
+            blocks.kpi(col, coverage.label(row.origin, lang, capital=True), fmt.number(row.units, 0, lang),
                    help=t("cov_units_count", lang, n=fmt.number(row.units, 0, lang), total=fmt.number(total, 0, lang)))
     st.caption(coverage.real_only_note(topic, year, lang))
 with left:
@@ -33,9 +33,9 @@ with left:
                  t(f"view_{view}", lang), lang, False, source=t("cov_source", lang),
                  height=760, source_gap=coverage.MAP_LEGEND_GAP)
     fig.update_layout(legend=coverage.MAP_LEGEND)
-    event = ui.chart(fig, units[["unit_code", "name_vi", "origin", "rows"]], f"coverage-map-{topic}-{year}", lang,
+    event = blocks.chart(fig, units[["unit_code", "name_vi", "origin", "rows"]], f"coverage-map-{topic}-{year}", lang,
                      False, key="map", selectable=True)
-    ui.open_profile_on_click(event, lang)
+    blocks.open_profile_on_click(event, lang)
 
 # ---- every unit and year, in the units of each year's era
 st.subheader(t("cov_grid_title", lang, topic=topic_name))

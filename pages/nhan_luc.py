@@ -2,16 +2,19 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, maps, metrics, queries, state, ui
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, metrics, palette, queries
+from dashboard.i18n import name_col, t
 
-lang = state.lang()
-ui.page("page_staffing", lang)
-f = state.sidebar("year", "view", "grouping")
+lang = filters.lang()
+blocks.page("page_staffing", lang)
+f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
+if queries.year_state(year, "staffing") == "none":  # a year loaded with budgets before its staffing report
+    st.info(t("year_none", lang, year=year))
+    st.stop()
 
 METRICS = {"staff_total": "count", "staff_grassroots": "count", "grassroots_share_pct": "pct"}
-metric = state.url_widget("staff_metric", list(METRICS), "staff_total", lambda m, lg: t(m, lg), t("staff_metric", lang),
+metric = filters.url_widget("staff_metric", list(METRICS), "staff_total", lambda m, lg: t(m, lg), t("staff_metric", lang),
                           lang, kind="segmented", container=st)
 kind = METRICS[metric]
 
@@ -25,7 +28,7 @@ demo_years = queries.topic_demo_by_year().set_index("year")["staffing_demo"]
 centres = queries.unit_year(year, queries.era_of(year)).dropna(subset=["staff_total"])
 df = queries.unit_year(year, view)
 demo = staffing_demo(df)
-ui.demo_badge(demo, lang)
+blocks.demo_badge(demo, lang)
 if queries.era_of(year) == "34":
     st.info(t("note_2025_centres", lang), icon=":material/merge:")
 
@@ -41,49 +44,31 @@ def delta(now, col):
 
 
 cols = st.columns(5)
-ui.kpi(cols[0], f"{t('centres', lang)} {year}", fmt.number(n, 0, lang))
-ui.kpi(cols[1], t("staff_total", lang), fmt.number(staff, 0, lang), delta(staff, "staff_total"))
-ui.kpi(cols[2], t("staff_grassroots", lang), fmt.number(grass, 0, lang), delta(grass, "staff_grassroots"))
-ui.kpi(cols[3], t("grassroots_share_pct", lang), fmt.pct(100 * grass / staff if staff else None, 1, lang))
-ui.kpi(cols[4], t("staff_per_centre", lang), fmt.number(staff / n if n else None, 1, lang),
+blocks.kpi(cols[0], f"{t('centres', lang)} {year}", fmt.number(n, 0, lang))
+blocks.kpi(cols[1], t("staff_total", lang), fmt.number(staff, 0, lang), delta(staff, "staff_total"))
+blocks.kpi(cols[2], t("staff_grassroots", lang), fmt.number(grass, 0, lang), delta(grass, "staff_grassroots"))
+blocks.kpi(cols[3], t("grassroots_share_pct", lang), fmt.pct(100 * grass / staff if staff else None, 1, lang))
+blocks.kpi(cols[4], t("staff_per_centre", lang), fmt.number(staff / n if n else None, 1, lang),
        help=t("grassroots_per_centre", lang, value=fmt.number(grass / n if n else None, 1, lang)))
 
 pub = queries.published("n22_grassroots", "n22_grassroots_share_pct", "n22_avg_per_unit", "n22_units_ge30",
                         "n22_units_20_29", "n22_units_10_19", "n22_units_lt10")
 
 
-def quote(row) -> str:
-    return t("quote_from", lang, quote=row.quote, title=row.source_title, publisher=row.publisher,
-             published=row.published)
-
-
 if year == 2022 and len(pub):
     g = pub.loc["n22_grassroots"]
-    check = t("agrees", lang) if g.agrees else t("disagrees", lang, value=fmt.number(g.warehouse_value, 0, lang))
+    check = blocks.figure_check(g, lang)
     text = t("published_staff", lang, grassroots=fmt.number(g.value, 0, lang),
              share=fmt.pct(pub.loc["n22_grassroots_share_pct"].value, 0, lang),
              avg=fmt.number(pub.loc["n22_avg_per_unit"].value, 0, lang))
-    st.caption(f"**{text}** ({check}). {quote(g)}")
+    st.caption(f"**{text}** ({check}). {blocks.quote_text(g, lang)}")
 
 # ---- map and ranking
-units_label = t(f"view_{view}", lang)
 unit = "%" if kind == "pct" else t("unit_people", lang)
-title = t("map_rank_title", lang, metric=t(metric, lang), year=year)
-left, right = st.columns([3, 2])
-with left:
-    fig, _ = maps.choropleth(df, metric, view, kind, lang, grouping=grouping)
-    charts.style(fig, title, f"{unit} · {units_label}", lang, demo, height=680)
-    ev = ui.chart(fig, df[["unit_code", "name_vi", "vung_id", "staff_total", "staff_grassroots", "grassroots_share_pct"]],
-                  f"staff-map-{metric}-{year}-{view}", lang, demo, key="map", selectable=True)
-    st.caption(maps.legend_note(lang) + " " + t("click_map_hint", lang))
-    ui.open_profile_on_click(ev, lang)
-with right:
-    ranked = df.assign(province=df["name_vi"])
-    fig = charts.ranked_bars(ranked, metric, "province", "vung_id", kind, lang)
-    charts.style(fig, title, f"{unit} · {units_label}", lang, demo, height=charts.bar_height(len(df)))
-    ev = ui.chart(fig, ranked.sort_values(metric, ascending=False)[["unit_code", "province", metric]],
-                  f"staff-ranking-{metric}-{year}-{view}", lang, demo, key="ranking", selectable=True)
-    ui.open_profile_on_click(ev, lang)
+blocks.map_and_ranking(df, metric, year=year, view=view, kind=kind, lang=lang, demo=demo,
+                       title=t("map_rank_title", lang, metric=t(metric, lang), year=year), unit=unit,
+                       grouping=grouping, name="staff", data_cols=["unit_code", "name_vi", "vung_id", "staff_total",
+                                                                   "staff_grassroots", "grassroots_share_pct"])
 
 # ---- size bands, and regions
 left, right = st.columns(2)
@@ -99,35 +84,35 @@ with left:
     cdemo = staffing_demo(centres)
     fig = charts.band_bars(bands, lang)
     charts.style(fig, t("bands_title", lang, year=year), t("unit_centres", lang), lang, cdemo, height=460)
-    ui.chart(fig, bands[["band", "label", "warehouse", "published"]], f"staff-bands-{year}", lang, cdemo, key="bands")
+    blocks.chart(fig, bands[["band", "label", "warehouse", "published"]], f"staff-bands-{year}", lang, cdemo, key="bands")
     st.caption(t("bands_note", lang, units=len(centres)))
     if year == 2022 and len(pub) == 7:
         w = {b: fmt.number(v, 0, lang) for b, v in zip(bands.band, bands.warehouse)}
         p = {b: fmt.number(pub.loc[published_band[b]].value, 0, lang) for b in published_band}
         st.caption(t("bands_published", lang, ge30=p["band_ge30"], b20=p["band_20_29"], b10=p["band_10_19"],
                      lt10=p["band_lt10"], w_ge30=w["band_ge30"], w_b20=w["band_20_29"], w_b10=w["band_10_19"],
-                     w_lt10=w["band_lt10"]) + " " + quote(pub.loc["n22_units_ge30"]))
+                     w_lt10=w["band_lt10"]) + " " + blocks.quote_text(pub.loc["n22_units_ge30"], lang))
 with right:
     regions = queries.group_series(grouping)
     ry = regions[regions.year == year].sort_values("sort_order")
-    ry = ry.assign(region=ry["name_en" if lang == "en" else "name_vi"].map(lambda n: charts.wrap(n, 12)))
+    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 12)))
     fig = charts.grouped_bars(ry, "region", {"staff_total": t("staff_total", lang),
                                              "staff_grassroots": t("staff_grassroots", lang)}, "count", lang,
-                              colors={"staff_total": "#34495e", "staff_grassroots": "#e69500"})
+                              colors=palette.SERIES)
     rdemo = bool(demo_years.get(year, True))
     charts.style(fig, t("staff_regions_title", lang, year=year),
-                 f"{t('unit_people', lang)} · {state.FILTERS['grouping'].label(grouping, lang)}", lang, rdemo,
+                 f"{t('unit_people', lang)} · {filters.FILTERS['grouping'].label(grouping, lang)}", lang, rdemo,
                  source_gap=95, height=460)
     fig.update_xaxes(tickangle=0, tickfont=dict(size=11))
     fig.update_yaxes(tickformat=",d")
-    ui.chart(fig, ry[["group_id", "region", "units", "staff_total", "staff_grassroots"]], f"staff-regions-{grouping}-{year}",
+    blocks.chart(fig, ry[["group_id", "region", "units", "staff_total", "staff_grassroots"]], f"staff-regions-{grouping}-{year}",
              lang, rdemo, key="regions")
 
 # ---- national trend
 nation = queries.nation_series()
 tdemo = bool(demo_years.any())
 fig = charts.trend(nation, "year", {"staff_total": t("staff_total", lang), "staff_grassroots": t("staff_grassroots", lang)},
-                   "count", lang, colors={"staff_total": "#34495e", "staff_grassroots": "#e69500"})
+                   "count", lang, colors=palette.SERIES)
 if queries.REFORM_YEAR in set(nation.year):
     fig.add_vline(x=queries.REFORM_YEAR - 0.5, line_dash="dot", line_color="#999")
     fig.add_annotation(x=queries.REFORM_YEAR - 0.5, y=0.02, yref="paper", text=t("trend_2025_note", lang),
@@ -135,4 +120,4 @@ if queries.REFORM_YEAR in set(nation.year):
 first, last = int(nation.year.min()), int(nation.year.max())
 charts.style(fig, t("staff_trend_title", lang, first=first, last=last), t("unit_people", lang), lang, tdemo)
 fig.update_yaxes(rangemode="tozero", tickformat=",d")
-ui.chart(fig, nation[["year", "units", "staff_total", "staff_grassroots"]], "staff-trend", lang, tdemo, key="trend")
+blocks.chart(fig, nation[["year", "units", "staff_total", "staff_grassroots"]], "staff-trend", lang, tdemo, key="trend")

@@ -2,19 +2,22 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, maps, queries, state, ui
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard.i18n import name_col, t
 
-lang = state.lang()
-ui.page("page_collaborators", lang)
-f = state.sidebar("year", "view", "grouping")
+lang = filters.lang()
+blocks.page("page_collaborators", lang)
+f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
+if queries.year_state(year, "collaborators") == "none":  # a year loaded with budgets before its collaborators report
+    st.info(t("year_none", lang, year=year))
+    st.stop()
 
 METRICS = {"district_coverage_pct": "pct", "commune_coverage_pct": "pct", "districts_covered": "count",
            "communes_covered": "count", "collaborators_total": "count", "collaborators_district": "count",
            "collaborators_commune": "count"}
 FALLBACK = ["commune_coverage_pct", "communes_covered", "collaborators_commune"]  # exist in every year and view
-metric = state.url_widget("collab_metric", list(METRICS), "district_coverage_pct", lambda m, lg: t(m, lg),
+metric = filters.url_widget("collab_metric", list(METRICS), "district_coverage_pct", lambda m, lg: t(m, lg),
                           t("collab_metric", lang), lang, container=st.columns([1, 2])[0])
 
 
@@ -31,7 +34,7 @@ reform = queries.era_of(year) == "34"
 native = numeric(queries.unit_year(year, queries.era_of(year)))  # the units the networks were reported by
 df = numeric(queries.unit_year(year, view))
 demo = collab_demo(df)
-ui.demo_badge(demo, lang)
+blocks.demo_badge(demo, lang)
 if reform:
     st.info(t("collab_2025_note", lang), icon=":material/merge:")
 elif view == "34":
@@ -59,7 +62,7 @@ for col, (key, covered, of) in zip(cols, [("districts_covered", "districts_cover
                                           ("collaborators_district", None, None),
                                           ("collaborators_commune", None, None)]):
     value = total(native, key)
-    ui.kpi(col, f"{t(key, lang)} {year}", fmt.number(value, 0, lang), delta(key))
+    blocks.kpi(col, f"{t(key, lang)} {year}", fmt.number(value, 0, lang), delta(key))
     if value is None:
         col.caption(t("no_district_level", lang))
     elif covered:
@@ -69,11 +72,11 @@ for col, (key, covered, of) in zip(cols, [("districts_covered", "districts_cover
     if year == 2022 and fig_id in pub.index:
         p = pub.loc[fig_id]
         unit = t("unit_districts" if key == "districts_covered" else "unit_communes", lang)
-        check = t("agrees", lang) if p.agrees else t("disagrees", lang, value=fmt.number(p.warehouse_value, 0, lang))
+        check = blocks.figure_check(p, lang)
         col.caption(f"**{t('published_year', lang, year=2022, value=f'{fmt.number(p.value, 0, lang)} {unit}')}** ({check})")
 if year == 2022 and "n22_ctv_districts" in pub.index:
     p = pub.loc["n22_ctv_districts"]
-    st.caption(t("quote_from", lang, quote=p.quote, title=p.source_title, publisher=p.publisher, published=p.published))
+    blocks.published_quote(p, lang)
 
 # ---- map and ranking of the chosen measure (falling back where the measure does not exist)
 shown = metric if df[metric].notna().any() else next(m for m in FALLBACK if df[m].notna().any())
@@ -82,34 +85,22 @@ if shown != metric:
 kind = METRICS[shown]
 unit = "%" if kind == "pct" else t("unit_people" if shown.startswith("collaborators") else
                                    ("unit_districts" if shown.startswith("district") else "unit_communes"), lang)
-units_label = t(f"view_{view}", lang)
-title = t("map_rank_title", lang, metric=t(shown, lang), year=year)
 data_cols = ["unit_code", "name_vi", "vung_id", "collaborators_district", "collaborators_commune", "collaborators_total",
              "districts_covered", "districts_total", "district_coverage_pct", "communes_covered", "communes_total",
              "commune_coverage_pct"]
-left, right = st.columns([3, 2])
-with left:
-    fig, _ = maps.choropleth(df, shown, view, kind, lang, grouping=grouping)
-    charts.style(fig, title, f"{unit} · {units_label}", lang, demo, height=680)
-    ev = ui.chart(fig, df[data_cols], f"collab-map-{shown}-{year}-{view}", lang, demo, key="map", selectable=True)
-    st.caption(maps.legend_note(lang) + " " + t("click_map_hint", lang))
-    ui.open_profile_on_click(ev, lang)
-with right:
-    ranked = df[df[shown] > 0].assign(province=lambda d: d["name_vi"])  # units without a network: named below
-    fig = charts.ranked_bars(ranked, shown, "province", "vung_id", kind, lang)
-    charts.style(fig, title, f"{unit} · {units_label}", lang, demo, height=charts.bar_height(len(ranked)))
-    ev = ui.chart(fig, ranked.sort_values(shown, ascending=False)[["unit_code", "province", shown]],
-                  f"collab-ranking-{shown}-{year}-{view}", lang, demo, key="ranking", selectable=True)
-    ui.open_profile_on_click(ev, lang)
-    none = df[df[shown] == 0]
-    if len(none):
-        st.caption(t("ranking_zero", lang, n=fmt.number(len(none), 0, lang), names=", ".join(sorted(none.name_vi))))
+ranking = blocks.map_and_ranking(df, shown, year=year, view=view, kind=kind, lang=lang, demo=demo,
+                                 title=t("map_rank_title", lang, metric=t(shown, lang), year=year), unit=unit,
+                                 grouping=grouping, name="collab", data_cols=data_cols,
+                                 ranked=df[df[shown] > 0])  # units without a network: named below the ranking
+none = df[df[shown] == 0]
+if len(none):
+    ranking.caption(t("ranking_zero", lang, n=fmt.number(len(none), 0, lang), names=", ".join(sorted(none.name_vi))))
 
 # ---- the developed networks, and how coverage relates to budget
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("developed_title", lang))
-    ui.demo_badge(collab_demo(native), lang)
+    blocks.demo_badge(collab_demo(native), lang)
     level = "commune" if reform else "district"
     top = native[native[f"{level}s_covered"] > 0].sort_values(
         [f"{level}_coverage_pct", f"{level}s_covered", "collaborators_total"], ascending=False).head(5)
@@ -127,35 +118,34 @@ with left:
         p = pub.loc["n22_ctv_developed"]
         names = queries.units("63").set_index("unit_code")["name_vi"]
         st.markdown(t("developed_source", lang, names=", ".join(names.get(c, c) for c in p.scope_key.split())))
-        st.caption(t("quote_from", lang, quote=p.quote, title=p.source_title, publisher=p.publisher,
-                     published=p.published))
+        blocks.published_quote(p, lang)
 with right:
     groups = queries.groups("vung", "34" if view == "34" else "63")
-    region_names = dict(zip(groups.group_id, groups["name_en" if lang == "en" else "name_vi"]))
+    region_names = dict(zip(groups.group_id, groups[name_col(lang)]))
     sdemo = demo or bool(df["budget_origin"].fillna("").str.contains("demo").any())
     fig = charts.metric_vs_budget(df, shown, kind, t(shown, lang), lang, region_names)
     charts.style(fig, t("collab_budget_title", lang, metric=t(shown, lang), year=year),
                  f"{t('unit_mvnd', lang)} · {unit}", lang, sdemo, height=600, source_gap=150)
     fig.update_layout(legend=dict(y=-0.16, yanchor="top"))
     fig.update_xaxes(tickformat=",d")
-    ev = ui.chart(fig, df[["unit_code", "name_vi", "vung_id", "total_planned_mvnd", shown]],
+    ev = blocks.chart(fig, df[["unit_code", "name_vi", "vung_id", "total_planned_mvnd", shown]],
                   f"collab-budget-{shown}-{year}-{view}", lang, sdemo, key="scatter", selectable=True)
     pair = df[["total_planned_mvnd", shown]].dropna()
     rho = pair.corr(method="spearman").iloc[0, 1] if len(pair) > 2 else None
     st.caption(t("collab_budget_caption", lang, metric=t(shown, lang), rho=fmt.number(rho, 2, lang),
                  n=fmt.number(len(pair), 0, lang)) + " " + t("click_map_hint", lang))
-    ui.open_profile_on_click(ev, lang)
+    blocks.open_profile_on_click(ev, lang)
 
 # ---- national trend
 nation = queries.nation_series()
 tdemo = bool(queries.topic_demo_by_year()["collaborators_demo"].any())
 fig = charts.trend(nation, "year", {"collaborators_district": t("collaborators_district", lang),
                                     "collaborators_commune": t("collaborators_commune", lang)}, "count", lang,
-                   colors={"collaborators_district": "#7570b3", "collaborators_commune": "#1b9e77"})
+                   colors=palette.SERIES)
 first, last = int(nation.year.min()), int(nation.year.max())
 charts.style(fig, t("collab_trend_title", lang, first=first, last=last), t("unit_people", lang), lang, tdemo)
 fig.update_yaxes(rangemode="tozero", tickformat=",d")
-ui.chart(fig, nation[["year", "units", "collaborators_district", "collaborators_commune", "districts_covered",
+blocks.chart(fig, nation[["year", "units", "collaborators_district", "collaborators_commune", "districts_covered",
                       "communes_covered"]], "collab-trend", lang, tdemo, key="trend")
 if queries.REFORM_YEAR in set(nation.year):
     st.caption(t("collab_trend_note", lang))

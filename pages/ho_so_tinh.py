@@ -3,22 +3,19 @@ within its region, its 2025 successor unit, and the sources behind each figure. 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, fmt, queries, state, ui
-from dashboard.i18n import t
+from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard.i18n import name_col, t
 
-lang = state.lang()
-ui.page("page_profile", lang)
+lang = filters.lang()
+blocks.page("page_profile", lang)
 st.sidebar.caption(t("share_link", lang))
-name_col = "name_en" if lang == "en" else "name_vi"
+names_in = name_col(lang)
 RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 PRE_REFORM = queries.REFORM_YEAR - 1
 
 # The province: ?unit=<code> (from a map or bar click, or a shared link), else the last one opened, else Hà Nội.
 names = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
-raw = st.query_params.get("unit")
-if raw is not None and raw not in names:
-    state.bad_value_notice("unit", raw, names["01"])
-wanted = raw if raw in names else st.session_state.get("_profile_url", "01")
+wanted = filters.unit_param(names, "01") or st.session_state.get("_profile_url", "01")
 if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted:
     st.session_state["profile_unit"] = wanted
 code = st.selectbox(t("profile_pick", lang), list(names), key="profile_unit", format_func=names.get)
@@ -41,7 +38,7 @@ series = queries.unit_series(code, "63")
 peer = queries.peer_series("63", "vung", (code,))
 y0, y1 = int(series.year.min()), int(series.year.max())
 last = series[series.year == PRE_REFORM].iloc[0]
-region_names = {g: queries.groups(g, "63").set_index("group_id")[name_col] for g in ("vung", "kc_area")}
+region_names = {g: queries.groups(g, "63").set_index("group_id")[names_in] for g in ("vung", "kc_area")}
 demo = bool(series.any_demo.any())
 # each chart is badged by the topic it shows (a province whose budgets are all imported shows no badge on them)
 budget_demo = bool(series.budget_demo.any())
@@ -51,13 +48,13 @@ peers_demo = bool(queries.nation_series().query("year <= @y1").budget_demo.any()
 st.header(name)
 st.markdown(t("profile_where", lang, vung=region_names["vung"][last.vung_id], area=region_names["kc_area"][last.kc_area_id],
               code=code))
-ui.demo_badge(demo, lang, imported=bool(series.any_imported.any()))
+blocks.demo_badge(demo, lang, imported=bool(series.any_imported.any()))
 
 # Headline figures of the last pre-reform year, each with its rank.
 ranks = peer[peer.year == PRE_REFORM].set_index("metric")
 st.markdown(f"**{t('profile_kpi_year', lang, year=PRE_REFORM)}**")
-kpis = [("total_planned_mvnd", ui.mvnd_headline(last.total_planned_mvnd, lang)),
-        ("total_actual_mvnd", ui.mvnd_headline(last.total_actual_mvnd, lang)),
+kpis = [("total_planned_mvnd", fmt.mvnd_headline(last.total_planned_mvnd, lang)),
+        ("total_actual_mvnd", fmt.mvnd_headline(last.total_actual_mvnd, lang)),
         ("total_execution_pct", fmt.pct(last.total_execution_pct, 1, lang)),
         ("projects", fmt.number(last.projects, 0, lang)),
         ("staff_total", fmt.number(last.staff_total, 0, lang)),
@@ -67,8 +64,8 @@ for i, (metric, value) in enumerate(kpis):
         row = st.columns(3)
     label = t("execution_pct" if metric in RATES else metric, lang)
     if metric.endswith("_mvnd"):
-        label += f" ({ui.billions(lang)})"
-    ui.kpi(row[i % 3], label, value, help=fmt.mvnd(last[metric], lang) if metric.endswith("_mvnd") else None)
+        label += f" ({fmt.billions(lang)})"
+    blocks.kpi(row[i % 3], label, value, help=fmt.mvnd(last[metric], lang) if metric.endswith("_mvnd") else None)
     if metric in ranks.index:
         r = ranks.loc[metric]
         row[i % 3].caption(t("profile_rank_caption", lang, rn=f"{r.rank_nation}/{r.units_nation}",
@@ -78,42 +75,42 @@ left, right = st.columns(2)
 with left:
     funds = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd")
     fig = charts.trend(series, "year", {c: t(c, lang) for c in funds}, "mvnd", lang,
-                       colors={c: charts.FUND_COLORS[c[:4]] for c in funds},
+                       colors={c: palette.FUND[c[:4]] for c in funds},
                        dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
     charts.style(fig, charts.wrap(t("profile_budget_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_mvnd", lang),
                  lang, budget_demo)
     charts.narrow(fig).update_yaxes(tickformat=",~r")
-    ui.chart(fig, series[["year", *funds, "budget_origin"]], f"profile-{code}-funds", lang, budget_demo, key="funds")
+    blocks.chart(fig, series[["year", *funds, "budget_origin"]], f"profile-{code}-funds", lang, budget_demo, key="funds")
 with right:
     d = peer[peer.metric == "total_execution_pct"]
     labels = {f"region:{last.vung_id}": t("peer_region_rate", lang, region=region_names["vung"][last.vung_id]),
               "nation": t("peer_nation_rate", lang)}
-    fig = charts.compare_lines(d, "pct", lang, {code: charts.UNIT_COLORS[0]}, labels)
+    fig = charts.compare_lines(d, "pct", lang, {code: palette.UNIT[0]}, labels)
     charts.style(fig, charts.wrap(t("profile_exec_title", lang, name=name, y0=y0, y1=y1), 40), "%", lang, peers_demo)
     charts.narrow(fig)
-    ui.chart(fig, d[["year", "unit_code", "value", "region_value", "nation_value", "rank_nation", "rank_region",
+    blocks.chart(fig, d[["year", "unit_code", "value", "region_value", "nation_value", "rank_nation", "rank_region",
                      "origin"]], f"profile-{code}-execution", lang, peers_demo, key="execution")
 
 mix = queries.project_mix("63", code)
-cats = mix.drop_duplicates("category_id").set_index("category_id")[name_col]
+cats = mix.drop_duplicates("category_id").set_index("category_id")[names_in]
 mix_demo = bool(mix.origin.fillna("").str.contains("demo").any())
 fig = charts.stacked_bars(mix, "year", "category_id", "projects", {k: charts.wrap(v, 34) for k, v in cats.items()},
                           "count", lang)
 charts.style(fig, t("profile_mix_title", lang, name=name, y0=y0, y1=y1), t("projects", lang), lang, mix_demo, height=500)
 charts.legend_right(fig)
-ui.chart(fig, mix.drop(columns=["name_en"] if lang == "vi" else ["name_vi"]), f"profile-{code}-projects", lang,
+blocks.chart(fig, mix.drop(columns=[c for c in ("name_vi", "name_en") if c != names_in]), f"profile-{code}-projects", lang,
          mix_demo, key="projects")
 
 left, right = st.columns(2)
 with left:
     people = ("staff_total", "staff_grassroots", "collaborators_district", "collaborators_commune")
     fig = charts.trend(series, "year", {c: t(c, lang) for c in people}, "count", lang,
-                       colors=dict(zip(people, ["#34495e", "#7f8c8d", "#8e44ad", "#16a085"])),
+                       colors=palette.SERIES,
                        dash={"collaborators_district": "dot", "collaborators_commune": "dot"})
     charts.style(fig, charts.wrap(t("profile_people_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_people", lang),
                  lang, people_demo)
     charts.narrow(fig)
-    ui.chart(fig, series[["year", *people, "staffing_origin", "collaborators_origin"]], f"profile-{code}-people", lang,
+    blocks.chart(fig, series[["year", *people, "staffing_origin", "collaborators_origin"]], f"profile-{code}-people", lang,
              people_demo, key="people")
 with right:  # the 2025 successor unit
     st.subheader(t("profile_successor", lang))
@@ -133,22 +130,22 @@ with right:  # the 2025 successor unit
         if len(s25):
             s25 = s25.iloc[0]
             st.markdown(f"**{t('successor_2025', lang, unit=succ['name_vi'])}**")
-            ui.demo_badge(bool(s25.any_demo), lang, imported=bool(s25.any_imported))
+            blocks.demo_badge(bool(s25.any_demo), lang, imported=bool(s25.any_imported))
             c = st.columns(2)
-            ui.kpi(c[0], f"{t('total_planned_mvnd', lang)} ({ui.billions(lang)})",
-                   ui.mvnd_headline(s25.total_planned_mvnd, lang), help=fmt.mvnd(s25.total_planned_mvnd, lang))
-            ui.kpi(c[1], f"{t('total_actual_mvnd', lang)} ({ui.billions(lang)}) · {fmt.pct(s25.total_execution_pct, 1, lang)}",
-                   ui.mvnd_headline(s25.total_actual_mvnd, lang), help=fmt.mvnd(s25.total_actual_mvnd, lang))
+            blocks.kpi(c[0], f"{t('total_planned_mvnd', lang)} ({fmt.billions(lang)})",
+                   fmt.mvnd_headline(s25.total_planned_mvnd, lang), help=fmt.mvnd(s25.total_planned_mvnd, lang))
+            blocks.kpi(c[1], f"{t('total_actual_mvnd', lang)} ({fmt.billions(lang)}) · {fmt.pct(s25.total_execution_pct, 1, lang)}",
+                   fmt.mvnd_headline(s25.total_actual_mvnd, lang), help=fmt.mvnd(s25.total_actual_mvnd, lang))
             c = st.columns(3)
-            ui.kpi(c[0], t("projects", lang), fmt.number(s25.projects, 0, lang))
-            ui.kpi(c[1], t("staff_total", lang), fmt.number(s25.staff_total, 0, lang))
-            ui.kpi(c[2], t("profile_collaborators_short", lang), fmt.number(s25.collaborators_total, 0, lang),
+            blocks.kpi(c[0], t("projects", lang), fmt.number(s25.projects, 0, lang))
+            blocks.kpi(c[1], t("staff_total", lang), fmt.number(s25.staff_total, 0, lang))
+            blocks.kpi(c[2], t("profile_collaborators_short", lang), fmt.number(s25.collaborators_total, 0, lang),
                    help=t("collaborators_commune", lang))
 
 # Ranks among the 63 and within the region (vùng): the last pre-reform year beside a chosen year.
 st.subheader(t("profile_ranks", lang))
 years = [y for y in queries.years() if y < queries.REFORM_YEAR]
-other = state.url_widget("rank_year", years, years[0], lambda y, lg: str(y), t("profile_rank_year", lang), lang,
+other = filters.url_widget("rank_year", years, years[0], lambda y, lg: str(y), t("profile_rank_year", lang), lang,
                          container=st)
 metrics = [m for m in queries.PEER_METRICS if m in set(peer.metric)]
 ranked = {y: peer[peer.year == y].set_index("metric").reindex(metrics) for y in (PRE_REFORM, other)}
@@ -160,7 +157,7 @@ for y, r in ranked.items():
     table[f"{y} · {t('col_rank_region', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–" for a, b in zip(r.rank_region, r.units_region)]
     for c in ("value", "rank_nation", "rank_region", "region_value", "nation_value"):
         raw_cols[f"{c}_{y}"] = r[c].to_numpy()
-ui.table(pd.concat([table, raw_cols], axis=1), f"profile-{code}-ranks-{PRE_REFORM}-{other}", lang, demo, key="ranks",
+blocks.table(pd.concat([table, raw_cols], axis=1), f"profile-{code}-ranks-{PRE_REFORM}-{other}", lang, demo, key="ranks",
          column_config={**{c: None for c in raw_cols.columns}, **right_aligned(table.columns[1:])})
 st.caption(t("rank_hint", lang) + " " + t("col_region", lang) + ": " + region_names["vung"][last.vung_id] + ".")
 
@@ -180,7 +177,7 @@ facts = pd.DataFrame({
     t("col_years", lang): [f"{a}–{b}" if a != b else str(a) for a, b in zip(rows.year_from, rows.year_to)],
     t("col_rows", lang): [fmt.number(n, 0, lang) for n in rows.rows],
 })
-ui.table(pd.concat([facts, rows], axis=1), f"profile-{code}-row-sources", lang,
+blocks.table(pd.concat([facts, rows], axis=1), f"profile-{code}-row-sources", lang,
          bool((rows.origin == "demo").any()), key="row-sources",
          column_config={**{c: None for c in rows.columns}, **right_aligned([t("col_rows", lang)])})
 
@@ -200,7 +197,7 @@ else:
                                zip(figs.source_title, figs.publisher, figs.published)],
         t("col_quote", lang): figs.quote,
     })
-    ui.table(pd.concat([published, figs], axis=1), f"profile-{code}-published", lang, False, key="published",
+    blocks.table(pd.concat([published, figs], axis=1), f"profile-{code}-published", lang, False, key="published",
              column_config={**{c: None for c in figs.columns},
                             t("col_published_value", lang): st.column_config.TextColumn(width="medium"),
                             t("col_source", lang): st.column_config.TextColumn(width="medium"),
@@ -216,7 +213,7 @@ shown_cols = pd.DataFrame({t("col_year", lang): series.year.astype(str),
                            t("origin", lang): series.budget_origin})
 raw_cols = series[["year", "unit_code", *cols, "budget_origin", "staffing_origin",
                    "collaborators_origin"]].reset_index(drop=True)
-ui.table(pd.concat([shown_cols.reset_index(drop=True), raw_cols], axis=1), f"profile-{code}-{y0}-{y1}", lang, demo,
+blocks.table(pd.concat([shown_cols.reset_index(drop=True), raw_cols], axis=1), f"profile-{code}-{y0}-{y1}", lang, demo,
          key="province-table",
          column_config={**{c: None for c in raw_cols.columns}, **right_aligned(shown_cols.columns[1:-1]),
                         t("col_year", lang): st.column_config.TextColumn(pinned=True)})

@@ -1,28 +1,22 @@
 """Trình chiếu / Present: one click builds the conference deck (PowerPoint and PDF) for a region or area and a year."""
 import streamlit as st
 
-from dashboard import charts, deck, state, tools, ui
+from dashboard import blocks, charts, deck, filters, tools
 from dashboard.i18n import t
 
-lang = state.lang()
-ui.page("page_present", lang)
-year = state.sidebar("year")["year"]
+lang = filters.lang()
+blocks.page("page_present", lang)
+year = filters.sidebar("year")["year"]
 st.caption(t("deck_intro", lang))
 tools.notice(tools.APP_TOOLS, lang)  # before the click: what this server cannot make, and how to add it
 
 # The area lives in the URL as its id (?area=phia-nam), not as its translated label, so links work in both languages.
 choices = deck.area_choices()
-raw = st.query_params.get("area")
-if raw is not None and deck.area_key(raw) is None:
-    state.bad_value_notice("area", raw, deck.area_label(deck.DEFAULT_AREA, lang))
-start = deck.area_key(raw) or deck.DEFAULT_AREA
+start = filters.area_param(deck.area_key, deck.area_label(deck.DEFAULT_AREA, lang)) or deck.DEFAULT_AREA
 left, right = st.columns([3, 2])
 area = left.selectbox(t("deck_area", lang), choices, index=choices.index(start), key="deck_area",
                       format_func=lambda k: deck.area_label(k, lang))
-if area != deck.DEFAULT_AREA:
-    st.query_params["area"] = area.split("/", 1)[1]
-elif "area" in st.query_params:
-    del st.query_params["area"]
+st.query_params["area"] = area.split("/", 1)[1]  # pinned, the default area too
 deck_lang = right.segmented_control(t("deck_lang", lang), ["vi", "en"], default=lang, key="deck_lang", required=True,
                                     format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x]) or lang
 request = (area, int(year), deck_lang)
@@ -34,13 +28,13 @@ if st.button(t("deck_build", lang), type="primary", icon=":material/slideshow:")
             st.session_state["deck"] = {"request": request, "pptx": pptx, "pdf": pdf, "info": info}
         except (deck.DeckError, tools.ToolError) as e:
             st.session_state.pop("deck", None)
-            st.error(e.en if lang == "en" else e.vi)
+            st.error(getattr(e, lang))
 
 built = st.session_state.get("deck")
 if built and built["request"] == request:
     info = built["info"]
     st.success(t("deck_ready", lang, slides=len(info.titles), area=info.area.name(lang), year=info.year))
-    ui.demo_badge(info.demo, lang)
+    blocks.demo_badge(info.demo, lang)
     stem = deck.file_stem(info)
     c1, c2, _ = st.columns([2, 1.5, 2.5])
     c1.download_button(t("deck_download_pptx", lang), built["pptx"], file_name=f"{stem}.pptx", icon=":material/download:",
@@ -57,13 +51,13 @@ if built and built["request"] == request:
 try:
     chosen = deck.resolve(area, int(year))
 except deck.DeckError as e:
-    st.error(e.en if lang == "en" else e.vi)
+    st.error(getattr(e, lang))
     st.stop()
 st.subheader(t("deck_preview", lang, kind=chosen.kind(lang)))
 units, table, table_demo = deck.preview(chosen, int(year), lang)
 fig = charts.ranked_bars(units.assign(province=units["name_vi"]), "total_actual_mvnd", "province", "vung_id", "mvnd", lang)
 charts.style(fig, t("deck_rank_title", lang, kind=chosen.kind(lang), year=year), t("unit_mvnd", lang), lang, table_demo,
              height=charts.bar_height(len(units)))
-ui.chart(fig, units[["unit_code", "name_vi", "total_actual_mvnd"]], f"deck-ranking-{chosen.group_id}-{year}", lang,
+blocks.chart(fig, units[["unit_code", "name_vi", "total_actual_mvnd"]], f"deck-ranking-{chosen.group_id}-{year}", lang,
          table_demo, key="deck-ranking")
-ui.table(table, f"deck-{chosen.group_id}-{year}", lang, table_demo, key="deck-preview")
+blocks.table(table, f"deck-{chosen.group_id}-{year}", lang, table_demo, key="deck-preview")

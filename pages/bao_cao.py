@@ -1,12 +1,12 @@
 """Báo cáo / Official report: choose the scope and the year, one click drafts the report (Word and PDF)."""
 import streamlit as st
 
-from dashboard import queries, report, state, tools, ui
+from dashboard import blocks, filters, queries, report, tools
 from dashboard.i18n import t
 
-lang = state.lang()
-ui.page("page_report", lang)
-year = int(state.sidebar("year")["year"])
+lang = filters.lang()
+blocks.page("page_report", lang)
+year = int(filters.sidebar("year")["year"])
 st.caption(t("report_intro", lang))
 tools.notice(tools.APP_TOOLS, lang)  # the report still builds without them: its charts or its PDF are left out
 
@@ -42,7 +42,7 @@ if done and done["request"] == request:
     st.success(t("report_ready", lang, scope=options.get(scope, scope), year=info.year, pages=len([n for n in info.tables if n not in ("header-block", "signature")]),
                  charts=len(info.charts)))
     if info.demo:
-        ui.demo_badge(True, lang)
+        blocks.demo_badge(True, lang)
         st.caption(t("report_demo_note", lang))
     stem = report.file_stem(info)
     c1, c2, _ = st.columns([2, 1.5, 2.5])

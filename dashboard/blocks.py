@@ -1,0 +1,159 @@
+"""Blocks every page draws with: header and database guard, a chart or table with its downloads, KPIs, badges,
+the map + ranking pair, published-figure quotes, and a click on a province opening its profile."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import charts, exports, filters, fmt, maps, tools
+from .db import DatabaseUnavailable, connection
+from .i18n import t
+
+PROFILE_PAGE = "pages/ho_so_tinh.py"
+
+
+def page(title_key: str, lang: str) -> None:
+    """Header of a page; stops with a recovery page if the database is missing or corrupt."""
+    try:
+        connection()
+    except DatabaseUnavailable as e:
+        recovery(e, lang)
+        st.stop()
+    st.title(t(title_key, lang))
+
+
+def recovery(e: DatabaseUnavailable, lang: str) -> None:
+    st.error(f"### {t('db_missing_title', lang)}\n\n{t('db_missing_body', lang, path=e.path, reason=e.reason)}")
+    st.code("python -m etl build        # hoặc / or: make build", language="bash")
+
+
+def demo_badge(demo: bool, lang: str, imported: bool = False) -> None:
+    if demo:
+        st.badge(t("demo_badge", lang), icon=":material/science:", color="orange", help=t("demo_help", lang))
+    if imported:
+        st.badge(t("imported_badge", lang), icon=":material/verified:", color="green")
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, key: str,
+          selectable: bool = False):
+    """The chart, then CSV of exactly the plotted data and a projector PNG (rendered only when asked for)."""
+    demo_badge(demo, lang)
+    event = st.plotly_chart(fig, key=key, on_select="rerun" if selectable else "ignore",
+                            selection_mode="points", config=charts.PLOTLY_CONFIG)
+    c1, c2, _ = st.columns([1, 1, 1])
+    stem = exports.file_stem(name, demo)
+    c1.download_button(t("download_csv", lang), exports.csv_bytes(data, demo), file_name=f"{stem}.csv",
+                       mime="text/csv", key=f"{key}-csv", icon=":material/download:")
+    no_png = tools.missing_tools("chromium")  # a PNG button that cannot work says so instead of doing nothing
+    c2.download_button(t("download_png", lang), lambda: charts.to_png(fig), file_name=f"{stem}.png",
+                       mime="image/png", key=f"{key}-png", icon=":material/image:", disabled=bool(no_png),
+                       help=tools.advice(no_png, lang) if no_png else t("download_png_help", lang))
+    if no_png:  # under the buttons, full width: a narrow column would wrap the command over five lines
+        st.caption(tools.png_unavailable_note(lang))
+    return event
+
+
+def table(df: pd.DataFrame, name: str, lang: str, demo: bool, key: str, column_config: dict | None = None,
+          row_height: int | None = None, visible_rows: int = 6) -> None:
+    """A table and its CSV/XLSX downloads; `row_height` makes room for long text (quotes) to wrap."""
+    demo_badge(demo, lang)
+    size = {} if row_height is None else {"row_height": row_height, "height": min(len(df), visible_rows) * row_height + 40}
+    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch", **size)
+    c1, c2, _ = st.columns([1, 1, 3])
+    stem = exports.file_stem(name, demo)
+    c1.download_button(t("download_csv", lang), exports.csv_bytes(df, demo), file_name=f"{stem}.csv", mime="text/csv",
+                       key=f"{key}-csv", icon=":material/download:")
+    c2.download_button(t("download_xlsx", lang), lambda: exports.xlsx_bytes(df, demo), file_name=f"{stem}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
+                       icon=":material/table:")
+
+
+def kpi(col, label: str, value: str, delta: str | None = None, help: str | None = None) -> None:
+    col.metric(label, value, delta=delta, help=help, border=True)
+
+
+def map_and_ranking(df: pd.DataFrame, col: str, *, year: int, view: str, kind: str, lang: str, demo: bool,
+                    title: str, unit: str, grouping: str, name: str, data_cols: list[str] | None = None,
+                    ranked: pd.DataFrame | None = None, ranking_unit: str | None = None, diverging: bool = False,
+                    scale_control: bool = False):
+    """The choropleth (left) beside the ranked bars of the same measure (right); a click on either opens the
+    province's profile. `ranked` narrows the bars (e.g. units with a network); returns the right column so a page
+    can add a note under the ranking. Downloads are named `{name}-map-…` and `{name}-ranking-…`."""
+    units_label = t(f"view_{view}", lang)
+    prefix = f"{name}-" if name else ""
+    left, right = st.columns([3, 2])
+    with left:
+        classes = None
+        if scale_control:
+            scale = filters.url_widget("scale", ["continuous", "classes"], "continuous",
+                                     lambda v, lg: t(f"scale_{v}", lg), t("scale", lang), lang, kind="segmented",
+                                     container=st)
+            classes = 5 if scale == "classes" else None
+        fig, _ = maps.choropleth(df, col, view, kind, lang, grouping=grouping, diverging=diverging, classes=classes)
+        charts.style(fig, title, f"{unit} · {units_label}", lang, demo, height=680)
+        ev = chart(fig, df[data_cols or ["unit_code", "name_vi", "vung_id", col]], f"{prefix}map-{col}-{year}-{view}",
+                   lang, demo, key="map", selectable=True)
+        st.caption(maps.legend_note(lang) + " " + t("click_map_hint", lang))
+        open_profile_on_click(ev, lang)
+    with right:
+        ranked = (df if ranked is None else ranked).assign(province=lambda d: d["name_vi"])
+        fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang, sign_colors=diverging)
+        charts.style(fig, title, ranking_unit or f"{unit} · {units_label}", lang, demo,
+                     height=charts.bar_height(len(ranked)))
+        ev = chart(fig, ranked.sort_values(col, ascending=False)[["unit_code", "province", col]],
+                   f"{prefix}ranking-{col}-{year}-{view}", lang, demo, key="ranking", selectable=True)
+        open_profile_on_click(ev, lang)
+    return right
+
+
+def figure_check(row, lang: str, decimals: int = 0) -> str:
+    """Whether the warehouse agrees with a published figure, and what it says when it does not."""
+    if row.agrees:
+        return t("agrees", lang)
+    return t("disagrees", lang, value=fmt.number(row.warehouse_value, decimals, lang))
+
+
+def quote_text(row, lang: str) -> str:
+    """A published figure's words and where they were published."""
+    return t("quote_from", lang, quote=row.quote, title=row.source_title, publisher=row.publisher,
+             published=row.published)
+
+
+def published_quote(row, lang: str) -> None:
+    st.caption(quote_text(row, lang))
+
+
+STATUS_ICONS = {"discrepancy": ":red[:material/error:]", "truncated": ":orange[:material/content_cut:]",
+                "approximate": ":blue[:material/approximately_equal:]", "consistent": ":green[:material/check_circle:]"}
+
+
+def source_line(r, lang: str) -> str:
+    """'**Title** — Publisher (published on …) · link-or-file', every part shown literally."""
+    when = f" ({t('src_published_on', lang, date=r.published)})" if fmt.plain(r.published) else ""
+    loc = r.source_location
+    where = f" · [{fmt.md(loc)}]({loc})" if fmt.is_url(loc) else f" · `{loc}`"
+    return f"**{fmt.md(r.source_title)}** — {fmt.md(r.publisher)}{when}{where}"
+
+
+def selected_unit(event) -> str | None:
+    """The unit code of a clicked map feature or bar, from st.plotly_chart's selection event."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for p in points:
+        cd = p.get("customdata")
+        if isinstance(cd, (list, tuple)) and cd:
+            return str(cd[0])
+        loc = p.get("location")
+        if loc:
+            return str(loc).split("-")[0]
+    return None
+
+
+def open_profile_on_click(event, lang: str) -> None:
+    """Clicking a province (map or bar) opens its profile, carrying the language along."""
+    code = selected_unit(event)
+    if code:
+        st.switch_page(PROFILE_PAGE, query_params={"unit": code, **({"lang": lang} if lang != "vi" else {})})

@@ -1,0 +1,59 @@
+"""Kinh phí / Budgets: map and ranking by metric, region → province shares, planned vs actual, content categories."""
+import streamlit as st
+
+from dashboard import blocks, charts, filters, metrics, palette, queries
+from dashboard.i18n import name_col, t
+
+lang = filters.lang()
+blocks.page("page_budgets", lang)
+f = filters.sidebar("year", "view", "fund", "status", "measure", "grouping")
+year, view, fund, status, measure = f["year"], f["view"], f["fund"], f["status"], f["measure"]
+
+df = queries.unit_year(year, view)
+if measure == "change":  # against the previous year, in the same units (across the reform: both years in the 34)
+    if year - 1 in queries.years():
+        before = queries.unit_year(year - 1, view)
+        df[metrics.metric_col(fund, status, "change")] = metrics.with_change(df, before, metrics.amount_col(fund, status))
+        df["budget_demo"] = df["budget_demo"] | bool(before.budget_demo.any())  # a change is as demo as its base
+    else:
+        st.warning(t("notice_no_previous_year", lang, year=year))
+        measure = "amount"
+col = metrics.metric_col(fund, status, measure)
+kind = "mvnd" if measure == "amount" else "pct"
+demo = bool(df.budget_demo.any())
+what = t(f"fund_{fund}", lang) + ("" if measure == "execution" else f" · {t(f'status_{status}', lang).lower()}")
+metric_name = t(f"measure_{measure}", lang)
+unit = t("unit_mvnd", lang) if kind == "mvnd" else "%"
+
+blocks.map_and_ranking(df, col, year=year, view=view, kind=kind, lang=lang, demo=demo,
+                       title=f"{metric_name}: {what}, {year}", unit=unit, grouping=f["grouping"], name="",
+                       ranking_unit=unit, diverging=measure == "change", scale_control=True)
+
+amount = metrics.amount_col(fund, status)
+left, right = st.columns(2)
+with left:
+    region_names = dict(zip(*[queries.groups("vung", view)[c] for c in ("group_id", name_col(lang))]))
+    fig = charts.region_treemap(df, amount, lang, region_names)
+    title = t("budget_tree_title", lang, what=what, year=year)
+    charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
+    blocks.chart(fig, df[["vung_id", "unit_code", "name_vi", amount, f"{amount}_share_nation_pct", f"{amount}_share_region_pct"]],
+             f"treemap-{amount}-{year}", lang, demo, key="treemap")
+with right:
+    scatter_fund = fund
+    region_label = {g: n for g, n in region_names.items()}
+    fig = charts.planned_vs_actual(df.assign(region_name=df["vung_id"].map(region_label)), scatter_fund, lang)
+    title = t("budget_scatter_title", lang, fund=t(f"fund_{fund}", lang), year=year)
+    charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
+    ev = blocks.chart(fig, df[["unit_code", "name_vi", f"{fund}_planned_mvnd", f"{fund}_actual_mvnd", f"{fund}_execution_pct"]],
+                  f"planned-actual-{fund}-{year}", lang, demo, key="scatter", selectable=True)
+    blocks.open_profile_on_click(ev, lang)
+
+cats = queries.category_mix(year, fund, status)
+cats["category"] = cats[name_col(lang)]
+fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id=""), "share_pct", "category", "vung_id", "pct", lang)
+fig.update_traces(marker_color=palette.FUND[fund])
+title = t("budget_categories_title", lang, what=what, year=year)
+cat_demo = bool(cats.origin.fillna("").str.contains("demo").any())
+charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, cat_demo, height=460)
+blocks.chart(fig, cats[["category_id", "category", "projects", "planned_mvnd", "actual_mvnd", "share_pct"]],
+         f"categories-{fund}-{status}-{year}", lang, cat_demo, key="categories")

@@ -1,0 +1,81 @@
+"""Tổng quan / Overview: the selected year at a glance, trends, regions side by side, what changed."""
+import streamlit as st
+
+from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard.i18n import name_col, t
+
+lang = filters.lang()
+blocks.page("page_overview", lang)
+f = filters.sidebar("year", "grouping")
+year, grouping = f["year"], f["grouping"]
+
+nation = queries.nation_series()
+now = nation[nation.year == year].iloc[0]
+prev = nation[nation.year == year - 1]
+prev = prev.iloc[0] if len(prev) else None
+demo = bool(now.any_demo)
+blocks.demo_badge(demo, lang)
+st.caption(t("app_subtitle", lang))
+
+
+def delta(col, pct_points=False):
+    if prev is None or prev[col] != prev[col] or not prev[col]:
+        return None
+    if pct_points:
+        return f"{fmt.number(now[col] - prev[col], 1, lang)} {t('unit_pp', lang)}"
+    return fmt.signed_pct(100 * (now[col] - prev[col]) / prev[col], 1, lang)
+
+
+cols = st.columns(4)
+blocks.kpi(cols[0], f"{t('kcqg_planned_mvnd', lang)} {year} ({fmt.billions(lang)})", fmt.mvnd_headline(now.kcqg_planned_mvnd, lang),
+       delta("kcqg_planned_mvnd"), help=fmt.mvnd(now.kcqg_planned_mvnd, lang))
+blocks.kpi(cols[1], f"{t('kcqg_actual_mvnd', lang)} ({fmt.billions(lang)}) · {fmt.pct(now.kcqg_execution_pct, 1, lang)}",
+       fmt.mvnd_headline(now.kcqg_actual_mvnd, lang), delta("kcqg_actual_mvnd"), help=fmt.mvnd(now.kcqg_actual_mvnd, lang))
+blocks.kpi(cols[2], f"{t('kcdp_planned_mvnd', lang)} {year} ({fmt.billions(lang)})", fmt.mvnd_headline(now.kcdp_planned_mvnd, lang),
+       delta("kcdp_planned_mvnd"), help=fmt.mvnd(now.kcdp_planned_mvnd, lang))
+blocks.kpi(cols[3], f"{t('kcdp_actual_mvnd', lang)} ({fmt.billions(lang)}) · {fmt.pct(now.kcdp_execution_pct, 1, lang)}",
+       fmt.mvnd_headline(now.kcdp_actual_mvnd, lang), delta("kcdp_actual_mvnd"), help=fmt.mvnd(now.kcdp_actual_mvnd, lang))
+cols = st.columns(4)
+blocks.kpi(cols[0], t("execution_pct", lang), fmt.pct(now.total_execution_pct, 1, lang), delta("total_execution_pct", True))
+blocks.kpi(cols[1], t("projects", lang), fmt.number(now.projects, 0, lang), delta("projects"))
+blocks.kpi(cols[2], t("staff_total", lang), fmt.number(now.staff_total, 0, lang), delta("staff_total"))
+blocks.kpi(cols[3], t("collaborators_total", lang),
+       fmt.number(now[["collaborators_district", "collaborators_commune"]].fillna(0).sum(), 0, lang))
+
+left, right = st.columns(2)
+with left:
+    series = nation[nation.year >= 2016]
+    fig = charts.trend(series, "year", {c: t(c, lang) for c in ("kcqg_planned_mvnd", "kcqg_actual_mvnd",
+                                                                 "kcdp_planned_mvnd", "kcdp_actual_mvnd")},
+                       "mvnd", lang, colors={c: palette.FUND[c[:4]] for c in ("kcqg_planned_mvnd", "kcqg_actual_mvnd",
+                                                                             "kcdp_planned_mvnd", "kcdp_actual_mvnd")},
+                       dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
+    title = t("overview_trend_title", lang, first=int(series.year.min()), last=int(series.year.max()))
+    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(series.budget_demo.any()))
+    blocks.chart(fig, series[["year", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd"]],
+             "nation-trend", lang, bool(series.budget_demo.any()), key="trend")
+with right:
+    regions = queries.group_series(grouping)
+    ry = regions[regions.year == year].sort_values("sort_order")
+    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 11)))
+    fig = charts.grouped_bars(ry, "region", {"kcqg_planned_mvnd": t("kcqg_planned_mvnd", lang),
+                                             "kcqg_actual_mvnd": t("kcqg_actual_mvnd", lang),
+                                             "kcdp_planned_mvnd": t("kcdp_planned_mvnd", lang),
+                                             "kcdp_actual_mvnd": t("kcdp_actual_mvnd", lang)}, "mvnd", lang,
+                              colors={"kcqg_planned_mvnd": palette.FUND_PLANNED["kcqg"], "kcqg_actual_mvnd": palette.FUND["kcqg"],
+                                      "kcdp_planned_mvnd": palette.FUND_PLANNED["kcdp"], "kcdp_actual_mvnd": palette.FUND["kcdp"]})
+    title = t("overview_regions_title", lang, year=year)
+    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), source_gap=95)
+    fig.update_xaxes(tickangle=0)
+    blocks.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
+                      "projects", "staff_total"]], f"regions-{year}", lang, bool(ry.any_demo.any()), key="regions")
+
+st.subheader(t("overview_changes", lang))
+if year - 1 in queries.years():
+    show, changes_demo = queries.movers(year)
+    fig = charts.ranked_bars(show, "change_pct", "province", "vung_id", "pct", lang, sign_colors=True)
+    title = t("overview_movers_title", lang, year=year, prev=year - 1)
+    charts.style(fig, title, "%", lang, changes_demo, height=charts.bar_height(len(show)))
+    ev = blocks.chart(fig, show[["unit_code", "province", "total_planned_mvnd", "change_pct"]], f"changes-{year}", lang,
+                  changes_demo, key="changes", selectable=True)
+    blocks.open_profile_on_click(ev, lang)
