@@ -773,9 +773,22 @@ LABELS: dict[str, tuple[str, str]] = {
                            "With real figures only (imported, published) — {topic}, {year}: {real} of {total} units "
                            "show figures; {hidden} are blank because theirs are demo (wholly or partly); {empty} "
                            "have none."),
+    # --- programs the exports need (dashboard/tools.py)
+    "tools_missing_head": ("**Máy chủ chưa cài {names}** nên chưa tạo được: {needs}.",
+                           "**Not installed on the server: {names}**, so these cannot be made: {needs}."),
+    "tools_missing_terminal": ("{head} Ứng dụng vẫn chạy. Để cài: `{cmd}` (hoặc chạy `make run` với quyền root).",
+                               "{head} The app starts without them. To add them: `{cmd}` (or run `make run` as root)."),
+    "tools_missing_page": ("{head} Các phần khác của trang vẫn dùng bình thường. Người quản trị máy chủ cài bằng lệnh "
+                           "`{cmd}` (hoặc chạy `make run` với quyền root), rồi khởi động lại ứng dụng.",
+                           "{head} Everything else on the page works. The server's administrator adds it with `{cmd}` "
+                           "(or `make run` run as root), then restarts the app."),
+    "tools_no_png": ("Chưa xuất được PNG: máy chủ thiếu Chromium — `{cmd}`", "No PNG: Chromium is missing on the server — `{cmd}`"),
     "import_log_empty": ("Chưa nạp báo cáo nào: mọi số liệu về tỉnh đang là dữ liệu minh họa.",
                          "No report loaded yet: every provincial figure is demo data."),
 }
+
+
+LOCALES = {"vi": "vi-VN", "en": "en-GB"}  # the language tag written into documents (deck, report)
 
 
 def name_col(lang: str) -> str:

@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import t
+
 
 @dataclass(frozen=True)
 class Tool:
@@ -74,20 +76,9 @@ def advice(keys: list[str] | tuple[str, ...], lang: str, terminal: bool = False)
     if not keys:
         return ""
     names = ", ".join(TOOLS[k].name for k in keys)
-    cmd = install_command(keys)
-    if lang == "en":
-        needs = "; ".join(TOOLS[k].needed_for_en for k in keys)
-        head = f"**Not installed on the server: {names}**, so these cannot be made: {needs}."
-        if terminal:
-            return f"{head} The app starts without them. To add them: `{cmd}` (or run `make run` as root)."
-        return (f"{head} Everything else on the page works. The server's administrator adds it with `{cmd}` (or "
-                "`make run` run as root), then restarts the app.")
-    needs = "; ".join(TOOLS[k].needed_for_vi for k in keys)
-    head = f"**Máy chủ chưa cài {names}** nên chưa tạo được: {needs}."
-    if terminal:
-        return f"{head} Ứng dụng vẫn chạy. Để cài: `{cmd}` (hoặc chạy `make run` với quyền root)."
-    return (f"{head} Các phần khác của trang vẫn dùng bình thường. Người quản trị máy chủ cài bằng lệnh `{cmd}` "
-            "(hoặc chạy `make run` với quyền root), rồi khởi động lại ứng dụng.")
+    needs = "; ".join(getattr(TOOLS[k], f"needed_for_{lang}") for k in keys)
+    head = t("tools_missing_head", lang, names=names, needs=needs)
+    return t("tools_missing_terminal" if terminal else "tools_missing_page", lang, head=head, cmd=install_command(keys))
 
 
 class ToolError(RuntimeError):
@@ -98,7 +89,7 @@ class ToolError(RuntimeError):
         super().__init__(f"{vi}\n{en}")
 
     def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
+        return getattr(self, lang)
 
 
 class ToolMissing(ToolError):
@@ -126,9 +117,7 @@ def require(*keys: str) -> None:
 
 def png_unavailable_note(lang: str) -> str:
     """One line beside a PNG button that cannot work here (the full advice is in the button's tooltip)."""
-    cmd = install_command(["chromium"])
-    return (f"No PNG: Chromium is missing on the server — `{cmd}`" if lang == "en"
-            else f"Chưa xuất được PNG: máy chủ thiếu Chromium — `{cmd}`")
+    return t("tools_no_png", lang, cmd=install_command(["chromium"]))
 
 
 def notice(keys: tuple[str, ...] | list[str], lang: str) -> list[str]:

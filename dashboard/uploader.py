@@ -26,5 +26,5 @@ def file_uploader(label: str, types: list[str], lang: str, **kw):
 </style>""")
     files = st.file_uploader(label, type=types, **kw)
     mb = int(kw.get("max_upload_size") or st.get_option("server.maxUploadSize"))
-    st.caption(HINT["en" if lang == "en" else "vi"].format(mb=mb, types=", ".join(x.upper() for x in types)))
+    st.caption(HINT[lang].format(mb=mb, types=", ".join(x.upper() for x in types)))
     return files

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from dashboard import blocks, filters, queries, report, tools
-from dashboard.i18n import t
+from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_report", lang)
@@ -16,7 +16,7 @@ kind = st.segmented_control(t("report_scope_kind", lang), ["nation", "group", "u
 if kind == "group":
     g = queries.deck_groups()
     g = g[g.era == era]
-    options = {f"{r.grouping_id}/{r.group_id}": r.name_en if lang == "en" else r.name_vi for r in g.itertuples()}
+    options = {f"{r.grouping_id}/{r.group_id}": getattr(r, name_col(lang)) for r in g.itertuples()}
 elif kind == "unit":
     u = queries.units(era)
     options = dict(zip(u.unit_code, u.name_vi))
@@ -33,7 +33,7 @@ if st.button(t("report_build", lang), type="primary", icon=":material/descriptio
             st.session_state["report"] = {"request": request, "built": report.build_bytes(scope, year)}
         except (report.ReportError, tools.ToolError) as e:
             st.session_state.pop("report", None)
-            st.error(e.en if lang == "en" else e.vi)
+            st.error(getattr(e, lang))
 
 done = st.session_state.get("report")
 if done and done["request"] == request:

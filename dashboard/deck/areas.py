@@ -5,7 +5,7 @@ import difflib
 from dataclasses import dataclass
 
 from .. import queries
-from ..i18n import t
+from ..i18n import name_col, t
 from .errors import DeckError
 
 GROUPINGS = ("kc_area", "vung")
@@ -26,7 +26,7 @@ class Area:
         return f"{self.grouping}/{self.group_id}"
 
     def name(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_vi
+        return getattr(self, name_col(lang))
 
     def kind(self, lang: str) -> str:
         return t(f"deck_kind_{self.grouping}", lang)
@@ -43,7 +43,7 @@ def area_label(key: str, lang: str) -> str:
     grouping, group_id = key.split("/", 1)
     groups = queries.deck_groups()
     row = groups[(groups.grouping_id == grouping) & (groups.group_id == group_id)].iloc[0]
-    return f"{row['name_en' if lang == 'en' else 'name_vi']} ({t(f'deck_grouping_{grouping}', lang).lower()})"
+    return f"{row[name_col(lang)]} ({t(f'deck_grouping_{grouping}', lang).lower()})"
 
 
 def resolve(area: str, year: int) -> Area:

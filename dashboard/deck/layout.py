@@ -10,7 +10,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Inches, Pt
 
-from ..i18n import t
+from ..i18n import LOCALES, t
 from .pdf import FONT_NAME
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
@@ -171,7 +171,7 @@ class Slides:
             f = run.font
             f.name, f.size, f.bold = FONT_NAME, Pt(size), bold
             f.color.rgb = color
-            f._rPr.set("lang", "vi-VN" if self.lang == "vi" else "en-GB")
+            f._rPr.set("lang", LOCALES[self.lang])
 
     @staticmethod
     def _solid(shape, color: RGBColor) -> None:

@@ -14,7 +14,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
 from .. import charts, fmt, metrics, queries
-from ..i18n import t
+from ..i18n import LOCALES, t
 from . import figures
 from .areas import Area
 from .facts import Facts, origin_of, origin_text
@@ -122,7 +122,7 @@ def render(facts: Facts, lang: str) -> tuple[bytes, DeckInfo]:
     props.title = f"{area.name(lang)} — {facts.year}"
     props.subject = t("deck_cover_kicker", lang, year=facts.year)
     props.author = "Khuyến công"
-    props.language = "vi-VN" if lang == "vi" else "en-GB"
+    props.language = LOCALES[lang]
     draft.info.demo = draft.origins.any_demo
     return draft.slides.save(), draft.info
 
