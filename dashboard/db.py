@@ -104,27 +104,26 @@ def connection() -> duckdb.DuckDBPyConnection:
     raise DatabaseUnavailable(path, "the file keeps being replaced; try again")
 
 
+def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    """Run named SQL (see queries.py) with user-influenced values only as ? parameters."""
+    return _run(sql, params, lambda cur: cur.df())
+
+
 def query_exact(sql: str, params: list | tuple = ()) -> pd.DataFrame:
     """Like query(), but DECIMAL amounts come back as Python Decimals (object columns), not float64: for downloads,
     which must carry the stored value digit for digit. Pages that plot or compute use query()."""
-    cur = connection().cursor()
-    try:
-        cur.execute(sql, list(params))
-        return pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description], dtype=object)
-    except duckdb.IOException as e:
-        raise DatabaseUnavailable(db_path(), str(e).splitlines()[0]) from e
-    finally:
-        cur.close()
+    return _run(sql, params, lambda cur: pd.DataFrame(cur.fetchall(), columns=[d[0] for d in cur.description],
+                                                      dtype=object))
 
 
-def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
-    """Run named SQL (see queries.py) with user-influenced values only as ? parameters."""
+def _run(sql: str, params, read):
     for attempt in range(2):
         con, cur = connection(), None
         try:
             cur = con.cursor()  # a cursor per call: DuckDB connections are not shared across threads
             cur.execute("USE kc")  # a cursor starts in the in-memory database the file is attached to
-            return cur.execute(sql, list(params)).df()
+            cur.execute(sql, list(params))
+            return read(cur)
         except duckdb.IOException as e:  # damaged under us: say so and how to rebuild, never a stack trace
             raise DatabaseUnavailable(db_path(), str(e).splitlines()[0]) from e
         except (duckdb.ConnectionException, duckdb.InterruptException):

@@ -452,10 +452,11 @@ def sources_slide(d: Draft) -> None:
 
 
 def rows_cell(origins: pd.DataFrame, what: str, lang: str) -> str:
+    """Rows by origin; a row whose amounts come from two origins ('demo+published') counts under each."""
     part = origins[origins.what == what]
-    demo = int(part.loc[part.origin == "demo", "rows"].sum())
-    imported = int(part.loc[part.origin == "imported", "rows"].sum())
-    return t("deck_rows_cell", lang, demo=fmt.number(demo, 0, lang), imported=fmt.number(imported, 0, lang))
+    n = {o: fmt.number(int(part.loc[part.origin.str.split("+").map(lambda parts: o in parts), "rows"].sum()), 0, lang)
+         for o in ("demo", "published", "imported")}
+    return t("deck_rows_cell", lang, **n)
 
 
 def scope_text(f, area: Area, lang: str) -> str:
