@@ -12,9 +12,14 @@ from .common import DATA, DEFAULT_DB, BuildError, DataError
 OTHER_COMMANDS = """other commands of the product:
   python -m dashboard.deck    a conference deck (PowerPoint, PDF) for a region or area and a year
                               e.g. python -m dashboard.deck --area mien-trung-tay-nguyen --year 2017 -o deck.pptx
+  python -m etl.curate        rewrite data/published/province_figures.csv from the research snapshot (published figures)
+                              e.g. python -m etl.curate
+  python -m dashboard.report  the official report (.docx, PDF; Nghị định 30/2020) for a province, region or the nation
+                              e.g. python -m dashboard.report --unit nation --year 2024 -o bao-cao.docx --pdf
   python -m dashboard.auth    editor accounts for the Import reports page
                               e.g. python -m dashboard.auth add "Nguyễn Văn A"
   make run | make test        serve the app on the built warehouse | run the whole test suite
+  make serve                  replicas of the app behind nginx (REPLICAS=2, SERVE_PORT=8500)
 
 Each command has its own manual: python -m etl load --help, python -m dashboard.deck --help, …"""
 
