@@ -16,6 +16,8 @@ OTHER_COMMANDS = """other commands of the product:
                               e.g. python -m etl.curate
   python -m dashboard.report  the official report (.docx, PDF; Nghị định 30/2020) for a province, region or the nation
                               e.g. python -m dashboard.report --unit nation --year 2024 -o bao-cao.docx --pdf
+  python -m dashboard.tools   which programs the PNG, deck and report exports need are missing, and how to add them
+                              e.g. python -m dashboard.tools --packages
   python -m dashboard.auth    editor accounts for the Import reports page
                               e.g. python -m dashboard.auth add "Nguyễn Văn A"
   make run | make test        serve the app on the built warehouse | run the whole test suite
