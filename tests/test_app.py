@@ -38,7 +38,7 @@ def test_every_page_renders_in_both_languages(page, lang):
     if page == "pages/nhap_bao_cao.py":  # nothing imported in the test warehouse: a sentence, not an empty grid
         assert any(("Chưa nạp báo cáo nào", "No report loaded yet")[lang == "en"] in i.value for i in at.info)
     else:
-        assert len(at.get("plotly_chart")) + len(at.dataframe) + len(at.get("download_button")) > 0
+        assert len(at.get("plotly_chart")) + len(at.dataframe) + len(at.get("download_button")) + len(at.button) > 0
 
 
 def test_filters_survive_a_page_switch():

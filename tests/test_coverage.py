@@ -100,22 +100,28 @@ def test_the_grid_counts_what_the_warehouse_holds(session_db, con, topic, era):
         assert {k: v for k, v in counts(topic, year).items() if v} == in_year.to_dict()
 
 
-def test_today_every_province_year_is_demo_and_the_years_ahead_are_empty(session_db, con):
+def test_published_provincial_figures_show_as_published_and_the_years_ahead_are_empty(session_db, con):
     grid63 = coverage.coverage_grid("budget", "63")
     assert set(grid63.year) == set(range(2013, 2025)) and grid63.unit_code.nunique() == 63
-    assert set(grid63.origin) == {"demo"}
+    published = {(u, y) for u, y in con.execute("SELECT DISTINCT unit_code, year FROM budget_current "
+                                                "WHERE era = '63' AND origin LIKE '%published%'").fetchall()}
+    assert published  # provinces whose own figures a source states
+    marked = grid63[grid63.origin.str.contains("published")]
+    assert set(zip(marked.unit_code, marked.year)) == published
+    assert set(grid63.origin) <= {"demo", "published+demo", "published"}
     grid34 = coverage.coverage_grid("collaborators", "34")
     assert set(grid34[grid34.year == 2025].origin) == {"demo"} and grid34.unit_code.nunique() == 34
     ahead = scalar(con, "SELECT max(year) FROM year_status")  # plans are made a year ahead: nothing is held yet
     assert set(grid34[grid34.year == ahead].origin) == {coverage.NONE}
-    assert counts("budget", 2017) == {"imported": 0, "published": 0, "demo": 63, "none": 0}
+    in_2017 = counts("budget", 2017)
+    assert in_2017["imported"] == 0 and in_2017["none"] == 0 and sum(in_2017.values()) == 63
 
 
 # --------------------------------------------------------------------------- an import moves a cell
 
 def test_an_imported_budget_turns_its_cell_imported_and_moves_the_counts(session_db, copy_of, monkeypatch, tmp_path):
     before = counts("budget", 2023)
-    assert before["demo"] == 63 and before["imported"] == 0
+    assert before["imported"] == 0 and sum(before.values()) == 63
     db, data = copy_of
     report = corpus.filled(tmp_path / "kinh-phi-2023.xlsx", {"Kinh phí": [
         ["Hòa Bình", 2023, "KCQG", 1000, 900], ["Hòa Bình", 2023, "KCĐP", 2000, 1900],  # both funds: wholly real
