@@ -23,7 +23,7 @@ from .i18n import name_col, t
 TABS = ["map", "chart", "table"]
 BLOCK_KEY = "indicator-block"  # the container an embed shows alone (Streamlit gives it the class st-key-<key>)
 ONLY = ("only", "indicator")  # ?only=indicator: the embed view; Streamlit keeps ?embed=true for itself
-PLAYER_SPACE = 80  # px above the plot for the play button and the year slider
+PLAYER_SPACE = 96  # px above the plot for the play button and, under it, the year slider
 FRAME_MS = 900
 TOPOJSON = Path(charts.TOPOJSON_DIR) / "world_110m.json"
 
@@ -174,9 +174,10 @@ def _map_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, na
         ranked = df if not positive_only else df[df[col] > 0]
         ranked = ranked.assign(province=lambda d: d["name_vi"])
         fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang, sign_colors=diverging)
+        title = _wrapped(title, 44)  # the narrower column: a long title on two lines instead of cut off
         n = max([len(ranked)] + [int(c) for c in ranked_panel.dropna(subset=["value"]).groupby("year").size()])
         charts.style(fig, title(year), ranking_unit or f"{unit} · {units_label}", lang, demo,
-                     height=charts.bar_height(n) + (PLAYER_SPACE if len(years) > 1 else 0))
+                     height=charts.bar_height(n))
         played = fig
         if year in years and len(years) > 1:
             played = ranking_frames(go.Figure(fig), ranked_panel, year, years, kind, lang, title, diverging)
@@ -186,28 +187,38 @@ def _map_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, na
     return right
 
 
+def _wrapped(title: Callable[[int], str], width: int) -> Callable[[int], str]:
+    return lambda y: charts.wrap(title(y), width)
+
+
 def _player(fig: go.Figure, years: list[int], year: int, lang: str) -> go.Figure:
-    """A play/pause button and a year slider above the plot; the figure opens on `year`."""
+    """A play/pause button and, under it, a year slider above the plot (both the plot's full width, so they never
+    overlap in a narrow column); the title moves to the top; the figure opens on `year`."""
     still = dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0))
+    fig.update_layout(title=dict(text=f"<b>{fig.layout.title.text or ''}</b>"))
+    lines = (fig.layout.title.text or "").count("<br>") + 1
+    every = 1 if len(years) <= 7 else 2  # a label every other year: 13 labels do not fit a phone
     fig.update_layout(
-        sliders=[dict(active=years.index(year), x=0.16, len=0.84, y=1.0, yanchor="bottom", pad=dict(t=0, b=8),
+        sliders=[dict(active=years.index(year), x=0, len=1, y=1.0, yanchor="bottom", pad=dict(t=0, b=6, l=0, r=0),
                       currentvalue=dict(visible=False), font=dict(size=11), ticklen=3,
-                      steps=[dict(method="animate", label=str(y) if len(years) <= 8 or y % 2 == year % 2 else "·",
+                      steps=[dict(method="animate", label=str(y) if (y - years[0]) % every == 0 else "",
                                   args=[[str(y)], still]) for y in years])],
         updatemenus=[dict(type="buttons", direction="left", showactive=False, x=0, y=1.0, xanchor="left",
-                          yanchor="bottom", pad=dict(t=0, b=22), font=dict(size=12), buttons=[
+                          yanchor="bottom", pad=dict(t=0, b=PLAYER_SPACE - 34), font=dict(size=12), buttons=[
                               dict(label=t("ind_play", lang), method="animate",
                                    args=[None, dict(frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=True,
                                                     transition=dict(duration=0))]),
                               dict(label=t("ind_pause", lang), method="animate", args=[[None], still])])],
-        margin=dict(t=(fig.layout.margin.t or 110) + PLAYER_SPACE),
-        title=dict(yref="container", y=1, yanchor="top", pad=dict(t=12)))
+        title=dict(yref="container", y=1, yanchor="top", pad=dict(t=10)))
+    top = 16 + 24 * lines + PLAYER_SPACE
+    fig.update_layout(height=(fig.layout.height or 600) + top - (fig.layout.margin.t or 0), margin=dict(t=top))
     return fig
 
 
 def _frame_title(fig: go.Figure, title: Callable[[int], str], year: int, y: int) -> dict:
+    # bold like the first frame: Streamlit's theme bolds a figure's own title, not a title a frame swaps in
     text = fig.layout.title.text
-    return dict(title=dict(text=text.replace(title(year), title(y), 1) if text else title(y)))
+    return dict(title=dict(text=f"<b>{text.replace(title(year), title(y), 1) if text else title(y)}</b>"))
 
 
 def map_frames(fig: go.Figure, panel: pd.DataFrame, year: int, years: list[int], kind: str, lang: str,

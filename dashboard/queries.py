@@ -554,7 +554,7 @@ SELECT (SELECT max(imported_at) FROM import_log
         WHERE outcome = 'loaded' AND CASE ? WHEN 'budget' THEN rows_budget WHEN 'staffing' THEN rows_staffing
                                             WHEN 'collaborators' THEN rows_collaborators END > 0) AS imported_at,
        (SELECT max(s.published) FROM published_figure f JOIN source s USING (source_id)
-        WHERE f.topic = ? AND regexp_matches(s.published, '^[0-9]{4}')) AS published"""
+        WHERE f.topic = ? AND regexp_matches(s.published, '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$')) AS published"""
 
 
 @st.cache_data(show_spinner=False, ttl=60)

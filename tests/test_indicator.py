@@ -149,12 +149,12 @@ def test_html_download_is_self_contained_and_plays():
     panel = queries.indicator_panel("total_planned_mvnd", "63", "budget_origin")
     df = queries.unit_year(2017, "63")
     fig, _ = maps.choropleth(df, "total_planned_mvnd", "63", "mvnd", "vi")
-    charts.style(fig, "Tổng kế hoạch 2017", "triệu đồng", "vi", True, height=680)
+    charts.style(fig, "Total planned 2017", "triệu đồng", "vi", True, height=680)
     years = sorted(set(panel.year))
-    fig = indicator.map_frames(fig, panel, 2017, years, "mvnd", "vi", lambda y: f"Tổng kế hoạch {y}", False)
+    fig = indicator.map_frames(fig, panel, 2017, years, "mvnd", "vi", lambda y: f"Total planned {y}", False)
     html = indicator.to_html(fig, "vi").decode("utf-8")
     assert "Plotly" in html and len(html) > 3_000_000  # plotly.js is inside the file
     assert not re.search(r"<script[^>]*src=[\"']?https?:", html)
     assert "window.PlotlyGeoAssets" in html and '"world_110m"' in html  # the world outline too: no CDN fetch
     assert html.count('"name":"2020"') == 1  # the frames travel with it: a presenter can play the years offline
-    assert "Tổng kế hoạch 2024" in html
+    assert "Total planned 2024" in html  # each frame carries its year's title
