@@ -147,6 +147,7 @@ def _map_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, na
              ranking_unit, diverging, scale_control):
     units_label = t(f"view_{view}", lang)
     years = sorted(set(panel["year"]))
+    title = _wrapped(title, 38)  # a long title on two lines instead of cut off in a column or on a phone
     left, right = st.columns([3, 2])
     with left:
         classes = None
@@ -174,7 +175,6 @@ def _map_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, na
         ranked = df if not positive_only else df[df[col] > 0]
         ranked = ranked.assign(province=lambda d: d["name_vi"])
         fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang, sign_colors=diverging)
-        title = _wrapped(title, 44)  # the narrower column: a long title on two lines instead of cut off
         n = max([len(ranked)] + [int(c) for c in ranked_panel.dropna(subset=["value"]).groupby("year").size()])
         charts.style(fig, title(year), ranking_unit or f"{unit} · {units_label}", lang, demo,
                      height=charts.bar_height(n))
@@ -209,8 +209,8 @@ def _player(fig: go.Figure, years: list[int], year: int, lang: str) -> go.Figure
                                    args=[None, dict(frame=dict(duration=FRAME_MS, redraw=True), fromcurrent=True,
                                                     transition=dict(duration=0))]),
                               dict(label=t("ind_pause", lang), method="animate", args=[[None], still])])],
-        title=dict(yref="container", y=1, yanchor="top", pad=dict(t=10)))
-    top = 16 + 24 * lines + PLAYER_SPACE
+        title=dict(yref="container", y=1, yanchor="top", pad=dict(t=22)))  # room for the marks above capitals (Ấ)
+    top = 28 + 24 * lines + PLAYER_SPACE
     fig.update_layout(height=(fig.layout.height or 600) + top - (fig.layout.margin.t or 0), margin=dict(t=top))
     return fig
 
@@ -351,7 +351,8 @@ def _table_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, 
     blocks.demo_badge(demo, lang)
     numbers = [c for c in shown.columns if c not in (t("col_unit", lang), t("col_region", lang), t("origin", lang))]
     st.dataframe(shown, hide_index=True, width="stretch", height=min(len(shown), 16) * 35 + 40,
-                 column_config={c: st.column_config.TextColumn(alignment="right") for c in numbers})
+                 column_config={**{c: st.column_config.TextColumn(alignment="right") for c in numbers},
+                                t("col_unit", lang): st.column_config.TextColumn(pinned=True)})
     st.caption(t("ind_table_note", lang, prev=prev_year) if prev_year else t("ind_table_no_prev", lang, year=year))
     raw = rows.rename(columns={"value": col, "previous": f"{col}_{prev_year or 'previous'}"})
     raw = raw[["rank", "unit_code", "name_vi", "vung_id", "year", col, f"{col}_{prev_year or 'previous'}", "change",
