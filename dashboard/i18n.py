@@ -884,6 +884,11 @@ LABELS: dict[str, tuple[str, str]] = {
 LOCALES = {"vi": "vi-VN", "en": "en-GB"}  # the language tag written into documents (deck, report)
 
 
+def date_text(day, lang: str) -> str:
+    """A date (datetime.date or pandas Timestamp) as the reader writes it: 04/12/2025 or 4 Dec 2025."""
+    return day.strftime("%d/%m/%Y") if lang == "vi" else f"{day.day} {day.strftime('%b %Y')}"
+
+
 def name_col(lang: str) -> str:
     """The column holding names in the reader's language (name_vi / name_en)."""
     return f"name_{lang}"

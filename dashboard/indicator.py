@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from . import blocks, charts, exports, filters, fmt, maps, palette, queries, tools
-from .i18n import name_col, t
+from .i18n import date_text, name_col, t
 
 TABS = ["map", "chart", "table"]
 BLOCK_KEY = "indicator-block"  # the container an embed shows alone (Streamlit gives it the class st-key-<key>)
@@ -103,8 +103,7 @@ def _date(text: str, lang: str) -> str:
     """ISO dates as the reader writes them (04/12/2025 · 4 Dec 2025); a year or year-month stays as it is."""
     if not re.match(r"^\d{4}-\d{2}-\d{2}", text):
         return text
-    d = pd.Timestamp(text[:10])
-    return d.strftime("%d/%m/%Y") if lang == "vi" else f"{d.day} {d.strftime('%b %Y')}"
+    return date_text(pd.Timestamp(text[:10]), lang)
 
 
 # ---- share: a link that reproduces the view, and an embed link
@@ -282,7 +281,7 @@ def over_time(panel: pd.DataFrame, year: int, kind: str, lang: str, view: str) -
         fig.add_vline(x=queries.REFORM_YEAR - 0.5, line_dash="dash", line_color="#bbb")
         fig.add_annotation(x=queries.REFORM_YEAR - 0.5, y=1, yref="paper", text=t("trend_2025_note", lang),
                            showarrow=False, xanchor="right", yanchor="top", font=dict(size=11, color="#555"))
-    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_xaxes(tickformat="d", nticks=8, tickangle=0)  # level labels that a phone can hold
     return fig
 
 
@@ -300,7 +299,9 @@ def _chart_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, 
     fig = over_time(panel, year, kind, lang, view)
     metric = title(year).removesuffix(f", {year}")
     charts.style(fig, t("ind_chart_title", lang, metric=metric, first=years[0], last=years[-1]),
-                 f"{unit} · {t(f'view_{view}', lang)}", lang, demo, height=600)
+                 f"{unit} · {t(f'view_{view}', lang)}", lang, demo, height=680, source_gap=150)
+    # the five names under the plot: over it, on a phone, three rows of them would cover the title
+    fig.update_layout(legend=dict(y=-0.1, yanchor="top"), margin=dict(t=80))
     data = panel.rename(columns={"value": col})[["year", "unit_code", "name_vi", "vung_id", col, "origin"]]
     ev = chart(fig, fig, data, f"{name}series-{col}-{view}", lang, demo, key="series")
     st.caption(t("ind_chart_note", lang, year=year))
