@@ -786,10 +786,107 @@ LABELS: dict[str, tuple[str, str]] = {
     "tools_no_png": ("Chưa xuất được PNG: máy chủ thiếu Chromium — `{cmd}`", "No PNG: Chromium is missing on the server — `{cmd}`"),
     "import_log_empty": ("Chưa nạp báo cáo nào: mọi số liệu về tỉnh đang là dữ liệu minh họa.",
                          "No report loaded yet: every provincial figure is demo data."),
+    # --- labels: the indicator block (map / chart / table, year player, share, about the indicator)
+    "ind_tab": ("Cách xem", "Show as"),
+    "ind_tab_map": ("Bản đồ", "Map"),
+    "ind_tab_chart": ("Biểu đồ theo năm", "Chart over time"),
+    "ind_tab_table": ("Bảng", "Table"),
+    "ind_play": ("▶ Chạy", "▶ Play"),
+    "ind_pause": ("❚❚ Dừng", "❚❚ Pause"),
+    "ind_year_prefix": ("Năm: ", "Year: "),
+    "ind_no_play_classes": ("Chạy qua các năm dùng thang màu liên tục (5 nhóm được chia lại mỗi năm).",
+                            "Playing through the years uses the continuous scale (the 5 classes change every year)."),
+    "ind_frames_63": ("Thanh năm: các năm {first}–{last} theo 63 tỉnh; năm 2025 chỉ có theo 34 đơn vị (chọn «34 tỉnh, "
+                      "thành phố» để chạy cả 2025, các năm trước được cộng gộp theo 34 đơn vị).",
+                      "Year slider: {first}–{last} in the 63 provinces; 2025 exists only in the 34 units (choose «34 "
+                      "units» to play through 2025, earlier years aggregated into the 34)."),
+    "ind_frames_34": ("Thanh năm: các năm {first}–{last} theo 34 đơn vị; các năm trước 2025 là 63 tỉnh cộng gộp theo "
+                      "34 đơn vị, nên so sánh được qua năm 2025.",
+                      "Year slider: {first}–{last} in the 34 units; years before 2025 are the 63 provinces aggregated "
+                      "into the 34, so years compare like with like across 2025."),
+    "ind_chart_title": ("{metric}, {first}–{last}", "{metric}, {first}–{last}"),
+    "ind_chart_note": ("Mỗi đường là một đơn vị; tô màu 5 đơn vị cao nhất năm {year}. Bấm vào một đường để mở hồ sơ.",
+                       "One line per unit; the 5 highest in {year} in colour. Click a line to open the profile."),
+    "ind_col_rank": ("Hạng", "Rank"),
+    "ind_col_change_pp": ("Thay đổi (điểm %)", "Change (pp)"),
+    "ind_col_change_pct": ("Thay đổi (%)", "Change (%)"),
+    "ind_table_note": ("Thay đổi so với năm {prev}, cùng đơn vị hành chính.", "Change on {prev}, in the same units."),
+    "ind_table_no_prev": ("Không có năm trước {year} theo cách xem này: không tính thay đổi.",
+                          "No year before {year} in this view: no change shown."),
+    "ind_share": ("Chia sẻ", "Share"),
+    "ind_share_link": ("Đường dẫn tới đúng màn hình này (mọi lựa chọn được ghi trong đường dẫn):",
+                       "A link to exactly this view (every choice is written into it):"),
+    "ind_embed_link": ("Đường dẫn nhúng: chỉ chỉ tiêu này, không có thanh bên:",
+                       "Embed link: this indicator alone, without the sidebar:"),
+    "ind_embed_code": ("Mã nhúng vào trang web:", "Code to embed it in a web page:"),
+    "ind_open_full": ("Mở trong ứng dụng Khuyến công", "Open in the Khuyến công app"),
+    "download_svg": ("Tải SVG", "SVG"),
+    "download_svg_help": ("Ảnh vector: phóng to không vỡ nét, chỉnh sửa được", "Vector image: sharp at any size, editable"),
+    "download_html": ("Tải HTML", "HTML"),
+    "download_html_help": ("Một tệp HTML độc lập (đã gồm plotly.js): mở và chạy qua các năm khi không có mạng",
+                           "One self-contained HTML file (plotly.js inside): opens and plays without a network"),
+    "ind_about": ("Về chỉ tiêu", "About this indicator"),
+    "ind_definition": ("Định nghĩa", "Definition"),
+    "ind_unit": ("Đơn vị", "Unit"),
+    "ind_updated": ("Cập nhật", "Last updated"),
+    "ind_units_count": ("{n} đơn vị", "{n} units"),
+    "ind_updated_import": ("báo cáo nhập gần nhất {date}", "latest imported report {date}"),
+    "ind_updated_published": ("chưa nạp báo cáo; nguồn công bố mới nhất {date}",
+                              "no report imported; latest published source {date}"),
+    "ind_updated_none": ("chưa nạp báo cáo nào", "no report imported yet"),
+    "def_fund_total": ("Tổng kinh phí khuyến công quốc gia (KCQG) và địa phương (KCĐP) của đơn vị",
+                       "The unit's national (KCQG) plus local (KCĐP) khuyến công funds"),
+    "def_fund_kcqg": ("Kinh phí khuyến công quốc gia (KCQG, ngân sách trung ương) giao cho đơn vị",
+                      "National khuyến công funds (KCQG, central budget) allocated to the unit"),
+    "def_fund_kcdp": ("Kinh phí khuyến công địa phương (KCĐP, ngân sách tỉnh) của đơn vị",
+                      "Local khuyến công funds (KCĐP, provincial budget) of the unit"),
+    "def_status_planned": ("theo kế hoạch năm", "as planned for the year"),
+    "def_status_actual": ("đã thực hiện trong năm", "as actually spent in the year"),
+    "def_measure_amount": ("{what}, {status}.", "{what}, {status}."),
+    "def_measure_execution": ("Tỷ lệ thực hiện = kinh phí thực hiện ÷ kinh phí kế hoạch × 100. {what}.",
+                              "Execution rate = actual ÷ planned × 100. {what}."),
+    "def_measure_share_nation": ("Tỷ trọng của đơn vị trong tổng cả nước = kinh phí của đơn vị ÷ tổng các đơn vị × 100. "
+                                 "{what}, {status}.",
+                                 "The unit's share of the national total = the unit's funds ÷ all units' funds × 100. "
+                                 "{what}, {status}."),
+    "def_measure_share_region": ("Tỷ trọng của đơn vị trong vùng = kinh phí của đơn vị ÷ tổng của vùng × 100. "
+                                 "{what}, {status}.",
+                                 "The unit's share of its region = the unit's funds ÷ the region's total × 100. "
+                                 "{what}, {status}."),
+    "def_measure_change": ("Thay đổi so với năm trước = (năm nay − năm trước) ÷ năm trước × 100, cùng đơn vị hành chính "
+                           "(qua năm 2025: cả hai năm theo 34 đơn vị). {what}, {status}.",
+                           "Change on the previous year = (this year − last year) ÷ last year × 100, in the same units "
+                           "(across 2025: both years in the 34 units). {what}, {status}."),
+    "def_staff_total": ("Số cán bộ của trung tâm khuyến công cấp tỉnh (người).",
+                        "Number of staff of the provincial khuyến công centre (people)."),
+    "def_staff_grassroots": ("Số cán bộ của trung tâm trực tiếp làm việc đến cơ sở (người).",
+                             "Number of the centre's staff who work directly with establishments (people)."),
+    "def_grassroots_share_pct": ("Cán bộ làm việc đến cơ sở ÷ cán bộ trung tâm × 100.",
+                                 "Grassroots staff ÷ centre staff × 100."),
+    "def_district_coverage_pct": ("Số huyện có mạng lưới cộng tác viên ÷ tổng số huyện của tỉnh × 100 (đến 2024; từ "
+                                  "1/7/2025 không còn cấp huyện).",
+                                  "Districts with a collaborator network ÷ all the province's districts × 100 (to 2024; "
+                                  "the district level ends on 1 July 2025)."),
+    "def_commune_coverage_pct": ("Số xã có cộng tác viên khuyến công ÷ tổng số xã của đơn vị × 100.",
+                                 "Communes with a khuyến công collaborator ÷ all the unit's communes × 100."),
+    "def_districts_covered": ("Số huyện có mạng lưới cộng tác viên khuyến công.",
+                              "Number of districts with a khuyến công collaborator network."),
+    "def_communes_covered": ("Số xã có cộng tác viên khuyến công.", "Number of communes with a khuyến công collaborator."),
+    "def_collaborators_total": ("Tổng số cộng tác viên khuyến công cấp huyện và cấp xã (người).",
+                                "All khuyến công collaborators, district and commune level (people)."),
+    "def_collaborators_district": ("Số cộng tác viên khuyến công cấp huyện (người).",
+                                   "Number of district-level khuyến công collaborators (people)."),
+    "def_collaborators_commune": ("Số cộng tác viên khuyến công cấp xã (người).",
+                                  "Number of commune-level khuyến công collaborators (people)."),
 }
 
 
 LOCALES = {"vi": "vi-VN", "en": "en-GB"}  # the language tag written into documents (deck, report)
+
+
+def date_text(day, lang: str) -> str:
+    """A date (datetime.date or pandas Timestamp) as the reader writes it: 04/12/2025 or 4 Dec 2025."""
+    return day.strftime("%d/%m/%Y") if lang == "vi" else f"{day.day} {day.strftime('%b %Y')}"
 
 
 def name_col(lang: str) -> str:

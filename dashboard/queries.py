@@ -544,3 +544,51 @@ def origin_summary() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     in_use = origin_in_use().pivot_table(index="table_name", columns="origin", values="rows", aggfunc="sum")
     used = [o for o in ("demo", "imported") if o in in_use.columns and in_use[o].fillna(0).sum() > 0]
     return stored, in_use, used
+
+
+# --- queries: the indicator block (map / chart / table of one measure over the years)
+# When a topic's figures last changed: the latest report loaded with rows of that topic, and the latest dated
+# publication among the sources of that topic's published figures (what the demo data is calibrated to).
+INDICATOR_UPDATED = """
+SELECT (SELECT max(imported_at) FROM import_log
+        WHERE outcome = 'loaded' AND CASE ? WHEN 'budget' THEN rows_budget WHEN 'staffing' THEN rows_staffing
+                                            WHEN 'collaborators' THEN rows_collaborators END > 0) AS imported_at,
+       (SELECT max(s.published) FROM published_figure f JOIN source s USING (source_id)
+        WHERE f.topic = ? AND regexp_matches(s.published, '^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$')) AS published"""
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def indicator_updated(topic: str) -> dict:
+    """{'imported_at': ISO text or None, 'published': 'YYYY[-MM[-DD]]' or None} for 'budget', 'staffing' or
+    'collaborators'."""
+    row = query(INDICATOR_UPDATED, [topic, topic]).iloc[0]
+    return {k: (None if pd.isna(v) else str(v)) for k, v in row.items()}
+
+
+def indicator_years(view: str) -> list[int]:
+    """The years a measure can be drawn in `view`: every year in the 34 units (earlier years aggregated through the
+    crosswalk), only the years before the reform in the 63 provinces (a merged unit is never split)."""
+    return [y for y in years() if view == "34" or era_of(y) == view]
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def indicator_panel(col: str, view: str, origin_col: str) -> pd.DataFrame:
+    """One measure for every unit of `view` in every year it can be drawn: year, unit_code, name_vi, vung_id, value,
+    origin. A `…_change_pct` measure is the change on the previous year in the same units (none for the first)."""
+    frames = []
+    span = indicator_years(view)
+    for y in span:
+        d = unit_year(y, view)
+        if col.endswith("_change_pct"):
+            base = col.removesuffix("_change_pct")
+            if y - 1 not in span:
+                continue
+            value = metrics.with_change(d, unit_year(y - 1, view), base)
+        else:
+            value = d[col]
+        frames.append(pd.DataFrame({"year": y, "unit_code": d["unit_code"], "name_vi": d["name_vi"],
+                                    "vung_id": d["vung_id"], "value": pd.to_numeric(value, errors="coerce").astype(float),
+                                    "origin": d[origin_col]}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["year", "unit_code", "name_vi", "vung_id", "value", "origin"])
+    return out[out.groupby("year")["value"].transform(lambda v: v.notna().any())]  # years without the measure: none

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard import blocks, charts, filters, fmt, indicator, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -88,10 +88,10 @@ unit = "%" if kind == "pct" else t("unit_people" if shown.startswith("collaborat
 data_cols = ["unit_code", "name_vi", "vung_id", "collaborators_district", "collaborators_commune", "collaborators_total",
              "districts_covered", "districts_total", "district_coverage_pct", "communes_covered", "communes_total",
              "commune_coverage_pct"]
-ranking = blocks.map_and_ranking(df, shown, year=year, view=view, kind=kind, lang=lang, demo=demo,
-                                 title=t("map_rank_title", lang, metric=t(shown, lang), year=year), unit=unit,
-                                 grouping=grouping, name="collab", data_cols=data_cols,
-                                 ranked=df[df[shown] > 0])  # units without a network: named below the ranking
+ranking = indicator.show(df, shown, year=year, view=view, kind=kind, lang=lang, demo=demo,
+                         title=lambda y: t("map_rank_title", lang, metric=t(shown, lang), year=y), unit=unit,
+                         grouping=grouping, name="collab", topic="collaborators", definition=t(f"def_{shown}", lang),
+                         data_cols=data_cols, positive_only=True)  # units without a network: named below the ranking
 none = df[df[shown] == 0]
 if len(none):
     ranking.caption(t("ranking_zero", lang, n=fmt.number(len(none), 0, lang), names=", ".join(sorted(none.name_vi))))

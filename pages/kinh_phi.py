@@ -1,7 +1,7 @@
 """Kinh phí / Budgets: map and ranking by metric, region → province shares, planned vs actual, content categories."""
 import streamlit as st
 
-from dashboard import blocks, charts, filters, metrics, palette, queries
+from dashboard import blocks, charts, filters, indicator, metrics, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -25,9 +25,11 @@ what = t(f"fund_{fund}", lang) + ("" if measure == "execution" else f" · {t(f's
 metric_name = t(f"measure_{measure}", lang)
 unit = t("unit_mvnd", lang) if kind == "mvnd" else "%"
 
-blocks.map_and_ranking(df, col, year=year, view=view, kind=kind, lang=lang, demo=demo,
-                       title=f"{metric_name}: {what}, {year}", unit=unit, grouping=f["grouping"], name="",
-                       ranking_unit=unit, diverging=measure == "change", scale_control=True)
+indicator.show(df, col, year=year, view=view, kind=kind, lang=lang, demo=demo,
+               title=lambda y: f"{metric_name}: {what}, {y}", unit=unit, grouping=f["grouping"], name="",
+               topic="budget", definition=t(f"def_measure_{measure}", lang, what=t(f"def_fund_{fund}", lang),
+                                            status=t(f"def_status_{status}", lang)),
+               ranking_unit=unit, diverging=measure == "change", scale_control=True)
 
 amount = metrics.amount_col(fund, status)
 left, right = st.columns(2)

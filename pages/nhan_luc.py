@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, filters, fmt, metrics, palette, queries
+from dashboard import blocks, charts, filters, fmt, indicator, metrics, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -65,10 +65,10 @@ if year == 2022 and len(pub):
 
 # ---- map and ranking
 unit = "%" if kind == "pct" else t("unit_people", lang)
-blocks.map_and_ranking(df, metric, year=year, view=view, kind=kind, lang=lang, demo=demo,
-                       title=t("map_rank_title", lang, metric=t(metric, lang), year=year), unit=unit,
-                       grouping=grouping, name="staff", data_cols=["unit_code", "name_vi", "vung_id", "staff_total",
-                                                                   "staff_grassroots", "grassroots_share_pct"])
+indicator.show(df, metric, year=year, view=view, kind=kind, lang=lang, demo=demo,
+               title=lambda y: t("map_rank_title", lang, metric=t(metric, lang), year=y), unit=unit,
+               grouping=grouping, name="staff", topic="staffing", definition=t(f"def_{metric}", lang),
+               data_cols=["unit_code", "name_vi", "vung_id", "staff_total", "staff_grassroots", "grassroots_share_pct"])
 
 # ---- size bands, and regions
 left, right = st.columns(2)
