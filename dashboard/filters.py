@@ -96,6 +96,7 @@ def sidebar(*names: str) -> dict[str, Any]:
         st.sidebar.warning(t(f"year_{queries.year_state(values['year'])}", lg, year=values["year"]))
     if "year" in values:
         real_only_note(values["year"], lg)
+        plans_only_note(values["year"], lg)
     if "view" in values and "year" in values and values["view"] == "63" and queries.era_of(values["year"]) == "34":
         st.sidebar.info(t("notice_2025_63", lg))
         values["view"] = "34"
@@ -181,6 +182,19 @@ def real_only_note(year: int, lg: str, topic: str | None = None) -> None:
         n = int(amounts.apply(lambda col: col.map(coverage.is_real)).any(axis=1).sum())
         text += " " + t("real_only_amounts", lg, n=n)
     st.info(text, icon=":material/filter_alt:")
+
+
+def plans_only_note(year: int, lg: str) -> None:
+    """Under the page title, for a year that has only plans (e.g. the running year): say so, and where the plans come
+    from, so that empty actual figures read as «not yet», not as zero."""
+    if queries.year_state(year) != "planned":
+        return
+    from . import coverage
+    status = queries.years_in_programme().set_index("year")
+    origin = status["budget_origin"].get(int(year)) if "budget_origin" in status else None
+    units = status["units_reporting"].get(int(year)) if "units_reporting" in status else None
+    st.info(t("year_plans_only", lg, year=year, origin=coverage.label(origin or coverage.NONE, lg),
+              units="–" if units is None else int(units)), icon=":material/event_upcoming:")
 
 
 # Choices that are not sidebar selects (tabs, multiselects) keep their ids in the URL with these three.

@@ -788,6 +788,10 @@ LABELS: dict[str, tuple[str, str]] = {
                          "No report loaded yet: every provincial figure is demo data."),
     # --- the "real figures only" switch (dashboard/realonly.py)
     "real_only": ("Chỉ số liệu thực (ẩn dữ liệu minh họa)", "Real figures only (hide demo)"),
+    "year_plans_only": ("Năm {year}: chỉ có kế hoạch ({units} đơn vị đã gửi; nguồn gốc: {origin}), chưa có số liệu "
+                        "thực hiện — các ô thực hiện để trống, không phải bằng 0.",
+                        "{year}: plans only ({units} units reported; origin: {origin}), no actual figures yet — actual "
+                        "spending is left blank, not zero."),
     "real_only_amounts": ("Theo từng khoản (KCQG, KCĐP; kế hoạch, thực hiện): {n} đơn vị có ít nhất một khoản là số "
                           "liệu thực, được hiển thị; các khoản minh họa bên cạnh để trống.",
                           "Amount by amount (KCQG, KCĐP; planned, actual): {n} units have at least one real amount, "
