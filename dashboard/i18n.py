@@ -802,7 +802,8 @@ LABELS: dict[str, tuple[str, str]] = {
                        "National and regional totals and ranks show only where every unit behind them is real."),
     # --- per-capita (v_unit_year.kcdp_actual_per_1000)
     "measure_per_1000": ("KCĐP thực hiện trên 1.000 dân", "KCĐP actual per 1,000 people"),
-    "per_1000_what": ("KCĐP thực hiện trên 1.000 dân", "KCĐP actual per 1,000 people"),
+    "per_1000_what": ("KCĐP · thực hiện", "KCĐP · actual"),
+    "per_1000_title": ("Trên 1.000 dân", "Per 1,000 people"),
     "unit_mvnd_per_1000": ("triệu đồng / 1.000 người", "million VND per 1,000 people"),
     "per_1000_note": ("Dân số có nguồn cho {n}/{total} đơn vị ({sources}); các đơn vị khác để trống, không ước tính.",
                       "A sourced population for {n} of {total} units ({sources}); the others are blank, never "
@@ -830,6 +831,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "profile_published_own": ("Mọi số liệu công bố về {name}", "Every published figure about {name}"),
     "profile_published_own_caption": ("{n} số liệu, mỗi số kèm nguyên văn câu trích và đường dẫn tới nguồn.",
                                       "{n} figures, each with the sentence it comes from and a link to its source."),
+    "profile_no_published_own": ("Chưa có số liệu công bố nào nói riêng về {name}.",
+                                 "No published figure is about {name} alone yet."),
     "col_link": ("Nguồn (liên kết)", "Source link"),
     "open_source": ("Mở nguồn", "Open source"),
     # --- programme periods (pages/chuong_trinh.py)

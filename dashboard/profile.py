@@ -72,7 +72,9 @@ def rank_history(code: str, era: str) -> pd.DataFrame:
     late = out.year >= queries.REFORM_YEAR
     out = out[~(late & (out.metric == "collaborators_total")) & ~(~late & (out.metric == "collaborators_commune"))]
     out = out.assign(metric=out.metric.replace({"collaborators_commune": "collaborators_total"}))
-    return out.dropna(subset=["rank_nation"])[["year", "metric", "rank_nation", "units_nation", "view", "origin"]]
+    out = out[~((out.value == 0) & ~out.metric.isin(RATES))]  # a tie of every unit without a network is no rank
+    return out.dropna(subset=["rank_nation"])[["year", "metric", "value", "rank_nation", "units_nation", "view",
+                                               "origin"]]
 
 
 def rank_history_figure(hist: pd.DataFrame, lang: str) -> go.Figure:
@@ -88,6 +90,7 @@ def rank_history_figure(hist: pd.DataFrame, lang: str) -> go.Figure:
             line=dict(color=palette.CATEGORY[i % len(palette.CATEGORY)], width=2.5),
             customdata=[f"{r:.0f}/{n:.0f}" for r, n in zip(d.rank_nation, d.units_nation)],
             hovertemplate=f"{label} %{{x}}: {t('rank', lang)} %{{customdata}}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", tickformat="d", rangemode="tozero")
+    top = float(hist.units_nation.max()) if len(hist) else 63.0
+    fig.update_yaxes(range=[top + 1, 0], tickformat="d", tickvals=[1, 10, 20, 30, 40, 50, 60][:1 + int(top // 10)])
     fig.update_xaxes(dtick=1, tickformat="d")
     return fig

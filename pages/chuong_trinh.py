@@ -23,6 +23,11 @@ def source_link(title, loc) -> str:
     return f"[{fmt.md(title)}]({loc})" if fmt.is_url(loc) else fmt.md(title or "")
 
 
+def day(d) -> str:
+    """A date as Vietnamese documents write it (23/9/2025), or a dash where the source gives none."""
+    return "–" if fmt.missing(d) else f"{d.day}/{d.month}/{d.year}"
+
+
 def origin_text(origin) -> str:
     return t("prog_no_data", lang) if fmt.missing(origin) else coverage.label(origin, lang)
 
@@ -33,7 +38,7 @@ table = pd.DataFrame({
     t("prog_col_period", lang): periods[names_in],
     t("prog_col_years", lang): [f"{a}–{b}" for a, b in zip(periods.year_from, periods.year_to)],
     t("prog_col_basis", lang): periods.legal_basis,
-    t("prog_col_decided", lang): [fmt.plain(str(d.date())) if not fmt.missing(d) else "–" for d in periods.decided_on],
+    t("prog_col_decided", lang): [day(d) for d in periods.decided_on],
     t("prog_col_by", lang): periods.decided_by.fillna("–"),
     t("col_quote", lang): periods.quote.fillna(""),
     t("col_link", lang): [loc if fmt.is_url(loc) else None for loc in periods.source_location],
@@ -115,7 +120,7 @@ year_rows = pd.DataFrame({
     t("col_year", lang): [str(y) for y in years],
     t("prog_col_status", lang): [t(f"prog_year_{status.get(y, 'none')}", lang) for y in years],
     t("prog_col_agency", lang): [agency[names_in].get(y, "–") for y in years],
-    t("prog_col_since", lang): [str(agency.known_from[y].date()) if y in agency.index else "–" for y in years],
+    t("prog_col_since", lang): [day(agency.known_from[y]) if y in agency.index else "–" for y in years],
     t("col_link", lang): [agency.source_location.get(y) if fmt.is_url(agency.source_location.get(y)) else None
                           for y in years],
 })

@@ -221,7 +221,7 @@ blocks.table(pd.concat([facts, rows], axis=1), f"profile-{code}-row-sources", la
 st.markdown(f"**{t('profile_published_own', lang, name=name)}**")
 own = coverage.published_figures_for(code, ERA)
 if own.empty:
-    st.info(t("profile_no_published", lang))
+    st.info(t("profile_no_published_own", lang, name=name))
 else:
     st.dataframe(pd.DataFrame({
         t("col_year", lang): [fmt.period(r, lang) for r in own.itertuples()],
