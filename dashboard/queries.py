@@ -6,8 +6,7 @@ import streamlit as st
 
 from . import metrics
 from .db import query, query_exact
-
-REFORM_YEAR = 2025
+from .eras import REFORM_YEAR, era_of  # noqa: F401 — pages read both from here
 
 UNIT_YEAR_SAME_ERA = """
 SELECT unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
@@ -109,10 +108,6 @@ FROM (SELECT year, count(planned_mvnd) > 0 AS has_planned, count(actual_mvnd) > 
 LEFT JOIN (SELECT DISTINCT year FROM staffing) s ON s.year = b.year
 LEFT JOIN (SELECT DISTINCT year FROM collaborators) c ON c.year = b.year
 ORDER BY b.year"""
-
-
-def era_of(year: int) -> str:
-    return "34" if int(year) >= REFORM_YEAR else "63"
 
 
 @st.cache_data(show_spinner=False, ttl=600)
