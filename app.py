@@ -21,6 +21,7 @@ PAGES = {
         ("pages/cong_tac_vien.py", "page_collaborators", ":material/hub:", "cong-tac-vien"),
         ("pages/so_sanh.py", "page_compare", ":material/compare_arrows:", "so-sanh"),
         ("pages/ho_so_tinh.py", "page_profile", ":material/location_city:", "ho-so-tinh"),
+        ("pages/chuong_trinh.py", "page_programme", ":material/flag:", "chuong-trinh"),
     ],
     "nav_data": [
         ("pages/nguon_du_lieu.py", "src_tab_figures", ":material/fact_check:", "nguon-du-lieu"),

@@ -20,6 +20,7 @@ def page(title_key: str, lang: str) -> None:
     except DatabaseUnavailable as e:
         recovery(e, lang)
         st.stop()
+    filters.real_only_switch(title_key, lang)  # the analysis pages only; off on every other page
     st.title(t(title_key, lang))
 
 
@@ -157,3 +158,20 @@ def open_profile_on_click(event, lang: str) -> None:
     code = selected_unit(event)
     if code:
         st.switch_page(PROFILE_PAGE, query_params={"unit": code, **({"lang": lang} if lang != "vi" else {})})
+
+
+def per_capita_note(df: pd.DataFrame, year: int, view: str, fund: str, status: str, lang: str) -> None:
+    """Under a per-capita choice: how many units have a sourced population, from which sources and years; the rest
+    are gaps, never estimates. Says so when the fund or status chosen is not the one per-capita is defined for."""
+    from . import queries
+    shown = int(df["kcdp_actual_per_1000"].notna().sum())
+    used = queries.population_used(year, view) if view == queries.era_of(year) else queries.population_used(year, "")
+    parts = []
+    for (title, loc, py), n in used.groupby(["source_title", "source_location", "population_year"], dropna=False).size().items():
+        link = f"[{fmt.md(title)}]({loc})" if fmt.is_url(loc) else fmt.md(title)
+        parts.append(t("per_1000_source", lang, source=link, year=py, n=fmt.number(n, 0, lang)))
+    text = t("per_1000_note", lang, n=fmt.number(shown, 0, lang), total=fmt.number(len(df), 0, lang),
+             sources="; ".join(parts) or "–")
+    if (fund, status) != ("kcdp", "actual"):
+        text += " " + t("per_1000_only_kcdp", lang)
+    st.caption(text)

@@ -94,6 +94,9 @@ def sidebar(*names: str) -> dict[str, Any]:
         values[name] = url_widget(name, opts, f.default(opts), f.label, t(f.label_key, lg), lg, f.kind)
     if "year" in values and queries.year_state(values["year"]) != "actual":
         st.sidebar.warning(t(f"year_{queries.year_state(values['year'])}", lg, year=values["year"]))
+    if "year" in values:
+        real_only_note(values["year"], lg)
+        plans_only_note(values["year"], lg)
     if "view" in values and "year" in values and values["view"] == "63" and queries.era_of(values["year"]) == "34":
         st.sidebar.info(t("notice_2025_63", lg))
         values["view"] = "34"
@@ -135,6 +138,63 @@ def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], 
     st.session_state[keep] = value
     st.query_params[name] = str(value)
     return value
+
+
+def real_only_switch(page_key: str, lg: str) -> bool:
+    """The "real figures only" toggle (?real=1), drawn on the analysis pages (realonly.PAGES, by title key) and kept
+    across them; every other page runs with it off, so the deck and the report never draw from hidden values."""
+    from . import realonly
+    topic = realonly.PAGES.get(page_key)
+    if topic is None:
+        realonly.set_state(None)
+        return False
+    raw = st.query_params.get("real")
+    if raw in ("0", "1"):
+        wanted = raw == "1"
+    else:
+        if raw is not None:
+            _notice("real", raw, "0")
+        wanted = bool(st.session_state.get("keep_real", False))
+    key = f"w_real@{_page_id()}"
+    if st.session_state.get(key) != wanted:
+        st.session_state[key] = wanted
+
+    def to_url() -> None:
+        st.query_params["real"] = "1" if st.session_state[key] else "0"
+
+    on = st.sidebar.toggle(t("real_only", lg), key=key, on_change=to_url, help=t("real_only_help", lg))
+    st.session_state["keep_real"] = on
+    st.query_params["real"] = "1" if on else "0"
+    realonly.set_state(topic if on else None)
+    return on
+
+
+def real_only_note(year: int, lg: str, topic: str | None = None) -> None:
+    """Under the page title, with the switch on: how many units show real figures of the page's topic that year."""
+    from . import coverage, realonly
+    topic = topic or realonly.topic()
+    if not topic:
+        return
+    text = coverage.real_only_note(topic, int(year), lg)
+    if topic == "budget":  # budgets are shown per amount: a published KCQG actual stays beside a hidden demo plan
+        amounts = queries.amount_origins(queries.era_of(year))
+        amounts = amounts[amounts.year == int(year)].drop(columns=["unit_code", "year"])
+        n = int(amounts.apply(lambda col: col.map(coverage.is_real)).any(axis=1).sum())
+        text += " " + t("real_only_amounts", lg, n=n)
+    st.info(text, icon=":material/filter_alt:")
+
+
+def plans_only_note(year: int, lg: str) -> None:
+    """Under the page title, for a year that has only plans (e.g. the running year): say so, and where the plans come
+    from, so that empty actual figures read as «not yet», not as zero."""
+    if queries.year_state(year) != "planned":
+        return
+    from . import coverage
+    status = queries.years_in_programme().set_index("year")
+    origin = status["budget_origin"].get(int(year)) if "budget_origin" in status else None
+    units = status["units_reporting"].get(int(year)) if "units_reporting" in status else None
+    st.info(t("year_plans_only", lg, year=year, origin=coverage.label(origin or coverage.NONE, lg),
+              units="–" if units is None else int(units)), icon=":material/event_upcoming:")
 
 
 # Choices that are not sidebar selects (tabs, multiselects) keep their ids in the URL with these three.

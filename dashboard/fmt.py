@@ -74,6 +74,8 @@ def hover(values, kind: str, lang: str) -> list[str]:
         return [mvnd(v, lang) for v in values]
     if kind == "pct":
         return [pct(v, 1, lang) for v in values]
+    if kind == "ratio":  # small amounts per head (triệu đồng per 1.000 people): two decimals
+        return [number(v, 2, lang) for v in values]
     return [number(v, 0, lang) for v in values]
 
 

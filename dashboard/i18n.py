@@ -878,6 +878,94 @@ LABELS: dict[str, tuple[str, str]] = {
                                    "Number of district-level khuyến công collaborators (people)."),
     "def_collaborators_commune": ("Số cộng tác viên khuyến công cấp xã (người).",
                                   "Number of commune-level khuyến công collaborators (people)."),
+    # --- the "real figures only" switch (dashboard/realonly.py)
+    "real_only": ("Chỉ số liệu thực (ẩn dữ liệu minh họa)", "Real figures only (hide demo)"),
+    "year_plans_only": ("Năm {year}: chỉ có kế hoạch ({units} đơn vị đã gửi; nguồn gốc: {origin}), chưa có số liệu "
+                        "thực hiện — các ô thực hiện để trống, không phải bằng 0.",
+                        "{year}: plans only ({units} units reported; origin: {origin}), no actual figures yet — actual "
+                        "spending is left blank, not zero."),
+    "real_only_amounts": ("Theo từng khoản (KCQG, KCĐP; kế hoạch, thực hiện): {n} đơn vị có ít nhất một khoản là số "
+                          "liệu thực, được hiển thị; các khoản minh họa bên cạnh để trống.",
+                          "Amount by amount (KCQG, KCĐP; planned, actual): {n} units have at least one real amount, "
+                          "which is shown; the demo amounts beside it are blank."),
+    "real_only_help": ("Chỉ hiện số liệu nhập từ báo cáo và số liệu công bố; chỗ chỉ có dữ liệu minh họa để trống. "
+                       "Tổng cả nước, vùng và thứ hạng chỉ hiện khi mọi tỉnh phía sau đều là số liệu thực.",
+                       "Shows imported and published figures only; where there is only demo data the chart is blank. "
+                       "National and regional totals and ranks show only where every unit behind them is real."),
+    # --- per-capita (v_unit_year.kcdp_actual_per_1000)
+    "measure_per_1000": ("KCĐP thực hiện trên 1.000 dân", "KCĐP actual per 1,000 people"),
+    "per_1000_what": ("KCĐP · thực hiện", "KCĐP · actual"),
+    "per_1000_title": ("Trên 1.000 dân", "Per 1,000 people"),
+    "unit_mvnd_per_1000": ("triệu đồng / 1.000 người", "million VND per 1,000 people"),
+    "per_1000_note": ("Dân số có nguồn cho {n}/{total} đơn vị ({sources}); các đơn vị khác để trống, không ước tính.",
+                      "A sourced population for {n} of {total} units ({sources}); the others are blank, never "
+                      "estimated."),
+    "per_1000_source": ("{n} tỉnh theo {source}, dân số năm {year}", "{n} from {source}, population of {year}"),
+    "per_1000_only_kcdp": ("Chỉ tiêu này chỉ tính cho KCĐP thực hiện, không theo nguồn và trạng thái đã chọn.",
+                           "This measure is defined for KCĐP actual spending only, whatever fund and status are "
+                           "chosen."),
+    "per_1000_kpi": ("KCĐP thực hiện / 1.000 dân, {year} (triệu đồng)", "KCĐP actual per 1,000 people, {year} (million VND)"),
+    "per_1000_profile_source": ("Dân số {people} người (năm {year}), theo {source}.",
+                                "Population {people} ({year}), from {source}."),
+    "per_1000_profile_gap": ("Chưa có số dân có nguồn cho đơn vị này: để trống, không ước tính.",
+                             "No sourced population for this unit: left blank, never estimated."),
+    # --- province profile: the chosen year
+    "profile_units_in_year": ("Năm {year}: {n} đơn vị — {units}", "{year}: {n} units — {units}"),
+    "profile_year_planned": ("Năm {year} mới có kế hoạch (chỉ có kế hoạch), chưa có số liệu thực hiện.",
+                             "{year} has plans only: no actual figures yet."),
+    "profile_year_none": ("Năm {year} chưa có số liệu.", "{year}: no data yet."),
+    "profile_zero_no_rank": ("Chưa có mạng lưới: không xếp hạng", "No network: not ranked"),
+    "profile_ranks_year": ("Thứ hạng trong cả nước ({units}) và trong vùng", "Rank in the nation ({units}) and region"),
+    "profile_rank_history_title": ("{name}: thứ hạng trong cả nước qua các năm",
+                                   "{name}: national rank over the years"),
+    "profile_rank_history_unit": ("Hạng (1 = cao nhất) · trong 63 tỉnh đến 2024, trong 34 đơn vị từ 2025",
+                                  "Rank (1 = highest) · among the 63 to 2024, among the 34 from 2025"),
+    "profile_published_own": ("Mọi số liệu công bố về {name}", "Every published figure about {name}"),
+    "profile_published_own_caption": ("{n} số liệu, mỗi số kèm nguyên văn câu trích và đường dẫn tới nguồn.",
+                                      "{n} figures, each with the sentence it comes from and a link to its source."),
+    "profile_no_published_own": ("Chưa có số liệu công bố nào nói riêng về {name}.",
+                                 "No published figure is about {name} alone yet."),
+    "col_link": ("Nguồn (liên kết)", "Source link"),
+    "open_source": ("Mở nguồn", "Open source"),
+    # --- programme periods (pages/chuong_trinh.py)
+    "page_programme": ("Chương trình khuyến công", "Programme"),
+    "prog_intro": ("Chương trình khuyến công quốc gia chạy theo giai đoạn, theo Nghị định 45/2012/NĐ-CP (sửa đổi "
+                   "bởi Nghị định 235/2025/NĐ-CP ngày 27/8/2025). Tổng của mỗi giai đoạn cộng số liệu trong kho; "
+                   "năm chưa có số liệu để trống.",
+                   "The national programme runs in periods, under Decree 45/2012/NĐ-CP (as amended by Decree "
+                   "235/2025/NĐ-CP of 27 August 2025). Each period's totals add up the warehouse's figures; years "
+                   "without figures are left blank."),
+    "prog_periods": ("Các giai đoạn và căn cứ pháp lý", "The periods and their legal basis"),
+    "prog_col_period": ("Giai đoạn", "Period"),
+    "prog_col_years": ("Các năm", "Years"),
+    "prog_col_basis": ("Căn cứ", "Legal basis"),
+    "prog_col_decided": ("Ngày ký", "Signed on"),
+    "prog_col_by": ("Cấp phê duyệt", "Approved by"),
+    "prog_col_held": ("Năm có số liệu", "Years with figures"),
+    "prog_totals": ("Tổng kinh phí và đề án theo giai đoạn", "Budgets and đề án per period"),
+    "prog_totals_title": ("Kinh phí khuyến công theo giai đoạn chương trình", "Khuyến công funds per programme period"),
+    "prog_no_data": ("chưa có số liệu", "no figures yet"),
+    "prog_pick": ("Giai đoạn xem chi tiết", "Period in detail"),
+    "prog_targets": ("Mục tiêu của giai đoạn so với số liệu trong kho", "The period's targets against the warehouse"),
+    "prog_col_target": ("Mục tiêu", "Target"),
+    "prog_col_warehouse": ("Trong kho", "In the warehouse"),
+    "prog_col_progress": ("Đạt (%)", "Reached (%)"),
+    "prog_no_targets": ("Chưa tìm thấy nguồn nêu mục tiêu, tổng kinh phí của giai đoạn này.",
+                        "No source found yet that states this period's targets or budget envelope."),
+    "prog_demo_note": ("Số «trong kho» có nguồn gốc minh họa là dữ liệu minh họa, không phải kết quả thực hiện.",
+                       "A warehouse figure of demo origin is demo data, not the programme's real result."),
+    "prog_years": ("Từng năm của giai đoạn {name}", "Each year of the period {name}"),
+    "prog_year_actual": ("có số liệu thực hiện", "actual figures"),
+    "prog_year_planned": ("chỉ có kế hoạch", "plans only"),
+    "prog_year_none": ("chưa có số liệu", "no figures yet"),
+    "prog_col_status": ("Số liệu", "Figures"),
+    "prog_col_agency": ("Cơ quan quản lý chương trình", "Agency running the programme"),
+    "prog_col_since": ("Tên gọi từ", "Name since"),
+    "prog_to_date": ("{name} đến nay: {held}/{years} năm có số liệu ({actual} năm có số liệu thực hiện).",
+                     "{name} to date: {held} of {years} years with figures ({actual} with actual figures)."),
+    "prog_agency": ("Cơ quan quản lý theo năm", "The agency of each year"),
+    "prog_agency_note": ("Tên cơ quan ở năm chưa có văn bản ghi ngày đổi tên được để trống.",
+                         "Years before the first dated source naming the agency are left out."),
 }
 
 

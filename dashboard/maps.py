@@ -98,7 +98,7 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
     scale = palette.DIVERGING if diverging else palette.SEQUENTIAL
     z = d[value].astype(float)
     zmid = 0 if diverging else None
-    colorbar = dict(thickness=14, len=0.7, tickformat=",.0f" if kind != "pct" else ",.1f")
+    colorbar = dict(thickness=14, len=0.7, tickformat={"pct": ",.1f", "ratio": ",.2f"}.get(kind, ",.0f"))
     zmin = zmax = None
     if classes and z.notna().sum() > classes:
         z, scale, colorbar, zmin, zmax = _classed(z, classes, scale, kind, lang)
@@ -135,7 +135,7 @@ def _classed(z: pd.Series, n: int, scale: str, kind: str, lang: str):
     cls = pd.Series(np.clip(np.searchsorted(breaks, z, side="right") - 1, 0, k - 1), index=z.index).where(z.notna())
     colors = plotly.colors.sample_colorscale(scale, [i / max(k - 1, 1) for i in range(k)])
     steps = [item for i, c in enumerate(colors) for item in ([i / k, c], [(i + 1) / k, c])]
-    label = (lambda v: fmt.pct(v, 1, lang)) if kind == "pct" else (lambda v: fmt.number(v, 0, lang))
+    label = (lambda v: fmt.pct(v, 1, lang)) if kind == "pct" else (lambda v: fmt.number(v, 2 if kind == "ratio" else 0, lang))
     ticks = [f"{label(breaks[i])} – {label(breaks[i + 1])}" for i in range(k)]
     colorbar = dict(thickness=14, len=0.7, tickvals=[i + 0.5 for i in range(k)], ticktext=ticks)
     return cls, steps, colorbar, 0, k

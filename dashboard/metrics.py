@@ -6,7 +6,8 @@ import pandas as pd
 
 FUNDS = ("total", "kcqg", "kcdp")
 STATUSES = ("planned", "actual")
-MEASURES = ("amount", "execution", "share_nation", "share_region", "change")
+MEASURES = ("amount", "execution", "share_nation", "share_region", "change", "per_1000")
+PER_1000 = "kcdp_actual_per_1000"  # KCĐP actual per 1.000 people (v_unit_year): the one per-capita measure
 BANDS = [("band_ge30", 30, 10**9), ("band_20_29", 20, 29), ("band_10_19", 10, 19), ("band_lt10", 0, 9)]
 
 
@@ -20,6 +21,8 @@ def metric_col(fund: str, status: str, measure: str) -> str:
         return amount_col(fund, status)
     if measure == "execution":
         return f"{fund}_execution_pct"
+    if measure == "per_1000":  # defined for KCĐP actual only, whatever fund and status are chosen
+        return PER_1000
     return f"{amount_col(fund, status)}_{measure}_pct"
 
 

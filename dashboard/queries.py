@@ -6,15 +6,14 @@ import streamlit as st
 
 from . import metrics
 from .db import query, query_exact
-
-REFORM_YEAR = 2025
+from .eras import REFORM_YEAR, era_of  # noqa: F401 — pages read both from here
 
 UNIT_YEAR_SAME_ERA = """
 SELECT unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
        kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, projects,
        staff_total, staff_grassroots, collaborators_district, collaborators_commune,
-       districts_covered, districts_total, communes_covered, communes_total,
-       budget_origin, staffing_origin, collaborators_origin
+       districts_covered, districts_total, communes_covered, communes_total, population, kcdp_actual_per_1000,
+       budget_origin, project_origin, staffing_origin, collaborators_origin
 FROM v_unit_year WHERE year = ? AND era = ? ORDER BY unit_code"""
 
 # A pre-2025 year shown in the 34 units: the 63 aggregated through the crosswalk (never split).
@@ -23,6 +22,7 @@ SELECT v.unit_code, v.name_vi, u.name_ascii, vung.group_id AS vung_id, kca.group
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects,
        v.staff_total, v.staff_grassroots, v.collaborators_district, v.collaborators_commune,
        v.districts_covered, v.districts_total, v.communes_covered, v.communes_total,
+       NULL::BIGINT AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units
        v.budget_origin, v.staffing_origin, v.collaborators_origin
 FROM v_unit34_year v JOIN unit_2025 u USING (unit_code)
 LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
@@ -32,8 +32,8 @@ WHERE v.year = ? ORDER BY v.unit_code"""
 UNIT_SERIES = """
 SELECT year, era, unit_code, name_vi, vung_id, kc_area_id, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd,
        kcdp_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
-       districts_covered, districts_total, communes_covered, communes_total,
-       budget_origin, staffing_origin, collaborators_origin
+       districts_covered, districts_total, communes_covered, communes_total, population, kcdp_actual_per_1000,
+       budget_origin, project_origin, staffing_origin, collaborators_origin
 FROM v_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
 
 GROUP_SERIES = """
@@ -110,10 +110,6 @@ LEFT JOIN (SELECT DISTINCT year FROM collaborators) c ON c.year = b.year
 ORDER BY b.year"""
 
 
-def era_of(year: int) -> str:
-    return "34" if int(year) >= REFORM_YEAR else "63"
-
-
 @st.cache_data(show_spinner=False, ttl=600)
 def year_status() -> pd.DataFrame:
     """Each year the warehouse holds budgets for: whether it has plans, actual figures, staffing, collaborators."""
@@ -141,7 +137,7 @@ def year_state(year: int, topic: str = "budget") -> str:
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def unit_year(year: int, view: str) -> pd.DataFrame:
+def _unit_year(year: int, view: str) -> pd.DataFrame:
     """Every unit of `view` ('63' or '34') in `year`, with derived metrics (execution, shares, coverage)."""
     if view == era_of(year):
         df = query(UNIT_YEAR_SAME_ERA, [year, view])
@@ -153,17 +149,17 @@ def unit_year(year: int, view: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def unit_series(unit_code: str, era: str) -> pd.DataFrame:
+def _unit_series(unit_code: str, era: str) -> pd.DataFrame:
     return metrics.derive(query(UNIT_SERIES, [era, unit_code]), shares=False)
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def group_series(grouping: str) -> pd.DataFrame:
+def _group_series(grouping: str) -> pd.DataFrame:
     return metrics.derive(query(GROUP_SERIES, [grouping]), shares=False)
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def nation_series() -> pd.DataFrame:
+def _nation_series() -> pd.DataFrame:
     return metrics.derive(query(NATION_SERIES), shares=False)
 
 
@@ -231,7 +227,7 @@ FROM v_unit_year GROUP BY year ORDER BY year"""
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def topic_demo_by_year() -> pd.DataFrame:
+def _topic_demo_by_year() -> pd.DataFrame:
     return query(TOPIC_DEMO_BY_YEAR)
 
 
@@ -292,7 +288,11 @@ ranked AS (
         rank() OVER (PARTITION BY year, metric ORDER BY num / den DESC) AS rank_nation,
         count(*) OVER n AS units_nation,
         rank() OVER (PARTITION BY year, metric, region_id ORDER BY num / den DESC) AS rank_region,
-        count(*) OVER r AS units_region
+        count(*) OVER r AS units_region,
+        bool_and(coalesce(list_bool_and(list_transform(string_split(origin, '+'),
+                 lambda o: o IN ('imported', 'published'))), false)) OVER n AS nation_real,
+        bool_and(coalesce(list_bool_and(list_transform(string_split(origin, '+'),
+                 lambda o: o IN ('imported', 'published'))), false)) OVER r AS region_real
     FROM long WHERE num IS NOT NULL AND den > 0
     WINDOW n AS (PARTITION BY year, metric), r AS (PARTITION BY year, metric, region_id))
 SELECT * FROM ranked WHERE list_contains(?, unit_code) ORDER BY metric, unit_code, year"""
@@ -330,21 +330,21 @@ ORDER BY f.year NULLS LAST, f.scope, f.figure_id"""
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def peer_series(view: str, grouping: str, unit_codes: tuple[str, ...]) -> pd.DataFrame:
+def _peer_series(view: str, grouping: str, unit_codes: tuple[str, ...]) -> pd.DataFrame:
     """Long table (unit, year, metric): value, region_value, nation_value, ranks — see PEER_METRICS."""
     return query(PEER_SERIES[view], [grouping, list(unit_codes)])
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def groups_with_nation(grouping: str) -> pd.DataFrame:
+def _groups_with_nation(grouping: str) -> pd.DataFrame:
     """The groups of a grouping per year, plus the nation as group 'nation' (sort_order 0)."""
-    nation = nation_series().assign(grouping_id=grouping, group_id="nation", name_vi="Cả nước", name_en="Nation",
+    nation = _nation_series().assign(grouping_id=grouping, group_id="nation", name_vi="Cả nước", name_en="Nation",
                                      sort_order=0)
-    return pd.concat([nation, group_series(grouping)], ignore_index=True)
+    return pd.concat([nation, _group_series(grouping)], ignore_index=True)
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def project_mix(era: str, unit_code: str) -> pd.DataFrame:
+def _project_mix(era: str, unit_code: str) -> pd.DataFrame:
     return query(PROJECT_MIX, [era, unit_code])
 
 
@@ -516,8 +516,14 @@ def category_mix(year: int, fund: str, status: str) -> pd.DataFrame:
         cats = cats[cats.fund == fund]
     cats = cats.groupby(["category_id", "name_vi", "name_en", "sort_order"], as_index=False).agg(
         projects=("projects", "sum"), planned_mvnd=("planned_mvnd", "sum"), actual_mvnd=("actual_mvnd", "sum"),
-        origin=("origin", "first")).sort_values("sort_order")
+        origin=("origin", lambda o: "+".join(sorted(set("+".join(o.dropna()).split("+")) - {""})))
+    ).sort_values("sort_order")
+    r = _real()
+    if r is not None:
+        cats = r.origin_rows(cats, ["projects", "planned_mvnd", "actual_mvnd"])
     cats["share_pct"] = 100 * cats[f"{status}_mvnd"] / cats[f"{status}_mvnd"].sum()
+    if r is not None and cats[f"{status}_mvnd"].isna().any():  # a share of a total that is partly demo
+        cats["share_pct"] = float("nan")
     return cats
 
 
@@ -592,3 +598,137 @@ def indicator_panel(col: str, view: str, origin_col: str) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["year", "unit_code", "name_vi", "vung_id", "value", "origin"])
     return out[out.groupby("year")["value"].transform(lambda v: v.notna().any())]  # years without the measure: none
+
+
+# --- the "real figures only" switch (dashboard/realonly.py), applied here once for every page that asks.
+# The cached functions above hold the warehouse's rows for every session; the switch is one session's view of them.
+AMOUNT_ORIGINS = """
+SELECT unit_code, year,
+       any_value(planned_origin) FILTER (fund = 'kcqg') AS kcqg_planned_origin,
+       any_value(actual_origin)  FILTER (fund = 'kcqg') AS kcqg_actual_origin,
+       any_value(planned_origin) FILTER (fund = 'kcdp') AS kcdp_planned_origin,
+       any_value(actual_origin)  FILTER (fund = 'kcdp') AS kcdp_actual_origin
+FROM budget_current WHERE era = ? GROUP BY ALL"""
+
+# A pre-2025 year in the 34 units sums the 63 (never split): an amount is as real as every province's behind it.
+AMOUNT_ORIGINS_AS_34 = """
+SELECT r.unit_code, b.year,
+       string_agg(DISTINCT b.planned_origin, '+') FILTER (b.fund = 'kcqg') AS kcqg_planned_origin,
+       string_agg(DISTINCT b.actual_origin, '+')  FILTER (b.fund = 'kcqg') AS kcqg_actual_origin,
+       string_agg(DISTINCT b.planned_origin, '+') FILTER (b.fund = 'kcdp') AS kcdp_planned_origin,
+       string_agg(DISTINCT b.actual_origin, '+')  FILTER (b.fund = 'kcdp') AS kcdp_actual_origin
+FROM budget_current b JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
+GROUP BY ALL
+UNION ALL
+SELECT unit_code, year,
+       any_value(planned_origin) FILTER (fund = 'kcqg'), any_value(actual_origin) FILTER (fund = 'kcqg'),
+       any_value(planned_origin) FILTER (fund = 'kcdp'), any_value(actual_origin) FILTER (fund = 'kcdp')
+FROM budget_current WHERE era = '34' GROUP BY ALL"""
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def amount_origins(view: str, as_34: bool = False) -> pd.DataFrame:
+    """unit_code, year and the origin of each budget amount (kcqg_planned_origin, …) of a view's units; `as_34`:
+    the 34 units in every year, pre-2025 years through the crosswalk."""
+    return query(AMOUNT_ORIGINS_AS_34) if as_34 else query(AMOUNT_ORIGINS, [view])
+
+
+def _real():
+    from . import realonly  # realonly → coverage → queries: imported when first needed
+    return realonly if realonly.active() else None
+
+
+def unit_year(year: int, view: str) -> pd.DataFrame:
+    """Every unit of `view` ('63' or '34') in `year`, with derived metrics (execution, shares, coverage)."""
+    df, r = _unit_year(year, view), _real()
+    return df if r is None else r.unit_rows(df, amount_origins(view, as_34=view != era_of(year)))
+
+
+def unit_series(unit_code: str, era: str) -> pd.DataFrame:
+    df, r = _unit_series(unit_code, era), _real()
+    return df if r is None else r.unit_rows(df, amount_origins(era))
+
+
+def group_series(grouping: str) -> pd.DataFrame:
+    df, r = _group_series(grouping), _real()
+    return df if r is None else r.totals(df)
+
+
+def nation_series() -> pd.DataFrame:
+    df, r = _nation_series(), _real()
+    return df if r is None else r.totals(df)
+
+
+def groups_with_nation(grouping: str) -> pd.DataFrame:
+    """The groups of a grouping per year, plus the nation as group 'nation' (sort_order 0)."""
+    df, r = _groups_with_nation(grouping), _real()
+    return df if r is None else r.totals(df)
+
+
+def topic_demo_by_year() -> pd.DataFrame:
+    df, r = _topic_demo_by_year(), _real()
+    return df if r is None else r.no_demo_flags(df)
+
+
+def peer_series(view: str, grouping: str, unit_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Long table (unit, year, metric): value, region_value, nation_value, ranks — see PEER_METRICS."""
+    df, r = _peer_series(view, grouping, unit_codes), _real()
+    return df if r is None else r.peer_rows(df, amount_origins(view, as_34=view == "34"))
+
+
+def project_mix(era: str, unit_code: str) -> pd.DataFrame:
+    df, r = _project_mix(era, unit_code), _real()
+    return df if r is None else r.origin_rows(df, ["projects", "planned_mvnd", "actual_mvnd"])
+
+
+# --- per-capita: which population stands behind v_unit_year.population (the view picks the confirmed count nearest
+# in time; the row is found again by its value, so the choice stays defined in one place, the view)
+POPULATION_USED = """
+SELECT v.unit_code, v.name_vi, v.year, v.population, n.year AS population_year, n.source_id,
+       s.title AS source_title, s.publisher, s.location AS source_location
+FROM v_unit_year v
+JOIN population n ON n.province_code = v.unit_code AND n.confirmed AND n.population = v.population
+LEFT JOIN source s ON s.source_id = n.source_id
+WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def population_used(year: int, era: str) -> pd.DataFrame:
+    """The units of `era` with a sourced population behind `year`'s per-capita figures: count, its year, source."""
+    return query(POPULATION_USED, [era, year])
+
+
+# --- programme periods (issue 11): the periods, their targets against the warehouse, the agency of each year
+PROGRAMME_PERIODS = """
+SELECT p.*, s.title AS source_title, s.publisher, s.published, s.location AS source_location
+FROM programme_period p LEFT JOIN source s USING (source_id) ORDER BY p.sort_order"""
+PERIOD_PROGRESS = """
+SELECT g.*, s.title AS source_title, s.location AS source_location
+FROM v_period_progress g LEFT JOIN source s USING (source_id) ORDER BY g.period_id, g.figure_id"""
+AGENCY_YEARS = """
+SELECT a.year, a.agency_id, a.name_vi, a.name_en, a.known_from, a.known_from_basis, a.source_id,
+       s.title AS source_title, s.location AS source_location, y.status
+FROM v_agency_year a LEFT JOIN source s USING (source_id) LEFT JOIN year_status y USING (year) ORDER BY a.year"""
+YEAR_STATUS_VIEW = "SELECT * FROM year_status ORDER BY year"
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def programme_periods() -> pd.DataFrame:
+    return query(PROGRAMME_PERIODS)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def period_progress() -> pd.DataFrame:
+    """Each programme target beside what the warehouse holds for its period, with the origin of that sum."""
+    return query(PERIOD_PROGRESS)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def agency_years() -> pd.DataFrame:
+    return query(AGENCY_YEARS)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def years_in_programme() -> pd.DataFrame:
+    """The warehouse's year_status view: every programme year, with 'actual', 'planned' or 'none'."""
+    return query(YEAR_STATUS_VIEW)

@@ -1,20 +1,22 @@
-"""Hồ sơ tỉnh / Province profile: one of the 63 provinces — every metric over 2013–2024, its rank among the 63 and
-within its region, its 2025 successor unit, and the sources behind each figure. ?unit=<code> opens a province."""
+"""Hồ sơ tỉnh / Province profile: one of the 63 provinces — its figures and ranks in a chosen year (as its successor
+unit among the 34 from 2025), its rank history, every metric over 2013–2024, its 2025 successor unit, per-capita
+spending, and the sources and published figures behind it. ?unit=<code> opens a province, ?year= a year."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard import blocks, charts, coverage, filters, fmt, palette, profile, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_profile", lang)
-st.sidebar.caption(t("share_link", lang))
+year = filters.sidebar("year")["year"]  # default: the latest year with actual figures
 names_in = name_col(lang)
 RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 PRE_REFORM = queries.REFORM_YEAR - 1
 
 # The province: ?unit=<code> (from a map or bar click, or a shared link), else the last one opened, else Hà Nội.
-names = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
+ERA = "63"  # the era the profile's unit belongs to (the picker lists the 63 provinces)
+names = dict(zip(*[queries.units(ERA)[c] for c in ("unit_code", "name_vi")]))
 wanted = filters.unit_param(names, "01") or st.session_state.get("_profile_url", "01")
 if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted:
     st.session_state["profile_unit"] = wanted
@@ -50,26 +52,47 @@ st.markdown(t("profile_where", lang, vung=region_names["vung"][last.vung_id], ar
               code=code))
 blocks.demo_badge(demo, lang, imported=bool(series.any_imported.any()))
 
-# Headline figures of the last pre-reform year, each with its rank.
-ranks = peer[peer.year == PRE_REFORM].set_index("metric")
-st.markdown(f"**{t('profile_kpi_year', lang, year=PRE_REFORM)}**")
-kpis = [("total_planned_mvnd", fmt.mvnd_headline(last.total_planned_mvnd, lang)),
-        ("total_actual_mvnd", fmt.mvnd_headline(last.total_actual_mvnd, lang)),
-        ("total_execution_pct", fmt.pct(last.total_execution_pct, 1, lang)),
-        ("projects", fmt.number(last.projects, 0, lang)),
-        ("staff_total", fmt.number(last.staff_total, 0, lang)),
-        ("collaborators_total", fmt.number(last.collaborators_total, 0, lang))]
-for i, (metric, value) in enumerate(kpis):
+# Headline figures of the chosen year, each with its rank among the units of that year (63, or 34 from 2025).
+peer_y, unit_y, view_y = profile.peer_in_year(code, ERA, year)
+units_y = queries.units(view_y)
+st.sidebar.caption(t("profile_units_in_year", lang, year=year, n=len(units_y), units=t(f"view_{view_y}", lang)))
+ranks = peer_y[peer_y.year == year].set_index("metric")
+unit_name_y = dict(zip(units_y.unit_code, units_y.name_vi)).get(unit_y, name)
+heading = t("profile_kpi_year", lang, year=year) + ("" if unit_y == code and view_y == ERA else
+                                                   " · " + t("successor_unit_label", lang, unit=unit_name_y))
+st.markdown(f"**{heading}**")
+if queries.year_state(year) != "actual":
+    st.info(t(f"profile_year_{queries.year_state(year)}", lang, year=year))
+collab = profile.collaborators_metric(view_y, year)
+for i, metric in enumerate(("total_planned_mvnd", "total_actual_mvnd", "total_execution_pct", "projects",
+                            "staff_total", collab)):
     if i % 3 == 0:
         row = st.columns(3)
-    label = t("execution_pct" if metric in RATES else metric, lang)
+    r = ranks.loc[metric] if metric in ranks.index else None
+    v = None if r is None else r.value
+    label = t("execution_pct" if metric in profile.RATES else metric, lang)
     if metric.endswith("_mvnd"):
         label += f" ({fmt.billions(lang)})"
-    blocks.kpi(row[i % 3], label, value, help=fmt.mvnd(last[metric], lang) if metric.endswith("_mvnd") else None)
-    if metric in ranks.index:
-        r = ranks.loc[metric]
-        row[i % 3].caption(t("profile_rank_caption", lang, rn=f"{r.rank_nation}/{r.units_nation}",
-                             rr=f"{r.rank_region}/{r.units_region}"))
+    blocks.kpi(row[i % 3], label, profile.value_text(v, metric, lang),
+               help=fmt.mvnd(v, lang) if metric.endswith("_mvnd") and not fmt.missing(v) else None)
+    caption = profile.rank_text(r, metric, lang)
+    if caption:
+        row[i % 3].caption(caption)
+
+# KCĐP per 1.000 people: only where a source gives the province's population (never an estimate).
+per_capita = queries.unit_year(year, view_y).set_index("unit_code").reindex([unit_y]).iloc[0]
+pop = queries.population_used(year, view_y)
+pop = pop[pop.unit_code == unit_y]
+c1, c2 = st.columns([1, 2])
+blocks.kpi(c1, t("per_1000_kpi", lang, year=year), fmt.number(per_capita.get("kcdp_actual_per_1000"), 2, lang),
+           help=t("unit_mvnd_per_1000", lang))
+if len(pop):
+    p0 = pop.iloc[0]
+    src = f"[{fmt.md(p0.source_title)}]({p0.source_location})" if fmt.is_url(p0.source_location) else fmt.md(p0.source_title)
+    c2.caption(t("per_1000_profile_source", lang, people=fmt.number(p0.population, 0, lang), year=p0.population_year,
+                 source=src))
+else:
+    c2.caption(t("per_1000_profile_gap", lang))
 
 left, right = st.columns(2)
 with left:
@@ -142,24 +165,37 @@ with right:  # the 2025 successor unit
             blocks.kpi(c[2], t("profile_collaborators_short", lang), fmt.number(s25.collaborators_total, 0, lang),
                    help=t("collaborators_commune", lang))
 
-# Ranks among the 63 and within the region (vùng): the last pre-reform year beside a chosen year.
-st.subheader(t("profile_ranks", lang))
-years = [y for y in queries.years() if y < queries.REFORM_YEAR]
-other = filters.url_widget("rank_year", years, years[0], lambda y, lg: str(y), t("profile_rank_year", lang), lang,
-                         container=st)
-metrics = [m for m in queries.PEER_METRICS if m in set(peer.metric)]
-ranked = {y: peer[peer.year == y].set_index("metric").reindex(metrics) for y in (PRE_REFORM, other)}
+# Ranks among the units of the year (63, or 34 from 2025) and within the region: the chosen year beside another.
+st.subheader(t("profile_ranks_year", lang, units=t(f"view_{view_y}", lang)))
+years = sorted(int(y) for y in peer_y.year.unique() if y != year)
+before = [y for y in years if y < year]
+other = filters.url_widget("rank_year", years, before[-1] if before else years[0], lambda y, lg: str(y),
+                           t("profile_rank_year", lang), lang, container=st) if years else year
+metrics = [m for m in queries.PEER_METRICS if m in set(peer_y.metric)]
+ranked = {y: peer_y[peer_y.year == y].set_index("metric").reindex(metrics) for y in dict.fromkeys((year, other))}
 table = pd.DataFrame({t("col_metric", lang): [t(f"peer_{m}", lang) for m in metrics]})
 raw_cols = pd.DataFrame({"metric": metrics})
 for y, r in ranked.items():
-    table[f"{y} · {t('col_value', lang)}"] = [shown(v, m) for v, m in zip(r.value, metrics)]
+    table[f"{y} · {t('col_value', lang)}"] = [t("cov_none", lang) if fmt.missing(v) else shown(v, m)
+                                              for v, m in zip(r.value, metrics)]
     table[f"{y} · {t('col_rank_nation', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–" for a, b in zip(r.rank_nation, r.units_nation)]
     table[f"{y} · {t('col_rank_region', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–" for a, b in zip(r.rank_region, r.units_region)]
     for c in ("value", "rank_nation", "rank_region", "region_value", "nation_value"):
         raw_cols[f"{c}_{y}"] = r[c].to_numpy()
-blocks.table(pd.concat([table, raw_cols], axis=1), f"profile-{code}-ranks-{PRE_REFORM}-{other}", lang, demo, key="ranks",
-         column_config={**{c: None for c in raw_cols.columns}, **right_aligned(table.columns[1:])})
+ranks_demo = bool(peer_y[peer_y.year.isin(list(ranked))].origin.fillna("").str.contains("demo").any())
+blocks.table(pd.concat([table, raw_cols], axis=1), f"profile-{code}-ranks-{year}-{other}", lang, ranks_demo,
+             key="ranks", column_config={**{c: None for c in raw_cols.columns}, **right_aligned(table.columns[1:])})
 st.caption(t("rank_hint", lang) + " " + t("col_region", lang) + ": " + region_names["vung"][last.vung_id] + ".")
+
+hist = profile.rank_history(code, ERA)
+if len(hist):
+    fig = profile.rank_history_figure(hist, lang)
+    charts.mark_reform(fig, lang, t("reform_mark", lang))
+    hist_demo = bool(hist.origin.fillna("").str.contains("demo").any())
+    charts.style(fig, t("profile_rank_history_title", lang, name=name), t("profile_rank_history_unit", lang), lang,
+                 hist_demo, height=460)
+    charts.legend_right(fig)
+    blocks.chart(fig, hist, f"profile-{code}-rank-history", lang, hist_demo, key="rank-history")
 
 # Sources behind each figure: the rows as shown, then every published figure that concerns the province.
 st.subheader(t("profile_sources", lang))
@@ -172,7 +208,7 @@ rows = pd.concat(rows, ignore_index=True)
 facts = pd.DataFrame({
     t("col_fact", lang): [t(f"fact_{f}", lang) for f in rows.fact],
     t("province", lang): rows.unit,
-    t("origin", lang): [t(f"origin_{o}", lang) for o in rows.origin],
+    t("origin", lang): [coverage.label(o, lang) for o in rows.origin],
     t("col_source", lang): rows.source_title.fillna(rows.source_id),
     t("col_years", lang): [f"{a}–{b}" if a != b else str(a) for a, b in zip(rows.year_from, rows.year_to)],
     t("col_rows", lang): [fmt.number(n, 0, lang) for n in rows.rows],
@@ -181,8 +217,28 @@ blocks.table(pd.concat([facts, rows], axis=1), f"profile-{code}-row-sources", la
          bool((rows.origin == "demo").any()), key="row-sources",
          column_config={**{c: None for c in rows.columns}, **right_aligned([t("col_rows", lang)])})
 
-st.markdown(f"**{t('profile_published', lang, name=name)}**")
+# Every figure a source states about the province itself: its words, and a link to where it was published.
+st.markdown(f"**{t('profile_published_own', lang, name=name)}**")
+own = coverage.published_figures_for(code, ERA)
+if own.empty:
+    st.info(t("profile_no_published_own", lang, name=name))
+else:
+    st.dataframe(pd.DataFrame({
+        t("col_year", lang): [fmt.period(r, lang) for r in own.itertuples()],
+        t("col_published_value", lang): own.value_text.fillna(""),
+        t("col_quote", lang): own.quote,
+        t("col_source", lang): [" · ".join(str(x) for x in v if not pd.isna(x) and x)
+                               for v in zip(own.source_title, own.publisher, own.published)],
+        t("col_link", lang): own.source_url,
+    }), hide_index=True, width="stretch", row_height=70, height=min(len(own), 6) * 70 + 40,
+        column_config={t("col_quote", lang): st.column_config.TextColumn(width="large"),
+                       t("col_link", lang): st.column_config.LinkColumn(display_text=t("open_source", lang))})
+    st.caption(t("profile_published_own_caption", lang, n=fmt.number(len(own), 0, lang)))
+
+# Figures about its region, its khuyến công area, or a named set of provinces that includes it.
 figs = queries.province_figures(code, (f"vung/{last.vung_id}", f"kc_area/{last.kc_area_id}"))
+figs = figs[figs.scope != "province"].reset_index(drop=True)
+st.markdown(f"**{t('profile_published', lang, name=name)}**")
 if figs.empty:
     st.info(t("profile_no_published", lang))
 else:

@@ -19,11 +19,14 @@ if measure == "change":  # against the previous year, in the same units (across 
         st.warning(t("notice_no_previous_year", lang, year=year))
         measure = "amount"
 col = metrics.metric_col(fund, status, measure)
-kind = "mvnd" if measure == "amount" else "pct"
+kind = "mvnd" if measure == "amount" else "ratio" if measure == "per_1000" else "pct"
 demo = bool(df.budget_demo.any())
 what = t(f"fund_{fund}", lang) + ("" if measure == "execution" else f" · {t(f'status_{status}', lang).lower()}")
 metric_name = t(f"measure_{measure}", lang)
 unit = t("unit_mvnd", lang) if kind == "mvnd" else "%"
+if measure == "per_1000":  # KCĐP actual per 1.000 people, whatever fund and status say; a gap without a population
+    metric_name, what, unit = t("per_1000_title", lang), t("per_1000_what", lang), t("unit_mvnd_per_1000", lang)
+    blocks.per_capita_note(df, year, view, fund, status, lang)
 
 indicator.show(df, col, year=year, view=view, kind=kind, lang=lang, demo=demo,
                title=lambda y: f"{metric_name}: {what}, {y}", unit=unit, grouping=f["grouping"], name="",

@@ -19,8 +19,8 @@ st.caption(t("app_subtitle", lang))
 
 
 def delta(col, pct_points=False):
-    if prev is None or prev[col] != prev[col] or not prev[col]:
-        return None
+    if prev is None or prev[col] != prev[col] or not prev[col] or queries.year_state(year) != "actual":
+        return None  # a year with only plans (some units so far) is not comparable with a finished one
     if pct_points:
         return f"{fmt.number(now[col] - prev[col], 1, lang)} {t('unit_pp', lang)}"
     return fmt.signed_pct(100 * (now[col] - prev[col]) / prev[col], 1, lang)
