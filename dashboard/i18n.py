@@ -843,6 +843,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "def_status_planned": ("theo kế hoạch năm", "as planned for the year"),
     "def_status_actual": ("đã thực hiện trong năm", "as actually spent in the year"),
     "def_measure_amount": ("{what}, {status}.", "{what}, {status}."),
+    "def_measure_per_1000": ("Kinh phí KCĐP thực hiện ÷ dân số × 1.000 (dân số có nguồn, năm gần nhất; không ước tính).",
+                             "KCĐP actual ÷ population × 1,000 (sourced population, nearest year; never estimated)."),
     "def_measure_execution": ("Tỷ lệ thực hiện = kinh phí thực hiện ÷ kinh phí kế hoạch × 100. {what}.",
                               "Execution rate = actual ÷ planned × 100. {what}."),
     "def_measure_share_nation": ("Tỷ trọng của đơn vị trong tổng cả nước = kinh phí của đơn vị ÷ tổng các đơn vị × 100. "
