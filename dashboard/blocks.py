@@ -152,8 +152,11 @@ def selected_unit(event) -> str | None:
     return None
 
 
-def open_profile_on_click(event, lang: str) -> None:
-    """Clicking a province (map or bar) opens its profile, carrying the language along."""
+def open_profile_on_click(event, lang: str, era: str | None = None) -> None:
+    """Clicking a province (map or bar) opens its profile, carrying the language and the era of the units clicked:
+    a code names different units in the 63 and the 34 (52 is Bình Định, and from 2025 the new Gia Lai). `era`
+    defaults to the units the page's filters show (filters.units_shown)."""
     code = selected_unit(event)
     if code:
-        st.switch_page(PROFILE_PAGE, query_params={"unit": code, **({"lang": lang} if lang != "vi" else {})})
+        st.switch_page(PROFILE_PAGE, query_params={"unit": code, "era": era or filters.units_shown(),
+                                                   **({"lang": lang} if lang != "vi" else {})})

@@ -14,9 +14,14 @@ RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 PRE_REFORM = queries.REFORM_YEAR - 1
 
 # The province: ?unit=<code> (from a map or bar click, or a shared link), else the last one opened, else Hà Nội.
-names = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
+# ?era=34 reads the code among the 34 units of 2025 (52 is then the new Gia Lai, not Bình Định).
+era = filters.one_param("era", lambda r: r if r in ("63", "34") else None, "63") or "63"
+st.query_params["era"] = era
+names = dict(zip(*[queries.units(era)[c] for c in ("unit_code", "name_vi")]))
 wanted = filters.unit_param(names, "01") or st.session_state.get("_profile_url", "01")
-if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted:
+wanted = wanted if wanted in names else "01"
+if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted \
+        or st.session_state["profile_unit"] not in names:
     st.session_state["profile_unit"] = wanted
 code = st.selectbox(t("profile_pick", lang), list(names), key="profile_unit", format_func=names.get)
 st.session_state["_profile_url"] = code
@@ -34,11 +39,11 @@ def right_aligned(columns) -> dict:
     return {c: st.column_config.TextColumn(alignment="right") for c in columns}
 
 
-series = queries.unit_series(code, "63")
-peer = queries.peer_series("63", "vung", (code,))
+series = queries.unit_series(code, era)
+peer = queries.peer_series(era, "vung", (code,))
 y0, y1 = int(series.year.min()), int(series.year.max())
 last = series[series.year == PRE_REFORM].iloc[0]
-region_names = {g: queries.groups(g, "63").set_index("group_id")[names_in] for g in ("vung", "kc_area")}
+region_names = {g: queries.groups(g, era).set_index("group_id")[names_in] for g in ("vung", "kc_area")}
 demo = bool(series.any_demo.any())
 # each chart is badged by the topic it shows (a province whose budgets are all imported shows no badge on them)
 budget_demo = bool(series.budget_demo.any())
@@ -91,7 +96,7 @@ with right:
     blocks.chart(fig, d[["year", "unit_code", "value", "region_value", "nation_value", "rank_nation", "rank_region",
                      "origin"]], f"profile-{code}-execution", lang, peers_demo, key="execution")
 
-mix = queries.project_mix("63", code)
+mix = queries.project_mix(era, code)
 cats = mix.drop_duplicates("category_id").set_index("category_id")[names_in]
 mix_demo = bool(mix.origin.fillna("").str.contains("demo").any())
 fig = charts.stacked_bars(mix, "year", "category_id", "projects", {k: charts.wrap(v, 34) for k, v in cats.items()},
@@ -113,9 +118,14 @@ with left:
     blocks.chart(fig, series[["year", *people, "staffing_origin", "collaborators_origin"]], f"profile-{code}-people", lang,
              people_demo, key="people")
 with right:  # the 2025 successor unit
-    st.subheader(t("profile_successor", lang))
-    succ = queries.successor(code)
-    if succ is None:
+    st.subheader(t("profile_successor" if era == "63" else "profile_members", lang))
+    succ = queries.successor(code) if era == "63" else None
+    if era == "34":  # a 2025 unit: the provinces it was formed from, each a link to its own profile
+        provinces = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
+        st.markdown(t("profile_members_text", lang, unit=name) + "\n\n" + "\n".join(
+            f"- [{provinces[m]}](/ho-so-tinh?unit={m}&era=63{'&lang=en' if lang == 'en' else ''})"
+            for m in queries.deck_merged_from((code,))))
+    elif succ is None:
         st.info(t("successor_none", lang))
     else:
         members = list(succ["merged_from"])
@@ -164,7 +174,7 @@ st.caption(t("rank_hint", lang) + " " + t("col_region", lang) + ": " + region_na
 # Sources behind each figure: the rows as shown, then every published figure that concerns the province.
 st.subheader(t("profile_sources", lang))
 st.caption(t("profile_rows_caption", lang, name=name))
-rows = [queries.fact_sources("63", code).assign(unit=name)]
+rows = [queries.fact_sources(era, code).assign(unit=name)]
 if succ is not None:
     rows.append(queries.fact_sources("34", succ["unit_code"]).assign(
         unit=t("successor_unit_label", lang, unit=succ["name_vi"])))
@@ -172,7 +182,7 @@ rows = pd.concat(rows, ignore_index=True)
 facts = pd.DataFrame({
     t("col_fact", lang): [t(f"fact_{f}", lang) for f in rows.fact],
     t("province", lang): rows.unit,
-    t("origin", lang): [t(f"origin_{o}", lang) for o in rows.origin],
+    t("origin", lang): [" + ".join(t(f"origin_{p}", lang) for p in str(o).split("+")) for o in rows.origin],
     t("col_source", lang): rows.source_title.fillna(rows.source_id),
     t("col_years", lang): [f"{a}–{b}" if a != b else str(a) for a, b in zip(rows.year_from, rows.year_to)],
     t("col_rows", lang): [fmt.number(n, 0, lang) for n in rows.rows],
@@ -182,7 +192,9 @@ blocks.table(pd.concat([facts, rows], axis=1), f"profile-{code}-row-sources", la
          column_config={**{c: None for c in rows.columns}, **right_aligned([t("col_rows", lang)])})
 
 st.markdown(f"**{t('profile_published', lang, name=name)}**")
-figs = queries.province_figures(code, (f"vung/{last.vung_id}", f"kc_area/{last.kc_area_id}"))
+groups_of = (f"vung/{last.vung_id}", f"kc_area/{last.kc_area_id}")
+figs = queries.province_figures(code, groups_of) if era == "63" else pd.concat(  # sources name the 63 provinces
+    [queries.province_figures(m, groups_of) for m in queries.deck_merged_from((code,))]).drop_duplicates("figure_id")
 if figs.empty:
     st.info(t("profile_no_published", lang))
 else:
