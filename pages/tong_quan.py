@@ -18,8 +18,13 @@ blocks.demo_badge(demo, lang)
 st.caption(t("app_subtitle", lang))
 
 
+# Staff are counted per centre: 63 centres before 1/7/2025 and 34 after, so a change across the reform is no change.
+ACROSS_REFORM = prev is not None and queries.era_of(year) != queries.era_of(year - 1)
+PER_CENTRE = {"staff_total"}
+
+
 def delta(col, pct_points=False):
-    if prev is None or prev[col] != prev[col] or not prev[col]:
+    if prev is None or prev[col] != prev[col] or not prev[col] or (ACROSS_REFORM and col in PER_CENTRE):
         return None
     if pct_points:
         return f"{fmt.number(now[col] - prev[col], 1, lang)} {t('unit_pp', lang)}"
@@ -38,7 +43,10 @@ blocks.kpi(cols[3], f"{t('kcdp_actual_mvnd', lang)} ({fmt.billions(lang)}) · {f
 cols = st.columns(4)
 blocks.kpi(cols[0], t("execution_pct", lang), fmt.pct(now.total_execution_pct, 1, lang), delta("total_execution_pct", True))
 blocks.kpi(cols[1], t("projects", lang), fmt.number(now.projects, 0, lang), delta("projects"))
-blocks.kpi(cols[2], t("staff_total", lang), fmt.number(now.staff_total, 0, lang), delta("staff_total"))
+reform_note = t("delta_reform_staff", lang, year=year, prev=year - 1) if ACROSS_REFORM else None
+blocks.kpi(cols[2], t("staff_total", lang), fmt.number(now.staff_total, 0, lang), delta("staff_total"), help=reform_note)
+if reform_note:
+    cols[2].caption(reform_note)
 blocks.kpi(cols[3], t("collaborators_total", lang),
        fmt.number(now[["collaborators_district", "collaborators_commune"]].fillna(0).sum(), 0, lang))
 
