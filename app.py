@@ -49,6 +49,9 @@ lang = filters.language_switch()  # after st.navigation: pages must be registere
 st.sidebar.caption(t("app_subtitle", lang))
 with st.sidebar:
     st.html(filters.HISTORY_SCRIPT, unsafe_allow_javascript=True)
+# KPI labels wrap instead of ending in "…": the execution rate at their end was cut at 1440 px and on phones
+st.html("<style>[data-testid=stMetricLabel] * {white-space: normal !important; overflow: visible !important;"
+        " text-overflow: clip !important;}</style>")
 try:
     navigation.run()
 except DatabaseUnavailable as e:  # the file went bad between the page's check and one of its queries

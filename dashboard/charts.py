@@ -36,18 +36,21 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
     if any(getattr(ax.title, "text", None) for ax in fig.select_xaxes()):
         source_gap += 26  # below the x axis's own title, not over it
     link = f'<a href="{SOURCES_PATH}{"?lang=en" if lang == "en" else ""}" target="_self">{t("source_more", lang)}</a>'
-    annotations = [dict(text=f"{t('source_line', lang)}: {src} · {link}", x=0, y=0, xref="paper", yref="paper",
-                        xanchor="left", yanchor="top", yshift=-source_gap - 24, showarrow=False,
+    # the link on its own line: a half-width chart cannot hold both on one
+    lines = textwrap.wrap(f"{t('source_line', lang)}: {src}", 64) + [link]  # 64 characters fit a half-width chart
+    extra = 14 * max(len(lines) - 2, 0)  # more lines: a deeper bottom margin
+    annotations = [dict(text="<br>".join(lines), x=0, y=0, xref="paper", yref="paper",
+                        xanchor="left", yanchor="top", yshift=-source_gap - 24, showarrow=False, align="left",
                         font=dict(size=11, color="#555"), name="source")]
-    if demo:
+    if demo:  # right-aligned in the row between the axis and the source line
         annotations.append(dict(text=f"⚠ {t('demo_badge', lang).upper()}", x=1, y=0, xref="paper", yref="paper",
-                                xanchor="right", yanchor="top", yshift=-source_gap - 20, showarrow=False,
+                                xanchor="right", yanchor="top", yshift=-source_gap + 2, showarrow=False,
                                 font=dict(size=12, color=palette.DEMO_TEXT), bgcolor=palette.DEMO_FILL, bordercolor=palette.DEMO_EDGE,
                                 borderwidth=1, borderpad=3, name="demo"))
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{unit}</sup>", x=0, xanchor="left", font=dict(size=18)),
         font=dict(family=FONT, size=13), separators=fmt.plotly_separators(lang), height=height,
-        margin=dict(l=10, r=10, t=110, b=source_gap + 56), annotations=list(fig.layout.annotations) + annotations,
+        margin=dict(l=10, r=10, t=110, b=source_gap + 64 + extra), annotations=list(fig.layout.annotations) + annotations,
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=12)),
     )
@@ -95,7 +98,10 @@ def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: s
                            customdata=list(zip(d["unit_code"], fmt.hover(d[value], kind, lang))),
                            hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>"))
     fig.update_yaxes(tickfont=dict(size=12), tickmode="array", tickvals=d[name].tolist())
-    fig.update_xaxes(automargin=True)
+    if len(d):  # room beyond the longest bar for its label
+        lo, hi = min(0.0, float(d[value].min())), max(0.0, float(d[value].max()))
+        pad = 0.14 * ((hi - lo) or 1.0)
+        fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
     fig.update_layout(showlegend=False)
     return fig
 
@@ -125,13 +131,24 @@ def trend(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str
 
 
 def grouped_bars(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str,
-                 colors: dict[str, str] | None = None) -> go.Figure:
+                 colors: dict[str, str] | None = None, horizontal: bool = False) -> go.Figure:
+    """Bars per category and series; `horizontal` puts long category names (regions) on the y axis, where they
+    never collide, on a phone neither."""
     fig = go.Figure()
     for col, label in series.items():
-        fig.add_trace(go.Bar(x=df[x], y=df[col], name=label, marker_color=(colors or {}).get(col),
-                             customdata=fmt.hover(df[col], kind, lang),
-                             hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{customdata}}<extra></extra>"))
-    fig.update_layout(barmode="group")
+        cats, vals = (df[x].iloc[::-1], df[col].iloc[::-1]) if horizontal else (df[x], df[col])
+        fig.add_trace(go.Bar(x=vals if horizontal else cats, y=cats if horizontal else vals, name=label,
+                             orientation="h" if horizontal else "v", marker_color=(colors or {}).get(col),
+                             customdata=fmt.hover(vals, kind, lang),
+                             hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{label}: %{{customdata}}<extra></extra>"))
+    fig.update_layout(barmode="group", legend_traceorder="reversed" if horizontal else "normal")
+    return fig
+
+
+def legend_inside(fig: go.Figure) -> go.Figure:
+    """The legend in the plot's empty top-left corner (a scatter along the diagonal), not over the title."""
+    fig.update_layout(legend=dict(orientation="v", x=0.01, y=0.99, xanchor="left", yanchor="top",
+                                  bgcolor="rgba(255,255,255,0.85)", font=dict(size=11)))
     return fig
 
 

@@ -26,9 +26,8 @@ LABELS: dict[str, tuple[str, str]] = {
                   "Generated for illustration, calibrated to agree with every published figure; not a real report."),
     "imported_badge": ("Số liệu nhập từ báo cáo", "Imported from reports"),
     "source_line": ("Nguồn", "Source"),
-    "source_demo": ("số liệu công bố (Bộ Công Thương, sở công thương, báo chí), phân theo tỉnh để minh họa",
-                    "published figures (Ministry of Industry and Trade, provincial departments, press), spread over "
-                    "provinces for illustration"),
+    "source_demo": ("số liệu công bố (Bộ Công Thương, báo chí), phân theo tỉnh để minh họa",
+                    "published figures (Ministry of Industry and Trade, press), spread over provinces to illustrate"),
     "source_more": ("xem Nguồn dữ liệu", "see Sources"),
     "source_imported": ("báo cáo nhập", "imported reports"),
     "download_csv": ("Tải CSV", "CSV"),

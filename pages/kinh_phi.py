@@ -34,7 +34,7 @@ left, right = st.columns(2)
 with left:
     region_names = dict(zip(*[queries.groups("vung", view)[c] for c in ("group_id", name_col(lang))]))
     fig = charts.region_treemap(df, amount, lang, region_names)
-    title = t("budget_tree_title", lang, what=what, year=year)
+    title = charts.wrap(t("budget_tree_title", lang, what=what, year=year), 48)  # half width: two lines, not cut
     charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
     blocks.chart(fig, df[["vung_id", "unit_code", "name_vi", amount, f"{amount}_share_nation_pct", f"{amount}_share_region_pct"]],
              f"treemap-{amount}-{year}", lang, demo, key="treemap")
@@ -43,7 +43,7 @@ with right:
     region_label = {g: n for g, n in region_names.items()}
     fig = charts.planned_vs_actual(df.assign(region_name=df["vung_id"].map(region_label)), scatter_fund, lang)
     title = t("budget_scatter_title", lang, fund=t(f"fund_{fund}", lang), year=year)
-    charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
+    charts.legend_inside(charts.style(fig, charts.wrap(title, 48), t("unit_mvnd", lang), lang, demo, height=560))
     ev = blocks.chart(fig, df[["unit_code", "name_vi", f"{fund}_planned_mvnd", f"{fund}_actual_mvnd", f"{fund}_execution_pct"]],
                   f"planned-actual-{fund}-{year}", lang, demo, key="scatter", selectable=True)
     blocks.open_profile_on_click(ev, lang)

@@ -65,16 +65,16 @@ with left:
 with right:
     regions = queries.group_series(grouping)
     ry = regions[regions.year == year].sort_values("sort_order")
-    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 11)))
+    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 18)))
     fig = charts.grouped_bars(ry, "region", {"kcqg_planned_mvnd": t("kcqg_planned_mvnd", lang),
                                              "kcqg_actual_mvnd": t("kcqg_actual_mvnd", lang),
                                              "kcdp_planned_mvnd": t("kcdp_planned_mvnd", lang),
                                              "kcdp_actual_mvnd": t("kcdp_actual_mvnd", lang)}, "mvnd", lang,
                               colors={"kcqg_planned_mvnd": palette.FUND_PLANNED["kcqg"], "kcqg_actual_mvnd": palette.FUND["kcqg"],
-                                      "kcdp_planned_mvnd": palette.FUND_PLANNED["kcdp"], "kcdp_actual_mvnd": palette.FUND["kcdp"]})
+                                      "kcdp_planned_mvnd": palette.FUND_PLANNED["kcdp"], "kcdp_actual_mvnd": palette.FUND["kcdp"]},
+                              horizontal=True)
     title = t("overview_regions_title", lang, year=year)
-    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), source_gap=95)
-    fig.update_xaxes(tickangle=0)
+    charts.narrow(charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), height=580))
     blocks.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
                       "projects", "staff_total"]], f"regions-{year}", lang, bool(ry.any_demo.any()), key="regions")
 
