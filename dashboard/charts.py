@@ -35,7 +35,7 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
     src = source or (t("source_demo", lang) if demo else t("source_imported", lang))
     if any(getattr(ax.title, "text", None) for ax in fig.select_xaxes()):
         source_gap += 26  # below the x axis's own title, not over it
-    link = f'<a href="{SOURCES_PATH}{"?lang=en" if lang == "en" else ""}" target="_self">{t("source_more", lang)}</a>'
+    link = f'<a href="{SOURCES_PATH}?lang={lang}" target="_self">{t("source_more", lang)}</a>'
     # the link on its own line: a half-width chart cannot hold both on one
     lines = textwrap.wrap(f"{t('source_line', lang)}: {src}", 64) + [link]  # 64 characters fit a half-width chart
     extra = 14 * max(len(lines) - 2, 0)  # more lines: a deeper bottom margin

@@ -211,8 +211,9 @@ def area_param(parse: Callable[[str], str | None], default_label: str, name: str
 # page's values) into one.
 
 def start_run() -> None:
-    """Called by app.py before the page runs: nothing pinned yet."""
+    """Called by app.py before the page runs: nothing pinned yet, and the writes wait for settle_url."""
     st.session_state["_url_plan"] = {}
+    st.session_state["_url_deferred"] = True
     st.session_state.pop("_units_shown", None)
 
 
@@ -226,8 +227,10 @@ def _plan() -> dict:
 
 
 def _pin(name: str, value: str) -> None:
-    """This run's URL says ?name=value."""
+    """This run's URL says ?name=value. A page run without app.py (a test running one page file) writes at once."""
     _plan()[name] = value
+    if not st.session_state.get("_url_deferred"):
+        st.query_params[name] = value
 
 
 def _uses(name: str) -> None:
@@ -241,6 +244,7 @@ KEEP_ALWAYS = ("lang",)
 def settle_url() -> None:
     """Write this run's query string in one message: the pinned values, the used ones as they are, the language;
     nothing else. Widgets bound with bind="query-params" keep their own parameter (Streamlit writes it)."""
+    st.session_state["_url_deferred"] = False
     plan, qp = _plan(), st.query_params
     current = {k: qp.get(k) for k in qp}
     bound = [k for k in current if qp.is_bound(k)] if hasattr(qp, "is_bound") else []

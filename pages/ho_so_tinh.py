@@ -123,7 +123,7 @@ with right:  # the 2025 successor unit
     if era == "34":  # a 2025 unit: the provinces it was formed from, each a link to its own profile
         provinces = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
         st.markdown(t("profile_members_text", lang, unit=name) + "\n\n" + "\n".join(
-            f"- [{provinces[m]}](/ho-so-tinh?unit={m}&era=63{'&lang=en' if lang == 'en' else ''})"
+            f"- [{provinces[m]}](/ho-so-tinh?unit={m}&era=63&lang={lang})"
             for m in queries.deck_merged_from((code,))))
     elif succ is None:
         st.info(t("successor_none", lang))

@@ -21,6 +21,7 @@ if measure == "change":  # against the previous year, in the same units (across 
 col = metrics.metric_col(fund, status, measure)
 kind = "mvnd" if measure == "amount" else "pct"
 demo = bool(df.budget_demo.any())
+blocks.demo_badge(demo, lang)  # once for the page; each chart carries its own mark inside the figure
 what = t(f"fund_{fund}", lang) + ("" if measure == "execution" else f" · {t(f'status_{status}', lang).lower()}")
 metric_name = t(f"measure_{measure}", lang)
 unit = t("unit_mvnd", lang) if kind == "mvnd" else "%"
