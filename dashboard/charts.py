@@ -94,6 +94,7 @@ def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: s
         colors = [c if u in highlight else palette.MUTED for c, u in zip(colors, d["unit_code"])]
     fig = go.Figure(go.Bar(x=d[value], y=d[name], orientation="h", marker_color=colors,
                            text=bar_labels(d[value], kind, lang), textposition="outside", cliponaxis=False,
+                           constraintext="none",  # plotly would shrink the labels to the bars' thickness
                            textfont=dict(size=11, color="#333"),
                            customdata=list(zip(d["unit_code"], fmt.hover(d[value], kind, lang))),
                            hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>"))
@@ -202,13 +203,14 @@ def to_png(fig: go.Figure) -> bytes:
     big.for_each_annotation(lambda a: a.update(font=dict(size=round((a.font.size or 12) * 1.8)),
                                                yshift=(a.yshift or 0) * 1.8))
     # room for the source line under the enlarged axis: the bottom margin grows with the line's shift
-    lowest = min([a.yshift or 0 for a in big.layout.annotations if a.yref == "paper"] or [0])
-    big.update_layout(margin=dict(b=max(110, round(-lowest) + 60)))
+    below = [-(a.yshift or 0) + 1.5 * a.font.size * (1 + (a.text or "").count("<br>"))
+             for a in big.layout.annotations if a.yref == "paper" and (a.yshift or 0) < 0]
+    big.update_layout(margin=dict(b=max([110] + [round(x) + 40 for x in below])))
     big.for_each_trace(lambda tr: tr.update(textfont=dict(size=20)) if tr.type in ("scattergeo", "bar", "treemap") else None)
     bars = [tr for tr in big.data if tr.type == "bar" and tr.orientation == "h"]
     if bars:  # a ranking of n bars: labels as large as the bars' spacing allows (63 bars: about 14 px)
         n = max(len(tr.y) for tr in bars)
-        size = max(12, min(22, round(0.8 * (PNG_SIZE[1] - 300) / max(n, 1))))
+        size = max(12, min(22, round(0.95 * (PNG_SIZE[1] - 320) / max(n, 1))))
         big.update_yaxes(tickfont=dict(size=size))
         big.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
     try:
