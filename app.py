@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from dashboard import blocks, filters, routes
 from dashboard.db import DatabaseUnavailable
@@ -9,6 +10,7 @@ from dashboard.i18n import t
 
 # A local favicon: a :material/…: icon is fetched from fonts.gstatic.com, which a ministry intranet blocks.
 st.set_page_config(page_title="Khuyến công", page_icon=Path(__file__).parent / "static" / "favicon.png", layout="wide")
+filters.start_run()
 lang = filters.lang()
 
 # Sections of the sidebar, in order: (page file, title key, icon, url path). The url paths are part of links people
@@ -46,7 +48,17 @@ navigation = st.navigation({  # with_default_path: the home page also answers at
 }, expanded=True)  # every page in sight, as before the Sources page became five
 lang = filters.language_switch()  # after st.navigation: pages must be registered before anything is drawn
 st.sidebar.caption(t("app_subtitle", lang))
+with st.sidebar:
+    st.html(filters.HISTORY_SCRIPT, unsafe_allow_javascript=True)
+# KPI labels wrap instead of ending in "…": the execution rate at their end was cut at 1440 px and on phones
+st.html("<style>[data-testid=stMetricLabel] * {white-space: normal !important; overflow: visible !important;"
+        " text-overflow: clip !important;}</style>")
 try:
     navigation.run()
 except DatabaseUnavailable as e:  # the file went bad between the page's check and one of its queries
     blocks.recovery(e, lang)
+except StopException:  # a page that stops early (no data for the year) still gets its URL
+    filters.settle_url()
+    raise
+else:
+    filters.settle_url()  # not after st.rerun/st.switch_page (RerunException): the next run writes its own

@@ -38,8 +38,8 @@ def demo_badge(demo: bool, lang: str, imported: bool = False) -> None:
 
 def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, key: str,
           selectable: bool = False):
-    """The chart, then CSV of exactly the plotted data and a projector PNG (rendered only when asked for)."""
-    demo_badge(demo, lang)
+    """The chart, then CSV of exactly the plotted data and a projector PNG (rendered only when asked for).
+    A demo chart's one mark is inside the figure (charts.style), so no badge above it."""
     event = st.plotly_chart(fig, key=key, on_select="rerun" if selectable else "ignore",
                             selection_mode="points", config=charts.PLOTLY_CONFIG)
     c1, c2, _ = st.columns([1, 1, 1])
@@ -56,11 +56,12 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, 
 
 
 def table(df: pd.DataFrame, name: str, lang: str, demo: bool, key: str, column_config: dict | None = None,
-          row_height: int | None = None, visible_rows: int = 6) -> None:
-    """A table and its CSV/XLSX downloads; `row_height` makes room for long text (quotes) to wrap."""
+          row_height: int | None = None, visible_rows: int = 6, shown: pd.DataFrame | None = None) -> None:
+    """A table and its CSV/XLSX downloads; `row_height` makes room for long text (quotes) to wrap. `shown` is what
+    the screen gets instead of `df` (numbers as Vietnamese text, fmt); the downloads keep `df`'s numbers."""
     demo_badge(demo, lang)
     size = {} if row_height is None else {"row_height": row_height, "height": min(len(df), visible_rows) * row_height + 40}
-    st.dataframe(df, hide_index=True, column_config=column_config, width="stretch", **size)
+    st.dataframe(df if shown is None else shown, hide_index=True, column_config=column_config, width="stretch", **size)
     c1, c2, _ = st.columns([1, 1, 3])
     stem = exports.file_stem(name, demo)
     c1.download_button(t("download_csv", lang), exports.csv_bytes(df, demo), file_name=f"{stem}.csv", mime="text/csv",
@@ -153,11 +154,14 @@ def selected_unit(event) -> str | None:
     return None
 
 
-def open_profile_on_click(event, lang: str) -> None:
-    """Clicking a province (map or bar) opens its profile, carrying the language along."""
+def open_profile_on_click(event, lang: str, era: str | None = None) -> None:
+    """Clicking a province (map or bar) opens its profile, carrying the language and the era of the units clicked:
+    a code names different units in the 63 and the 34 (52 is Bình Định, and from 2025 the new Gia Lai). `era`
+    defaults to the units the page's filters show (filters.units_shown)."""
     code = selected_unit(event)
     if code:
-        st.switch_page(PROFILE_PAGE, query_params={"unit": code, **({"lang": lang} if lang != "vi" else {})})
+        st.switch_page(PROFILE_PAGE, query_params={"unit": code, "era": era or filters.units_shown(),
+                                                   **({"lang": lang} if lang != "vi" else {})})
 
 
 def per_capita_note(df: pd.DataFrame, year: int, view: str, fund: str, status: str, lang: str) -> None:

@@ -25,22 +25,32 @@ REGION_COLORS, FUND_COLORS, SEQUENTIAL, DIVERGING = palette.REGION, palette.FUND
 PNG_SIZE = (1920, 1080)
 
 
+SOURCES_PATH = "/nguon-du-lieu"  # the Sources page (app.py): every source line links there
+
+
 def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: str | None = None,
           height: int = 460, source_gap: int = 40) -> go.Figure:
-    """Title with unit, source line at the bottom, demo badge at the top right, locale separators."""
+    """Title with unit, one source line at the bottom (naming the source, linking to the Sources page) and, for demo
+    data, one mark at the right end of that line (inside the figure, so exports carry it); locale separators."""
     src = source or (t("source_demo", lang) if demo else t("source_imported", lang))
-    annotations = [dict(text=f"{t('source_line', lang)}: {src}", x=0, y=0, xref="paper", yref="paper",
-                        xanchor="left", yanchor="top", yshift=-source_gap - 24, showarrow=False,
-                        font=dict(size=11, color="#555"))]
-    if demo:
+    if any(getattr(ax.title, "text", None) for ax in fig.select_xaxes()):
+        source_gap += 26  # below the x axis's own title, not over it
+    link = f'<a href="{SOURCES_PATH}?lang={lang}" target="_self">{t("source_more", lang)}</a>'
+    # the link on its own line: a half-width chart cannot hold both on one
+    lines = textwrap.wrap(f"{t('source_line', lang)}: {src}", 64) + [link]  # 64 characters fit a half-width chart
+    extra = 14 * max(len(lines) - 2, 0)  # more lines: a deeper bottom margin
+    annotations = [dict(text="<br>".join(lines), x=0, y=0, xref="paper", yref="paper",
+                        xanchor="left", yanchor="top", yshift=-source_gap - 24, showarrow=False, align="left",
+                        font=dict(size=11, color="#555"), name="source")]
+    if demo:  # right-aligned in the row between the axis and the source line
         annotations.append(dict(text=f"⚠ {t('demo_badge', lang).upper()}", x=1, y=0, xref="paper", yref="paper",
-                                xanchor="right", yanchor="top", yshift=-source_gap + 4, showarrow=False,
+                                xanchor="right", yanchor="top", yshift=-source_gap + 2, showarrow=False,
                                 font=dict(size=12, color=palette.DEMO_TEXT), bgcolor=palette.DEMO_FILL, bordercolor=palette.DEMO_EDGE,
-                                borderwidth=1, borderpad=3))
+                                borderwidth=1, borderpad=3, name="demo"))
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{unit}</sup>", x=0, xanchor="left", font=dict(size=18)),
         font=dict(family=FONT, size=13), separators=fmt.plotly_separators(lang), height=height,
-        margin=dict(l=10, r=10, t=110, b=source_gap + 50), annotations=list(fig.layout.annotations) + annotations,
+        margin=dict(l=10, r=10, t=110, b=source_gap + 64 + extra), annotations=list(fig.layout.annotations) + annotations,
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=12)),
     )
@@ -83,11 +93,25 @@ def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: s
     if highlight:
         colors = [c if u in highlight else palette.MUTED for c, u in zip(colors, d["unit_code"])]
     fig = go.Figure(go.Bar(x=d[value], y=d[name], orientation="h", marker_color=colors,
+                           text=bar_labels(d[value], kind, lang), textposition="outside", cliponaxis=False,
+                           constraintext="none",  # plotly would shrink the labels to the bars' thickness
+                           textfont=dict(size=11, color="#333"),
                            customdata=list(zip(d["unit_code"], fmt.hover(d[value], kind, lang))),
                            hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>"))
-    fig.update_yaxes(tickfont=dict(size=11), tickmode="array", tickvals=d[name].tolist())
+    fig.update_yaxes(tickfont=dict(size=12), tickmode="array", tickvals=d[name].tolist())
+    if len(d):  # room beyond the longest bar for its label
+        lo, hi = min(0.0, float(d[value].min())), max(0.0, float(d[value].max()))
+        pad = 0.14 * ((hi - lo) or 1.0)
+        fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
     fig.update_layout(showlegend=False)
     return fig
+
+
+def bar_labels(values: pd.Series, kind: str, lang: str) -> list[str]:
+    """The value at the end of each bar, short: whole triệu đồng and counts, one decimal for %."""
+    if kind == "pct":
+        return [fmt.pct(v, 1, lang) for v in values]
+    return [fmt.number(v, 0, lang) for v in values]
 
 
 def bar_height(n: int) -> int:
@@ -108,13 +132,24 @@ def trend(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str
 
 
 def grouped_bars(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str,
-                 colors: dict[str, str] | None = None) -> go.Figure:
+                 colors: dict[str, str] | None = None, horizontal: bool = False) -> go.Figure:
+    """Bars per category and series; `horizontal` puts long category names (regions) on the y axis, where they
+    never collide, on a phone neither."""
     fig = go.Figure()
     for col, label in series.items():
-        fig.add_trace(go.Bar(x=df[x], y=df[col], name=label, marker_color=(colors or {}).get(col),
-                             customdata=fmt.hover(df[col], kind, lang),
-                             hovertemplate=f"<b>%{{x}}</b><br>{label}: %{{customdata}}<extra></extra>"))
-    fig.update_layout(barmode="group")
+        cats, vals = (df[x].iloc[::-1], df[col].iloc[::-1]) if horizontal else (df[x], df[col])
+        fig.add_trace(go.Bar(x=vals if horizontal else cats, y=cats if horizontal else vals, name=label,
+                             orientation="h" if horizontal else "v", marker_color=(colors or {}).get(col),
+                             customdata=fmt.hover(vals, kind, lang),
+                             hovertemplate=f"<b>%{{{'y' if horizontal else 'x'}}}</b><br>{label}: %{{customdata}}<extra></extra>"))
+    fig.update_layout(barmode="group", legend_traceorder="reversed" if horizontal else "normal")
+    return fig
+
+
+def legend_inside(fig: go.Figure) -> go.Figure:
+    """The legend in the plot's empty top-left corner (a scatter along the diagonal), not over the title."""
+    fig.update_layout(legend=dict(orientation="v", x=0.01, y=0.99, xanchor="left", yanchor="top",
+                                  bgcolor="rgba(255,255,255,0.85)", font=dict(size=11)))
     return fig
 
 
@@ -129,7 +164,7 @@ def region_treemap(df: pd.DataFrame, value: str, lang: str, region_names: dict[s
     total = float(d[value].sum()) or 1.0
     text = [f"{fmt.mvnd(v, lang)} · {fmt.pct(100 * v / total, 1, lang)}" for v in values]
     fig = go.Figure(go.Treemap(ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
-                               marker=dict(colors=colors), customdata=text, textinfo="label",
+                               marker=dict(colors=colors), customdata=text, texttemplate="%{label}<br>%{customdata}",
                                hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>"))
     fig.update_layout(margin=dict(t=80, l=0, r=0, b=40))
     return fig
@@ -166,8 +201,18 @@ def to_png(fig: go.Figure) -> bytes:
     big.update_yaxes(automargin=True)
     big.update_layout(title=dict(xref="paper", x=0))  # align with the plot, not the image edge
     big.for_each_annotation(lambda a: a.update(font=dict(size=round((a.font.size or 12) * 1.8)),
-                                               yshift=(a.yshift or 0) * 1.6))
-    big.for_each_trace(lambda tr: tr.update(textfont=dict(size=20)) if tr.type == "scattergeo" else None)
+                                               yshift=(a.yshift or 0) * 1.8))
+    # room for the source line under the enlarged axis: the bottom margin grows with the line's shift
+    below = [-(a.yshift or 0) + 1.5 * a.font.size * (1 + (a.text or "").count("<br>"))
+             for a in big.layout.annotations if a.yref == "paper" and (a.yshift or 0) < 0]
+    big.update_layout(margin=dict(b=max([110] + [round(x) + 40 for x in below])))
+    big.for_each_trace(lambda tr: tr.update(textfont=dict(size=20)) if tr.type in ("scattergeo", "bar", "treemap") else None)
+    bars = [tr for tr in big.data if tr.type == "bar" and tr.orientation == "h"]
+    if bars:  # a ranking of n bars: labels as large as the bars' spacing allows (63 bars: about 14 px)
+        n = max(len(tr.y) for tr in bars)
+        size = max(12, min(22, round(0.95 * (PNG_SIZE[1] - 320) / max(n, 1))))
+        big.update_yaxes(tickfont=dict(size=size))
+        big.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
     try:
         return big.to_image(format="png", width=PNG_SIZE[0], height=PNG_SIZE[1])
     except Exception as e:  # noqa: BLE001 — kaleido/choreographer raise many kinds; the user gets one message

@@ -67,6 +67,11 @@ def _xlsx_number(d: Decimal):
     return f if Decimal(repr(f)) == d else _decimal_text(d)
 
 
+# Thousands grouped, up to three decimals, nothing padded: Excel draws the separators of the reader's locale
+# (1.954,667 in Vietnamese), while the cell keeps the full number. Whole numbers without the format's trailing point.
+NUMBER_FORMAT, WHOLE_FORMAT = "#,##0.###", "#,##0"
+
+
 def xlsx_bytes(df: pd.DataFrame, demo: bool) -> bytes:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     # control characters cannot be stored in XLSX (openpyxl raises): each shows as U+FFFD, so the loss is visible
@@ -74,10 +79,12 @@ def xlsx_bytes(df: pd.DataFrame, demo: bool) -> bytes:
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as w:
         safe.to_excel(w, index=False, sheet_name="data")
-        for row in w.sheets["data"].iter_rows():
+        for row in w.sheets["data"].iter_rows(min_row=2):
             for cell in row:
                 if cell.data_type == "f":  # openpyxl takes any text starting with = for a formula; ours are text
                     cell.data_type = "s"
+                elif cell.data_type == "n" and cell.value is not None and not isinstance(cell.value, bool):
+                    cell.number_format = WHOLE_FORMAT if float(cell.value).is_integer() else NUMBER_FORMAT
     return buf.getvalue()
 
 

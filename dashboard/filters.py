@@ -136,7 +136,7 @@ def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], 
         value = box.selectbox(title, opts, key=key, format_func=show, on_change=to_url)
     value = wanted if value is None else value
     st.session_state[keep] = value
-    st.query_params[name] = str(value)
+    _pin(name, str(value))
     return value
 
 
@@ -222,12 +222,13 @@ def url_bound(name: str, key: str, options: list, default, many: bool = False, a
 def to_url(name: str, value) -> None:
     """After the widget: write its choice's id(s) to the URL — the default too, so the link keeps meaning the same."""
     st.session_state[f"_url_{name}"] = value
-    st.query_params[name] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+    _pin(name, ",".join(map(str, value)) if isinstance(value, list) else str(value))
 
 
 def multi_param(name: str, options: list, default: list, lo: int = 1, hi: int | None = None) -> list:
     """Several ids from the URL (?units=01,79), in the URL's order; unknown or repeated ids are dropped with the
     notice; fewer than `lo` left: the default."""
+    _uses(name)
     raw = st.query_params.get(name)
     if raw is None:
         return default
@@ -241,6 +242,7 @@ def multi_param(name: str, options: list, default: list, lo: int = 1, hi: int | 
 
 def one_param(name: str, parse: Callable[[str], Any], default_label: str):
     """One id from the URL, or None when the URL has none or `parse` rejects it (then with the notice)."""
+    _uses(name)
     raw = st.query_params.get(name)
     if raw is None:
         return None
@@ -258,6 +260,88 @@ def unit_param(codes: dict[str, str], default: str, name: str = "unit") -> str |
 def area_param(parse: Callable[[str], str | None], default_label: str, name: str = "area") -> str | None:
     """A region or khuyến công area from the URL (?area=phia-nam), checked by `parse` (the deck's area_key)."""
     return one_param(name, parse, default_label)
+
+
+# One user action, one history entry. Streamlit's browser side pushes a history entry for every change of the query
+# string it is sent, and each `st.query_params[...] = ` sends one: a page pinning six values made six entries, and a
+# page switch (which carries the old page's query string to the new path) one more before the new page's own. So a
+# run only records what its URL should say (`_pin`, `_uses`), and app.py writes the whole query string once at the
+# end of the run (`settle_url`), dropping what the page does not use (a profile's ?unit= on the Budgets page).
+# HISTORY_SCRIPT (drawn by app.py) folds the remaining browser-side entries of one action (page switch, then the new
+# page's values) into one.
+
+def start_run() -> None:
+    """Called by app.py before the page runs: nothing pinned yet, and the writes wait for settle_url."""
+    st.session_state["_url_plan"] = {}
+    st.session_state["_url_deferred"] = True
+    st.session_state.pop("_units_shown", None)
+
+
+def units_shown() -> str:
+    """The era of the units this run's page draws ('63' or '34'), as its sidebar chose them; '63' without one."""
+    return st.session_state.get("_units_shown", "63")
+
+
+def _plan() -> dict:
+    return st.session_state.setdefault("_url_plan", {})
+
+
+def _pin(name: str, value: str) -> None:
+    """This run's URL says ?name=value. A page run without app.py (a test running one page file) writes at once."""
+    _plan()[name] = value
+    if not st.session_state.get("_url_deferred"):
+        st.query_params[name] = value
+
+
+def _uses(name: str) -> None:
+    """This run's page reads ?name=: keep whatever the URL (or the page itself) says."""
+    _plan().setdefault(name, None)
+
+
+KEEP_ALWAYS = ("lang",)
+
+
+def settle_url() -> None:
+    """Write this run's query string in one message: the pinned values, the used ones as they are, the language;
+    nothing else. Widgets bound with bind="query-params" keep their own parameter (Streamlit writes it)."""
+    st.session_state["_url_deferred"] = False
+    plan, qp = _plan(), st.query_params
+    current = {k: qp.get(k) for k in qp}
+    bound = [k for k in current if qp.is_bound(k)] if hasattr(qp, "is_bound") else []
+    target = {k: v for k, v in current.items() if k in plan or k in KEEP_ALWAYS or k in bound}
+    for k, v in plan.items():
+        if v is not None:
+            target[k] = v
+    if list(target.items()) == list(current.items()):
+        return
+    if not bound:
+        qp.from_dict(target)
+        return
+    for k in [k for k in current if k not in target]:
+        del qp[k]
+    changed = {k: v for k, v in target.items() if k not in bound and current.get(k) != v}
+    if changed:
+        qp.update(changed)
+
+
+# Drawn once per run by app.py (st.html runs it in the page itself, not in an iframe). Streamlit pushes a history
+# entry for a page switch and another for every later change of the query string; this turns every push after the
+# first one following a click or key press into a replace, so Back undoes one user action. Installed once per tab.
+HISTORY_SCRIPT = """<script>
+(() => {
+  if (window.__kcHistory) return;
+  window.__kcHistory = true;
+  const push = history.pushState.bind(history);
+  let armed = false;  // the first load's own settling replaces the entry the visitor opened
+  const arm = () => { armed = true; };
+  for (const ev of ["pointerdown", "keydown"]) window.addEventListener(ev, arm, true);
+  window.addEventListener("popstate", () => { armed = false; }, true);
+  history.pushState = function (state, title, url) {
+    if (armed) { armed = false; return push(state, title, url); }
+    return history.replaceState(state, title, url);
+  };
+})();
+</script>"""
 
 
 def _notice(name: str, raw, default_label: str) -> None:

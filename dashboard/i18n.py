@@ -26,8 +26,9 @@ LABELS: dict[str, tuple[str, str]] = {
                   "Generated for illustration, calibrated to agree with every published figure; not a real report."),
     "imported_badge": ("Số liệu nhập từ báo cáo", "Imported from reports"),
     "source_line": ("Nguồn", "Source"),
-    "source_demo": ("dữ liệu minh họa hiệu chỉnh theo số liệu công bố (etl/demo.py)",
-                    "demo data calibrated to published figures (etl/demo.py)"),
+    "source_demo": ("số liệu công bố (Bộ Công Thương, báo chí), phân theo tỉnh để minh họa",
+                    "published figures (Ministry of Industry and Trade, press), spread over provinces to illustrate"),
+    "source_more": ("xem Nguồn dữ liệu", "see Sources"),
     "source_imported": ("báo cáo nhập", "imported reports"),
     "download_csv": ("Tải CSV", "CSV"),
     "download_xlsx": ("Tải XLSX", "XLSX"),
@@ -171,6 +172,10 @@ LABELS: dict[str, tuple[str, str]] = {
                           "From 1 July 2025 the khuyến công centres were merged into the 34 new provincial units "
                           "(Resolution 202/2025/QH15): 2025 figures are for 34 units, so the number of centres is not "
                           "directly comparable with the 63 centres of earlier years."),
+    "delta_reform_staff": ("Không so sánh với {prev}: năm {prev} là cán bộ của 63 trung tâm, năm {year} của 34 trung "
+                           "tâm sau sắp xếp (1/7/2025).",
+                           "No change against {prev}: {prev} counts the staff of 63 centres, {year} of the 34 centres "
+                           "after the reform (1 July 2025)."),
     "trend_2025_note": ("Năm 2025: 34 đơn vị sau sắp xếp.", "2025: the 34 units after the reform."),
     "of_total": ("{pct} trong tổng số {total}", "{pct} of {total}"),
     "collab_2025_note": ("Từ 1/7/2025 không còn cấp huyện: các chỉ tiêu cấp huyện năm 2025 để trống (không phải bằng 0). "
@@ -303,6 +308,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "successor_2025": ("Số liệu năm 2025 của {unit}", "{unit} in 2025"),
     "profile_collaborators_short": ("Cộng tác viên", "Collaborators"),
     "successor_unit_label": ("{unit} (đơn vị từ 1/7/2025)", "{unit} (unit from 1 July 2025)"),
+    "profile_members": ("Hình thành từ", "Formed from"),
+    "profile_members_text": ("{unit} (từ 1/7/2025) hợp nhất các tỉnh, thành phố sau; các năm trước 2025 là tổng của chúng:",
+                             "{unit} (from 1/7/2025) merges these provinces; its years before 2025 are their sum:"),
     "successor_none": ("Không tìm thấy đơn vị kế thừa trong bảng chuyển đổi 2025.",
                        "No successor unit found in the 2025 crosswalk."),
     "profile_sources": ("Nguồn của từng số liệu", "Sources behind each figure"),

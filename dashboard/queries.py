@@ -36,6 +36,19 @@ SELECT year, era, unit_code, name_vi, vung_id, kc_area_id, kcqg_planned_mvnd, kc
        budget_origin, project_origin, staffing_origin, collaborators_origin
 FROM v_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
 
+# A 2025 unit over every year: before the reform, its member provinces aggregated (v_unit34_year, never split).
+UNIT34_SERIES = """
+SELECT v.year, '34' AS era, v.unit_code, v.name_vi, vung.group_id AS vung_id, kca.group_id AS kc_area_id,
+       v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects, v.staff_total,
+       v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
+       v.communes_covered, v.communes_total,
+       NULL::DOUBLE AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units yet
+       v.budget_origin, NULL::VARCHAR AS project_origin, v.staffing_origin, v.collaborators_origin
+FROM v_unit34_year v
+LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
+LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
+WHERE v.unit_code = ? ORDER BY v.year"""
+
 GROUP_SERIES = """
 SELECT grouping_id, group_id, name_vi, name_en, sort_order, era, year, units, kcqg_planned_mvnd, kcqg_actual_mvnd,
        kcdp_planned_mvnd, kcdp_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district,
@@ -150,6 +163,10 @@ def _unit_year(year: int, view: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def _unit_series(unit_code: str, era: str) -> pd.DataFrame:
+    """One unit's years. A code names a different unit in each era (52: Bình Định among the 63, the new Gia Lai
+    among the 34); a 34-era unit's years before 2025 are its member provinces aggregated."""
+    if era == "34":
+        return metrics.derive(query(UNIT34_SERIES, [unit_code]), shares=False)
     return metrics.derive(query(UNIT_SERIES, [era, unit_code]), shares=False)
 
 

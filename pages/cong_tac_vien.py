@@ -17,7 +17,9 @@ METRICS = {"district_coverage_pct": "pct", "commune_coverage_pct": "pct", "distr
            "communes_covered": "count", "collaborators_total": "count", "collaborators_district": "count",
            "collaborators_commune": "count"}
 FALLBACK = ["commune_coverage_pct", "communes_covered", "collaborators_commune"]  # exist in every year and view
-metric = filters.url_widget("collab_metric", list(METRICS), "district_coverage_pct", lambda m, lg: t(m, lg),
+# opens on district coverage, or from 2025 (no district level any more) on commune coverage
+opening = "commune_coverage_pct" if queries.era_of(year) == "34" else "district_coverage_pct"
+metric = filters.url_widget("collab_metric", list(METRICS), opening, lambda m, lg: t(m, lg),
                           t("collab_metric", lang), lang, container=st.columns([1, 2])[0])
 
 

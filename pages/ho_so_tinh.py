@@ -15,10 +15,14 @@ RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 PRE_REFORM = queries.REFORM_YEAR - 1
 
 # The province: ?unit=<code> (from a map or bar click, or a shared link), else the last one opened, else Hà Nội.
-ERA = "63"  # the era the profile's unit belongs to (the picker lists the 63 provinces)
-names = dict(zip(*[queries.units(ERA)[c] for c in ("unit_code", "name_vi")]))
+# ?era=34 reads the code among the 34 units of 2025 (52 is then the new Gia Lai, not Bình Định).
+era = filters.one_param("era", lambda r: r if r in ("63", "34") else None, "63") or "63"
+st.query_params["era"] = era
+names = dict(zip(*[queries.units(era)[c] for c in ("unit_code", "name_vi")]))
 wanted = filters.unit_param(names, "01") or st.session_state.get("_profile_url", "01")
-if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted:
+wanted = wanted if wanted in names else "01"
+if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted \
+        or st.session_state["profile_unit"] not in names:
     st.session_state["profile_unit"] = wanted
 code = st.selectbox(t("profile_pick", lang), list(names), key="profile_unit", format_func=names.get)
 st.session_state["_profile_url"] = code
@@ -36,11 +40,11 @@ def right_aligned(columns) -> dict:
     return {c: st.column_config.TextColumn(alignment="right") for c in columns}
 
 
-series = queries.unit_series(code, "63")
-peer = queries.peer_series("63", "vung", (code,))
+series = queries.unit_series(code, era)
+peer = queries.peer_series(era, "vung", (code,))
 y0, y1 = int(series.year.min()), int(series.year.max())
 last = series[series.year == PRE_REFORM].iloc[0]
-region_names = {g: queries.groups(g, "63").set_index("group_id")[names_in] for g in ("vung", "kc_area")}
+region_names = {g: queries.groups(g, era).set_index("group_id")[names_in] for g in ("vung", "kc_area")}
 demo = bool(series.any_demo.any())
 # each chart is badged by the topic it shows (a province whose budgets are all imported shows no badge on them)
 budget_demo = bool(series.budget_demo.any())
@@ -53,12 +57,12 @@ st.markdown(t("profile_where", lang, vung=region_names["vung"][last.vung_id], ar
 blocks.demo_badge(demo, lang, imported=bool(series.any_imported.any()))
 
 # Headline figures of the chosen year, each with its rank among the units of that year (63, or 34 from 2025).
-peer_y, unit_y, view_y = profile.peer_in_year(code, ERA, year)
+peer_y, unit_y, view_y = profile.peer_in_year(code, era, year)
 units_y = queries.units(view_y)
 st.sidebar.caption(t("profile_units_in_year", lang, year=year, n=len(units_y), units=t(f"view_{view_y}", lang)))
 ranks = peer_y[peer_y.year == year].set_index("metric")
 unit_name_y = dict(zip(units_y.unit_code, units_y.name_vi)).get(unit_y, name)
-heading = t("profile_kpi_year", lang, year=year) + ("" if unit_y == code and view_y == ERA else
+heading = t("profile_kpi_year", lang, year=year) + ("" if unit_y == code and view_y == era else
                                                    " · " + t("successor_unit_label", lang, unit=unit_name_y))
 st.markdown(f"**{heading}**")
 if queries.year_state(year) != "actual":
@@ -114,7 +118,7 @@ with right:
     blocks.chart(fig, d[["year", "unit_code", "value", "region_value", "nation_value", "rank_nation", "rank_region",
                      "origin"]], f"profile-{code}-execution", lang, peers_demo, key="execution")
 
-mix = queries.project_mix("63", code)
+mix = queries.project_mix(era, code)
 cats = mix.drop_duplicates("category_id").set_index("category_id")[names_in]
 mix_demo = bool(mix.origin.fillna("").str.contains("demo").any())
 fig = charts.stacked_bars(mix, "year", "category_id", "projects", {k: charts.wrap(v, 34) for k, v in cats.items()},
@@ -136,9 +140,14 @@ with left:
     blocks.chart(fig, series[["year", *people, "staffing_origin", "collaborators_origin"]], f"profile-{code}-people", lang,
              people_demo, key="people")
 with right:  # the 2025 successor unit
-    st.subheader(t("profile_successor", lang))
-    succ = queries.successor(code)
-    if succ is None:
+    st.subheader(t("profile_successor" if era == "63" else "profile_members", lang))
+    succ = queries.successor(code) if era == "63" else None
+    if era == "34":  # a 2025 unit: the provinces it was formed from, each a link to its own profile
+        provinces = dict(zip(*[queries.units("63")[c] for c in ("unit_code", "name_vi")]))
+        st.markdown(t("profile_members_text", lang, unit=name) + "\n\n" + "\n".join(
+            f"- [{provinces[m]}](/ho-so-tinh?unit={m}&era=63&lang={lang})"
+            for m in queries.deck_merged_from((code,))))
+    elif succ is None:
         st.info(t("successor_none", lang))
     else:
         members = list(succ["merged_from"])
@@ -187,7 +196,7 @@ blocks.table(pd.concat([table, raw_cols], axis=1), f"profile-{code}-ranks-{year}
              key="ranks", column_config={**{c: None for c in raw_cols.columns}, **right_aligned(table.columns[1:])})
 st.caption(t("rank_hint", lang) + " " + t("col_region", lang) + ": " + region_names["vung"][last.vung_id] + ".")
 
-hist = profile.rank_history(code, ERA)
+hist = profile.rank_history(code, era)
 if len(hist):
     fig = profile.rank_history_figure(hist, lang)
     charts.mark_reform(fig, lang, t("reform_mark", lang))
@@ -200,7 +209,7 @@ if len(hist):
 # Sources behind each figure: the rows as shown, then every published figure that concerns the province.
 st.subheader(t("profile_sources", lang))
 st.caption(t("profile_rows_caption", lang, name=name))
-rows = [queries.fact_sources("63", code).assign(unit=name)]
+rows = [queries.fact_sources(era, code).assign(unit=name)]
 if succ is not None:
     rows.append(queries.fact_sources("34", succ["unit_code"]).assign(
         unit=t("successor_unit_label", lang, unit=succ["name_vi"])))
@@ -219,7 +228,7 @@ blocks.table(pd.concat([facts, rows], axis=1), f"profile-{code}-row-sources", la
 
 # Every figure a source states about the province itself: its words, and a link to where it was published.
 st.markdown(f"**{t('profile_published_own', lang, name=name)}**")
-own = coverage.published_figures_for(code, ERA)
+own = coverage.published_figures_for(code, era)
 if own.empty:
     st.info(t("profile_no_published_own", lang, name=name))
 else:
@@ -235,8 +244,11 @@ else:
                        t("col_link", lang): st.column_config.LinkColumn(display_text=t("open_source", lang))})
     st.caption(t("profile_published_own_caption", lang, n=fmt.number(len(own), 0, lang)))
 
-# Figures about its region, its khuyến công area, or a named set of provinces that includes it.
-figs = queries.province_figures(code, (f"vung/{last.vung_id}", f"kc_area/{last.kc_area_id}"))
+# Figures about its region, its khuyến công area, or a named set of provinces that includes it (sources name the 63
+# provinces: a 2025 unit gathers those of the provinces it was formed from).
+groups_of = (f"vung/{last.vung_id}", f"kc_area/{last.kc_area_id}")
+figs = queries.province_figures(code, groups_of) if era == "63" else pd.concat(
+    [queries.province_figures(m, groups_of) for m in queries.deck_merged_from((code,))]).drop_duplicates("figure_id")
 figs = figs[figs.scope != "province"].reset_index(drop=True)
 st.markdown(f"**{t('profile_published', lang, name=name)}**")
 if figs.empty:

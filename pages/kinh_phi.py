@@ -21,6 +21,7 @@ if measure == "change":  # against the previous year, in the same units (across 
 col = metrics.metric_col(fund, status, measure)
 kind = "mvnd" if measure == "amount" else "ratio" if measure == "per_1000" else "pct"
 demo = bool(df.budget_demo.any())
+blocks.demo_badge(demo, lang)  # once for the page; each chart carries its own mark inside the figure
 what = t(f"fund_{fund}", lang) + ("" if measure == "execution" else f" · {t(f'status_{status}', lang).lower()}")
 metric_name = t(f"measure_{measure}", lang)
 unit = t("unit_mvnd", lang) if kind == "mvnd" else "%"
@@ -39,7 +40,7 @@ left, right = st.columns(2)
 with left:
     region_names = dict(zip(*[queries.groups("vung", view)[c] for c in ("group_id", name_col(lang))]))
     fig = charts.region_treemap(df, amount, lang, region_names)
-    title = t("budget_tree_title", lang, what=what, year=year)
+    title = charts.wrap(t("budget_tree_title", lang, what=what, year=year), 48)  # half width: two lines, not cut
     charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
     blocks.chart(fig, df[["vung_id", "unit_code", "name_vi", amount, f"{amount}_share_nation_pct", f"{amount}_share_region_pct"]],
              f"treemap-{amount}-{year}", lang, demo, key="treemap")
@@ -48,7 +49,7 @@ with right:
     region_label = {g: n for g, n in region_names.items()}
     fig = charts.planned_vs_actual(df.assign(region_name=df["vung_id"].map(region_label)), scatter_fund, lang)
     title = t("budget_scatter_title", lang, fund=t(f"fund_{fund}", lang), year=year)
-    charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
+    charts.legend_inside(charts.style(fig, charts.wrap(title, 48), t("unit_mvnd", lang), lang, demo, height=560))
     ev = blocks.chart(fig, df[["unit_code", "name_vi", f"{fund}_planned_mvnd", f"{fund}_actual_mvnd", f"{fund}_execution_pct"]],
                   f"planned-actual-{fund}-{year}", lang, demo, key="scatter", selectable=True)
     blocks.open_profile_on_click(ev, lang)

@@ -37,8 +37,8 @@ prev = queries.unit_year(year - 1, queries.era_of(year - 1)) if year - 1 in quer
 n, staff, grass = len(centres), centres["staff_total"].sum(), centres["staff_grassroots"].sum()
 
 
-def delta(now, col):
-    if prev is None or not prev[col].sum():
+def delta(now, col):  # centres' staff: 63 centres before 1/7/2025, 34 after: no change across the reform
+    if prev is None or not prev[col].sum() or queries.era_of(year - 1) != queries.era_of(year):
         return None
     return fmt.signed_pct(100 * (now - prev[col].sum()) / prev[col].sum(), 1, lang)
 

@@ -18,8 +18,15 @@ blocks.demo_badge(demo, lang)
 st.caption(t("app_subtitle", lang))
 
 
+# Staff are counted per centre: 63 centres before 1/7/2025 and 34 after, so a change across the reform is no change.
+ACROSS_REFORM = prev is not None and queries.era_of(year) != queries.era_of(year - 1)
+PER_CENTRE = {"staff_total"}
+
+
 def delta(col, pct_points=False):
-    if prev is None or prev[col] != prev[col] or not prev[col] or queries.year_state(year) != "actual":
+    if prev is None or prev[col] != prev[col] or not prev[col] or (ACROSS_REFORM and col in PER_CENTRE):
+        return None
+    if queries.year_state(year) != "actual":
         return None  # a year with only plans (some units so far) is not comparable with a finished one
     if pct_points:
         return f"{fmt.number(now[col] - prev[col], 1, lang)} {t('unit_pp', lang)}"
@@ -38,7 +45,10 @@ blocks.kpi(cols[3], f"{t('kcdp_actual_mvnd', lang)} ({fmt.billions(lang)}) · {f
 cols = st.columns(4)
 blocks.kpi(cols[0], t("execution_pct", lang), fmt.pct(now.total_execution_pct, 1, lang), delta("total_execution_pct", True))
 blocks.kpi(cols[1], t("projects", lang), fmt.number(now.projects, 0, lang), delta("projects"))
-blocks.kpi(cols[2], t("staff_total", lang), fmt.number(now.staff_total, 0, lang), delta("staff_total"))
+reform_note = t("delta_reform_staff", lang, year=year, prev=year - 1) if ACROSS_REFORM else None
+blocks.kpi(cols[2], t("staff_total", lang), fmt.number(now.staff_total, 0, lang), delta("staff_total"), help=reform_note)
+if reform_note:
+    cols[2].caption(reform_note)
 blocks.kpi(cols[3], t("collaborators_total", lang),
        fmt.number(now[["collaborators_district", "collaborators_commune"]].fillna(0).sum(), 0, lang))
 
@@ -57,16 +67,16 @@ with left:
 with right:
     regions = queries.group_series(grouping)
     ry = regions[regions.year == year].sort_values("sort_order")
-    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 11)))
+    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 18)))
     fig = charts.grouped_bars(ry, "region", {"kcqg_planned_mvnd": t("kcqg_planned_mvnd", lang),
                                              "kcqg_actual_mvnd": t("kcqg_actual_mvnd", lang),
                                              "kcdp_planned_mvnd": t("kcdp_planned_mvnd", lang),
                                              "kcdp_actual_mvnd": t("kcdp_actual_mvnd", lang)}, "mvnd", lang,
                               colors={"kcqg_planned_mvnd": palette.FUND_PLANNED["kcqg"], "kcqg_actual_mvnd": palette.FUND["kcqg"],
-                                      "kcdp_planned_mvnd": palette.FUND_PLANNED["kcdp"], "kcdp_actual_mvnd": palette.FUND["kcdp"]})
+                                      "kcdp_planned_mvnd": palette.FUND_PLANNED["kcdp"], "kcdp_actual_mvnd": palette.FUND["kcdp"]},
+                              horizontal=True)
     title = t("overview_regions_title", lang, year=year)
-    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), source_gap=95)
-    fig.update_xaxes(tickangle=0)
+    charts.narrow(charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), height=580))
     blocks.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
                       "projects", "staff_total"]], f"regions-{year}", lang, bool(ry.any_demo.any()), key="regions")
 

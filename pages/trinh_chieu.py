@@ -1,7 +1,7 @@
 """Trình chiếu / Present: one click builds the conference deck (PowerPoint and PDF) for a region or area and a year."""
 import streamlit as st
 
-from dashboard import blocks, charts, deck, filters, tools
+from dashboard import blocks, charts, deck, filters, fmt, tools
 from dashboard.i18n import t
 
 lang = filters.lang()
@@ -60,4 +60,7 @@ charts.style(fig, t("deck_rank_title", lang, kind=chosen.kind(lang), year=year),
              height=charts.bar_height(len(units)))
 blocks.chart(fig, units[["unit_code", "name_vi", "total_actual_mvnd"]], f"deck-ranking-{chosen.group_id}-{year}", lang,
          table_demo, key="deck-ranking")
-blocks.table(table, f"deck-{chosen.group_id}-{year}", lang, table_demo, key="deck-preview")
+numeric = table.select_dtypes("number").columns  # on screen in Vietnamese style (1.234,5); downloads stay numbers
+blocks.table(table, f"deck-{chosen.group_id}-{year}", lang, table_demo, key="deck-preview",
+             shown=table.assign(**{c: [fmt.number(v, 1 if "%" in c else 0, lang) for v in table[c]] for c in numeric}),
+             column_config={c: st.column_config.TextColumn(alignment="right") for c in numeric})
