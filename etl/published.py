@@ -61,20 +61,26 @@ def load(pub_dir: Path = DATA / "published") -> tuple[pd.DataFrame, pd.DataFrame
         figures[col] = pd.to_numeric(figures[col].replace("", None), errors="coerce").astype("Float64")
     for col in ("year", "year_to"):
         figures[col] = pd.to_numeric(figures[col].replace("", None), errors="coerce").astype("Int64")
-    figures["note_vi"] = figures.figure_id.map(notes_vi(pub_dir / "notes_vi.csv", seen))
+    figures["note_vi"] = figures.figure_id.map(notes_vi(pub_dir / "notes_vi.csv", seen | _province_ids(pub_dir)))
     return figures, pd.DataFrame(sources)
 
 
+def _province_ids(pub_dir: Path) -> set[str]:
+    path = pub_dir / "province_figures.csv"
+    return {r["pf_id"] for r in read_csv_rows(path, ["pf_id"])} if path.exists() else set()
+
+
 def notes_vi(path: Path, figure_ids: set[str]) -> dict[str, str]:
-    """The Vietnamese of each figure's note (figures.csv keeps the English one), kept beside the data so a
-    translator edits one small file; optional, and every row must name a known figure once."""
+    """The Vietnamese of each figure's note (figures.csv and province_figures.csv keep the English one), kept beside
+    the data so a translator edits one small file; optional, and every row must name a known figure once."""
     if not path.exists():
         return {}
     rel, out = _rel(path), {}
     for i, r in enumerate(read_csv_rows(path, ["figure_id", "note_vi"]), start=2):
         if r["figure_id"] not in figure_ids:
-            raise DataError(rel, f"mã số liệu «{r['figure_id']}» không có trong figures.csv",
-                            f"figure id «{r['figure_id']}» is not in figures.csv", row=i, column="figure_id")
+            raise DataError(rel, f"mã số liệu «{r['figure_id']}» không có trong figures.csv hay province_figures.csv",
+                            f"figure id «{r['figure_id']}» is not in figures.csv or province_figures.csv",
+                            row=i, column="figure_id")
         if r["figure_id"] in out:
             raise DataError(rel, f"mã số liệu «{r['figure_id']}» bị trùng", f"figure id «{r['figure_id']}» is duplicated",
                             row=i, column="figure_id")
@@ -272,6 +278,9 @@ def load_province(pub_dir: Path = DATA / "published") -> tuple[pd.DataFrame, pd.
         "formula": "", "demo_target": used.demo_target, "calibrate": "target", "quote": used.quote,
         "note": used.note,
     })
+    # the Sources pages show these notes beside figures.csv's, so Vietnamese readers get them translated too
+    known = {r["figure_id"] for r in read_csv_rows(pub_dir / "figures.csv", ["figure_id"])} | set(curated.pf_id)
+    figs["note_vi"] = figs.figure_id.map(notes_vi(pub_dir / "notes_vi.csv", known))
     for col in ("value", "resolution", "demo_target"):
         figs[col] = pd.to_numeric(figs[col].replace("", None), errors="coerce").astype("Float64")
     for col in ("year", "year_to"):

@@ -122,9 +122,12 @@ def test_the_uploader_box_reads_in_the_readers_language(uploader_page, lang, but
     assert limit in caption
 
 
+# dnb13_parts_sum's note: the research note's paraphrase is flagged first, then the sum that falls short
 @pytest.mark.parametrize("lang, shown, hidden", [
-    ("vi", "Ghi chú: 5,32 + 31,44 = 36,76 tỷ, thiếu 10 triệu so với tổng", "10 triệu short of the total"),
-    ("en", "Note: 5,32 + 31,44 = 36,76 tỷ, 10 triệu short of the total", "thiếu 10 triệu so với tổng")])
+    ("vi", ("Ghi chú: Trích dẫn đã lược bớt hoặc diễn giải trong ghi chú nghiên cứu (FACTS.md), không phải nguyên văn "
+            "của trang nguồn. 5,32 + 31,44 = 36,76 tỷ, thiếu 10 triệu so với tổng"), "10 triệu short of the total"),
+    ("en", ("Note: Quote elided or paraphrased by the research note (FACTS.md), not the page's own words. "
+            "5,32 + 31,44 = 36,76 tỷ, 10 triệu short of the total"), "thiếu 10 triệu so với tổng")])
 def test_source_notes_are_in_the_readers_language(db_path, monkeypatch, lang, shown, hidden):
     monkeypatch.setenv("KHUYENCONG_DB", str(db_path))
     at = AppTest.from_file(APP, default_timeout=120)
@@ -142,6 +145,19 @@ def test_every_english_note_has_its_vietnamese(con):
     missing = con.execute("SELECT figure_id FROM published_figure WHERE coalesce(note, '') <> '' "
                           "AND coalesce(note_vi, '') = ''").fetchall()
     assert missing == []
+
+
+def test_a_note_flagging_a_paraphrased_quote_says_so_in_vietnamese_too(con):
+    rows = con.execute("SELECT figure_id, note_vi FROM published_figure "
+                       "WHERE note LIKE 'Quote elided or paraphrased%'").fetchall()
+    assert len(rows) >= 20  # the FACTS.md figures of Miền Trung – Tây Nguyên, Đông Nam Bộ 2013, TT 26/2014 ceilings…
+    assert [f for f, vi in rows if not (vi or "").startswith("Trích dẫn đã lược bớt hoặc diễn giải")] == []
+
+
+def test_a_province_figures_note_reaches_vietnamese_readers(con):
+    # pf005 comes from province_figures.csv, not figures.csv; the Sources page lists it with the others
+    note_vi, = con.execute("SELECT note_vi FROM published_figure WHERE figure_id = 'pf005'").fetchone()
+    assert (note_vi or "").startswith("Giao cho 46 địa phương")
 
 
 def test_a_translation_of_an_unknown_figure_is_refused_with_its_place(tmp_path):
