@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,24 @@ class DataError(Located, ValueError):
 
 class BuildError(RuntimeError):
     """The build could not produce a valid database; the previous one is left untouched."""
+
+
+QUOTE_CHARS = 80  # a cell quoted in a message; a 100.000-character cell must not come back whole
+MESSAGE_CHARS = 600
+
+
+def shorten(text, limit: int = QUOTE_CHARS):
+    """`text` cut to `limit` characters with «…»; None stays None."""
+    if text is None:
+        return None
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def short_message(text: str) -> str:
+    """A message whose quoted cells («…») are cut to QUOTE_CHARS, and the whole to MESSAGE_CHARS."""
+    text = re.sub(r"«([^»]{%d,})»" % (QUOTE_CHARS + 1), lambda m: f"«{shorten(m.group(1))}»", str(text))
+    return shorten(text, MESSAGE_CHARS)
 
 
 def read_csv_rows(path: Path, required: list[str]) -> list[dict[str, str]]:

@@ -19,7 +19,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from .common import FIRST_YEAR, FUNDS, DataError, Located, era_of, year_has_begun, year_has_ended
+from .common import (FIRST_YEAR, FUNDS, DataError, Located, era_of, short_message, shorten, year_has_begun,
+                     year_has_ended)
 # reading single cells lives in cells.py; the short private names keep this module's row logic readable
 from .cells import CellError as _Bad
 from .cells import Uncalculated, key, number_convention, shown
@@ -32,6 +33,7 @@ from .cells import is_blank as _blank
 from .cells import number as _number
 from .cells import province as _province
 from .cells import year as _year
+from . import warehouse
 from .names import fold, predecessors, resolver
 
 MAX_BYTES = 10 * 1024 * 1024  # a province's yearly report is a few hundred KB; 10 MB leaves room, stops accidents
@@ -196,24 +198,6 @@ class ParsedFile:
         if len(self.warnings) < MAX_ERRORS:
             self.warnings.append(DataWarning(self.name, short_message(vi), short_message(en), row=row,
                                              column=shorten(column), sheet=shorten(sheet)))
-
-
-QUOTE_CHARS = 80  # a cell quoted in a message; a 100.000-character cell must not come back whole
-MESSAGE_CHARS = 600
-
-
-def shorten(text, limit: int = QUOTE_CHARS):
-    """`text` cut to `limit` characters with «…»; None stays None."""
-    if text is None:
-        return None
-    text = str(text)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def short_message(text: str) -> str:
-    """A message whose quoted cells («…») are cut to QUOTE_CHARS, and the whole to MESSAGE_CHARS."""
-    text = re.sub(r"«([^»]{%d,})»" % (QUOTE_CHARS + 1), lambda m: f"«{shorten(m.group(1))}»", str(text))
-    return shorten(text, MESSAGE_CHARS)
 
 
 _UNSAFE_NAME_CHARS = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}  # controls, bidi overrides, separators, unassigned
@@ -1135,24 +1119,11 @@ def apply(con, parsed: ParsedFile, manifest: Manifest) -> None:
         n["budget"], n["project"], n["staffing"], n["collaborators"], f"imports/{manifest.archive}"])
 
 
-PENDING = ".pending-loads"  # files of a load not yet committed; see etl/load.py
-
-
-def pending_shas(imports_dir: Path) -> set[str]:
-    """Files listed as part of a load in progress (or killed): not the database's until `load.recover` says so."""
-    try:
-        return set(json.loads((Path(imports_dir) / PENDING).read_text(encoding="utf-8"))["sha256"])
-    except FileNotFoundError:
-        return set()
-    except (ValueError, KeyError, TypeError):
-        return set()
-
-
 def read_manifests(imports_dir: Path) -> list[Manifest]:
     """The archive's manifests in load order. A data file without a manifest is an interrupted load, and so is
     a manifest still listed as pending: both ignored."""
     out = []
-    pending = pending_shas(imports_dir)
+    pending = warehouse.pending_shas(imports_dir)
     for p in sorted(Path(imports_dir).glob("*.json")):
         if p.stem in pending:
             continue

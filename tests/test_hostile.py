@@ -30,7 +30,7 @@ from import_corpus import hostile
 from import_corpus import make_corpus as corpus
 from test_imports import BUDGET, Warehouse, _tables, pristine, quiet, wh  # noqa: F401 — fixtures used below
 
-from etl import build, imports, load
+from etl import build, imports, load, warehouse
 
 STAFF = "SELECT staff_total, origin FROM staffing_current WHERE era='63' AND unit_code=? AND year=?"
 
@@ -343,14 +343,14 @@ def test_a_full_disk_or_read_only_folder_is_a_short_message_and_the_old_database
     from test_faults import content
     before, rows = wh.state(), content(wh.db)
     if where == "copy":
-        monkeypatch.setattr(load.shutil, "copyfile", _fails_with(err))
+        monkeypatch.setattr(warehouse.shutil, "copyfile", _fails_with(err))
     elif where == "mkstemp":
-        monkeypatch.setattr(load.tempfile, "mkstemp", _fails_with(err))
+        monkeypatch.setattr(warehouse.tempfile, "mkstemp", _fails_with(err))
     elif where == "archive":
-        monkeypatch.setattr(load, "_write_atomic", _fails_with(err))
+        monkeypatch.setattr(warehouse, "write_atomic", _fails_with(err))
     else:
-        monkeypatch.setattr(load, "_exclusive", _fails_with(err))
-    with pytest.raises(load.StorageError) as caught:
+        monkeypatch.setattr(warehouse, "exclusive", _fails_with(err))
+    with pytest.raises(warehouse.StorageError) as caught:
         wh.load(corpus.good_staffing_csv(wh.files))
     said = str(caught.value)
     for w in words:
@@ -361,9 +361,9 @@ def test_a_full_disk_or_read_only_folder_is_a_short_message_and_the_old_database
 
 
 def test_the_cli_prints_a_disk_error_without_a_traceback(wh):
-    code = ("import errno, sys; sys.argv[0] = 'etl'; import etl.load as L\n"
+    code = ("import errno, sys; sys.argv[0] = 'etl'; import etl.warehouse as W\n"
             "def full(*a, **k): raise OSError(errno.ENOSPC, 'No space left on device')\n"
-            "L.shutil.copyfile = full\nfrom etl.__main__ import main\n"
+            "W.shutil.copyfile = full\nfrom etl.__main__ import main\n"
             f"sys.exit(main(['load', '--db', {str(wh.db)!r}, '--data-dir', {str(wh.data)!r}, "
             f"{str(corpus.good_staffing_csv(wh.files))!r}]))\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -375,7 +375,7 @@ def test_the_cli_prints_a_disk_error_without_a_traceback(wh):
 
 def _run_killed_load(wh: Warehouse, path: Path, patch: str) -> subprocess.CompletedProcess:
     code = (f"import os, signal, sys; sys.path.insert(0, {str(ROOT)!r})\nfrom pathlib import Path\n"
-            "from etl import load\nreal_commit = load._commit\n"
+            "from etl import load, warehouse\nreal_commit = warehouse.commit\n"
             "def die(): os.kill(os.getpid(), signal.SIGKILL)\n" + patch +
             f"\nload.load_files([Path({str(path)!r})], Path({str(wh.db)!r}), 'k', Path({str(wh.data)!r}))\n")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=180)
@@ -391,7 +391,7 @@ def _agree(wh: Warehouse) -> set[str]:
 def test_a_load_killed_after_archiving_but_before_the_rename_leaves_no_manifest_to_replay(wh):
     path = corpus.good_staffing_csv(wh.files)
     digest, before = sha(wh.db), _tables(wh.db)
-    r = _run_killed_load(wh, path, "load._commit = lambda tmp, db: die()")
+    r = _run_killed_load(wh, path, "warehouse.commit = lambda tmp, db: die()")
     assert r.returncode == -signal.SIGKILL
     assert sha(wh.db) == digest
     assert (wh.archive / f"{sha(path)}.json").exists(), "killed before archiving: nothing was tested"
@@ -404,10 +404,10 @@ def test_a_load_killed_after_archiving_but_before_the_rename_leaves_no_manifest_
 
 def test_a_load_killed_after_the_rename_keeps_its_archive(wh):
     path = corpus.good_staffing_csv(wh.files)
-    r = _run_killed_load(wh, path, "load._commit = lambda tmp, db: (real_commit(tmp, db), die())")
+    r = _run_killed_load(wh, path, "warehouse.commit = lambda tmp, db: (real_commit(tmp, db), die())")
     assert r.returncode == -signal.SIGKILL
     assert wh.one(STAFF, ["66", 2022]) == (20, "imported")
-    load.recover(wh.db, wh.archive)
+    warehouse.recover(wh.db, wh.archive)
     assert _agree(wh) == {sha(path)}
 
 
@@ -443,7 +443,7 @@ def test_loads_killed_at_random_moments_leave_a_database_that_opens_and_agrees_w
         proc.wait(timeout=60)
         staff, origin = wh.one(STAFF, ["17", 2020])  # the database opens, with the old or a new figure
         assert origin == "demo" or staff in range(30, 31 + i), (staff, origin)
-        load.recover(wh.db, wh.archive)
+        warehouse.recover(wh.db, wh.archive)
         _agree(wh)
         assert not [p.name for p in wh.db.parent.iterdir() if p != wh.db]
     assert wh.load(corpus.good_staffing_csv(wh.files)).ok  # and the next load works

@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT
 from import_corpus import make_corpus as corpus
 
-from etl import build, cells, imports, load
+from etl import build, cells, imports, load, warehouse
 from etl.common import DataError
 from etl.template import template_bytes
 
@@ -369,9 +369,9 @@ def test_a_crash_while_replacing_the_database_rolls_back_the_archive(wh, monkeyp
     def fail(tmp, db):
         raise OSError(errno.ENOSPC, "simulated: disk full")
 
-    monkeypatch.setattr(load, "_commit", fail)
+    monkeypatch.setattr(warehouse, "commit", fail)
     before = wh.state()
-    with pytest.raises(load.StorageError, match="ổ đĩa đã đầy.*the disk is full"):
+    with pytest.raises(warehouse.StorageError, match="ổ đĩa đã đầy.*the disk is full"):
         wh.load(corpus.good_template(wh.files))
     assert wh.state() == before
 
