@@ -4,10 +4,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from etl.vocabulary import STAFF_BANDS
+
 FUNDS = ("total", "kcqg", "kcdp")
 STATUSES = ("planned", "actual")
 MEASURES = ("amount", "execution", "share_nation", "share_region", "change")
-BANDS = [("band_ge30", 30, 10**9), ("band_20_29", 20, 29), ("band_10_19", 10, 19), ("band_lt10", 0, 9)]
+BANDS = [(f"band_{key}", lo, 10**9 if hi is None else hi) for key, lo, hi in STAFF_BANDS]
 
 
 def amount_col(fund: str, status: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from etl.vocabulary import REFORM_YEAR, era_of  # noqa: F401 — pages read both through queries
+
 from . import metrics
 from .db import query, query_exact
-
-REFORM_YEAR = 2025
 
 UNIT_YEAR_SAME_ERA = """
 SELECT unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
@@ -99,10 +99,6 @@ IMPORTS = "SELECT * FROM import_log ORDER BY imported_at DESC"
 EXPORTS = {name: f"SELECT * FROM {name} ORDER BY ALL" for name in (  # noqa: S608 — fixed names only
     "province", "unit_2025", "reform_2025", "grouping_member", "budget", "project", "staffing", "collaborators",
     "published_figure", "source", "source_check", "calibration_check", "import_log")}
-
-
-def era_of(year: int) -> str:
-    return "34" if int(year) >= REFORM_YEAR else "63"
 
 
 @st.cache_data(show_spinner=False, ttl=600)

@@ -6,14 +6,19 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .common import DATA, DEFAULT_DB, BuildError, DataError
+from .errors import BuildError, DataError
+from .paths import DATA, DEFAULT_DB
 
 # The product's commands outside `python -m etl`, named in its --help so that one page lists them all.
 OTHER_COMMANDS = """other commands of the product:
   python -m dashboard.deck    a conference deck (PowerPoint, PDF) for a region or area and a year
                               e.g. python -m dashboard.deck --area mien-trung-tay-nguyen --year 2017 -o deck.pptx
+  python -m dashboard.report  the yearly khuyến công report (Word, optionally PDF) in the layout of NĐ 30/2020
+                              e.g. python -m dashboard.report --unit nation --year 2024 -o bao-cao.docx --pdf
   python -m dashboard.auth    editor accounts for the Import reports page
                               e.g. python -m dashboard.auth add "Nguyễn Văn A"
+  python -m etl.curate        re-curate data/published/province_figures.csv from the research snapshot
+                              (after refreshing data/published/snapshot/; review the diff)
   make run | make test        serve the app on the built warehouse | run the whole test suite
 
 Each command has its own manual: python -m etl load --help, python -m dashboard.deck --help, …"""
@@ -100,11 +105,11 @@ def main(argv: list[str] | None = None) -> int:
             from . import check
             return check.report(args.db)
         if args.command == "template":
-            from . import template
+            from .reports import template
             print(f"wrote {template.write_template(args.output)}")
             return 0
         if args.command == "load":
-            from . import load
+            from .reports import load
             result = load.load_files(args.files, args.db, args.by, args.data_dir,
                                      max_bytes=int(args.max_mb * 1024 * 1024), dry_run=args.dry_run)
             print(load.report(result))

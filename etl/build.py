@@ -11,8 +11,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import calibration, demo, imports, published, reference, warehouse
-from .common import CONTENT_CATEGORIES, DATA, DEFAULT_DB, FUNDS, BuildError
+from . import calibration, demo, published, reference, warehouse
+from .errors import BuildError
+from .paths import DATA, DEFAULT_DB
+from .reports import archive
+from .vocabulary import CONTENT_CATEGORIES, FUNDS
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 COMMENTS = Path(__file__).with_name("comments.sql")  # the data dictionary, as DuckDB comments beside the columns
@@ -37,7 +40,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
     targets = reference.programme_targets(ref, stated, data_dir / "reference")
     facts = demo.generate(ref, figures, demo_opts)
     facts["budget"] = pd.concat([facts["budget"], published.published_facts(curated, ref)], ignore_index=True)
-    imported = imports.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
+    imported = archive.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
 
     tmp = warehouse.new_temporary(db_path)
     try:
@@ -67,7 +70,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")
             for table in ("budget", "project", "staffing", "collaborators"):
                 warehouse.insert(con, table, facts[table])
-            imports.insert_replayed(con, imported)
+            archive.insert_replayed(con, imported)
             checks = calibration.check_all(con, figures, ref)
             warehouse.insert(con, "calibration_check", checks)
             failed = checks[~checks.ok]

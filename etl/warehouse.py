@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .common import BuildError, shorten
+from .errors import BuildError, shorten
 
 ETL_DIR = Path(__file__).parent
 PENDING = ".pending-loads"  # files of a load not yet committed, in data/imports/

@@ -7,9 +7,9 @@ import streamlit as st
 from dashboard import auth, queries, state, ui
 from dashboard.db import db_path
 from dashboard.i18n import t
-from etl.common import DATA
-from etl.load import load_files
-from etl.template import template_bytes
+from etl.paths import DATA
+from etl.reports.load import load_files
+from etl.reports.template import template_bytes
 
 lang = state.lang()
 ui.page("page_import", lang)

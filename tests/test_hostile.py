@@ -30,7 +30,8 @@ from import_corpus import hostile
 from import_corpus import make_corpus as corpus
 from test_imports import BUDGET, Warehouse, _tables, pristine, quiet, wh  # noqa: F401 — fixtures used below
 
-from etl import build, imports, load, warehouse
+from etl import build, warehouse
+from etl.reports import archive, load
 
 STAFF = "SELECT staff_total, origin FROM staffing_current WHERE era='63' AND unit_code=? AND year=?"
 
@@ -103,12 +104,12 @@ def test_a_file_name_with_folders_and_bidi_overrides_is_stored_clean(wh):
     data = corpus.good_staffing_csv(wh.files).read_bytes()
     r = wh.load(("../../etc/ba\u202eo-cao\x07.csv", data))
     assert r.ok, load.report(r)
-    [(name, archive)] = wh.all("SELECT file_name, archive_path FROM import_log")
+    [(name, archived)] = wh.all("SELECT file_name, archive_path FROM import_log")
     assert name == "bao-cao.csv"
-    assert archive == f"imports/{hashlib.sha256(data).hexdigest()}.csv"
+    assert archived == f"imports/{hashlib.sha256(data).hexdigest()}.csv"
     assert sorted(p.name for p in wh.archive.iterdir() if not p.name.startswith(".")) == sorted(
-        [Path(archive).name, Path(archive).stem + ".json"])
-    assert imports.read_manifests(wh.archive)[0].original_name == "bao-cao.csv"
+        [Path(archived).name, Path(archived).stem + ".json"])
+    assert archive.read_manifests(wh.archive)[0].original_name == "bao-cao.csv"
 
 
 def test_shell_characters_in_a_file_name_are_only_text(wh):
@@ -300,18 +301,18 @@ def test_one_file_failing_inside_the_database_rejects_only_itself(wh):
     assert "qua-lon.xlsx" in said and "\n" in said and len(said) < 1000
     assert wh.one("SELECT count(*) FROM import_log") == (1,)
     assert wh.one("SELECT count(*) FROM budget WHERE origin='imported'") == (0,)
-    assert [m.original_name for m in imports.read_manifests(wh.archive)] == ["nhan-luc.csv"]
+    assert [m.original_name for m in archive.read_manifests(wh.archive)] == ["nhan-luc.csv"]
 
 
 def test_an_unexpected_error_in_one_file_leaves_the_next_file_loading(wh, monkeypatch):
-    real = imports.apply
+    real = archive.apply
 
     def apply(con, parsed, manifest):
         if parsed.name == "so-am.csv":
             raise ZeroDivisionError("simulated")
         real(con, parsed, manifest)
 
-    monkeypatch.setattr(imports, "apply", apply)
+    monkeypatch.setattr(archive, "apply", apply)
     bad = ("so-am.csv", corpus.good_staffing_csv(wh.files).read_bytes() + "Hòa Bình,2022,3,1\n".encode())
     r = wh.load(bad, corpus.good_staffing_csv(wh.files))
     assert [f.outcome for f in r.files] == ["rejected", "loaded"]
@@ -375,7 +376,7 @@ def test_the_cli_prints_a_disk_error_without_a_traceback(wh):
 
 def _run_killed_load(wh: Warehouse, path: Path, patch: str) -> subprocess.CompletedProcess:
     code = (f"import os, signal, sys; sys.path.insert(0, {str(ROOT)!r})\nfrom pathlib import Path\n"
-            "from etl import load, warehouse\nreal_commit = warehouse.commit\n"
+            "from etl import warehouse\nfrom etl.reports import load\nreal_commit = warehouse.commit\n"
             "def die(): os.kill(os.getpid(), signal.SIGKILL)\n" + patch +
             f"\nload.load_files([Path({str(path)!r})], Path({str(wh.db)!r}), 'k', Path({str(wh.data)!r}))\n")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=180)
@@ -384,7 +385,7 @@ def _run_killed_load(wh: Warehouse, path: Path, patch: str) -> subprocess.Comple
 def _agree(wh: Warehouse) -> set[str]:
     """The import log and the archive's manifests name the same files; returns them."""
     logged = {r[0] for r in wh.all("SELECT file_sha256 FROM import_log")}
-    assert {m.sha256 for m in imports.read_manifests(wh.archive)} == logged
+    assert {m.sha256 for m in archive.read_manifests(wh.archive)} == logged
     return logged
 
 
@@ -395,7 +396,7 @@ def test_a_load_killed_after_archiving_but_before_the_rename_leaves_no_manifest_
     assert r.returncode == -signal.SIGKILL
     assert sha(wh.db) == digest
     assert (wh.archive / f"{sha(path)}.json").exists(), "killed before archiving: nothing was tested"
-    assert imports.read_manifests(wh.archive) == []  # replay ignores it even before anyone cleans up
+    assert archive.read_manifests(wh.archive) == []  # replay ignores it even before anyone cleans up
     build.build(wh.db, data_dir=wh.data, log=quiet)  # a rebuild replays exactly what the database holds
     assert _tables(wh.db)["import_log"] == before["import_log"] == []
     assert not list(wh.archive.glob(sha(path) + ".*")), "the uncommitted archive was not removed"
@@ -481,5 +482,5 @@ def test_two_loads_at_once_both_land(wh):
     outs = [p.communicate(timeout=180) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert _agree(wh) == {sha(a), sha(b)}
-    assert sorted(m.sequence for m in imports.read_manifests(wh.archive)) == [1, 2]
+    assert sorted(m.sequence for m in archive.read_manifests(wh.archive)) == [1, 2]
     assert wh.one(BUDGET, ["63", "17", 2023, "kcqg"]) == (1200, 1100, "imported")

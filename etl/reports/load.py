@@ -19,11 +19,15 @@ from pathlib import Path
 
 import duckdb
 
-from . import calibration, imports, published, reference, warehouse
-from .common import DATA, DEFAULT_DB, REFORM_YEAR, BuildError, DataError, shorten
-from .imports import DataWarning, Manifest, ParsedFile
+from .. import calibration, published, reference, warehouse
+from ..errors import BuildError, DataError, DataWarning, shorten
+from ..paths import DATA, DEFAULT_DB
+from ..vocabulary import REFORM_YEAR
+from . import archive
+from .archive import Manifest
+from .kinds import TABLES
+from .parse import MAX_BYTES, ParsedFile, parse, safe_name, too_big
 
-MAX_BYTES = imports.MAX_BYTES
 JUMP = 3  # a value above 3× or below 1/3 of the previous year's is worth a second look
 
 
@@ -38,7 +42,7 @@ class FileOutcome:
 
     @property
     def source_id(self) -> str | None:
-        return imports.source_id(self.sha256) if self.sha256 else None
+        return archive.source_id(self.sha256) if self.sha256 else None
 
 
 @dataclass
@@ -53,7 +57,7 @@ class LoadResult:
 
     @property
     def rows(self) -> dict[str, int]:
-        total = dict.fromkeys(imports.TABLES, 0)
+        total = dict.fromkeys(TABLES, 0)
         for f in self.files:
             if f.outcome == "loaded":
                 for t, n in f.rows.items():
@@ -110,7 +114,7 @@ def load_files(paths, db_path: Path = DEFAULT_DB, imported_by: str | None = None
                     for outcome, *_ in applied:
                         outcome.outcome = "valid"
                     return result
-                with _archived(imports_dir, applied, db_path):
+                with archive.archived(imports_dir, applied, db_path):
                     # The digest covers data/, archive included, so it must be taken after archiving.
                     con.execute("UPDATE build_info SET value = ? WHERE key = 'input_sha256'",
                                 [warehouse.input_digest(data_dir)])
@@ -139,13 +143,13 @@ def _parse_item(item, max_bytes: int) -> tuple[FileOutcome, ParsedFile | None, b
     elif hasattr(item, "getvalue"):  # a Streamlit UploadedFile
         name, data = item.name, item.getvalue()
     else:
-        name, data = imports.safe_name(Path(item).name), None
+        name, data = safe_name(Path(item).name), None
         try:
             data = _read_regular_file(Path(item), max_bytes)
         except _Refused as e:
             return _rejected(name, *e.args)
-    name = imports.safe_name(name)  # what the import log, the archive's manifest and every message call the file
-    parsed = imports.parse(name, data, max_bytes)
+    name = safe_name(name)  # what the import log, the archive's manifest and every message call the file
+    parsed = parse(name, data, max_bytes)
     outcome = FileOutcome(name, "rejected" if parsed.errors else "pending", parsed.sha256, parsed.counts(),
                           list(parsed.warnings), list(parsed.errors))
     return (outcome, None, None) if parsed.errors else (outcome, parsed, data)
@@ -171,7 +175,7 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes:
         raise _Refused("không phải là tệp thông thường (thư mục, thiết bị hay ống dẫn)",
                        "not a regular file (a folder, device or pipe)")
     if st.st_size > max_bytes:  # refuse before reading a runaway file into memory
-        raise _Refused(*imports.too_big(st.st_size, max_bytes))
+        raise _Refused(*too_big(st.st_size, max_bytes))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:  # swapped for a symlink since lstat, or unreadable
@@ -190,7 +194,7 @@ def _apply_all(con, pending, imports_dir: Path, imported_by: str, now: datetime)
     """Apply every new file to the scratch copy, in order; each in its own transaction so one failing file does
     not take the others with it. Returns (outcome, parsed, manifest, raw bytes) for the files applied."""
     loaded = {r[0] for r in con.execute("SELECT file_sha256 FROM import_log").fetchall()}
-    sequence = max([m.sequence for m in imports.read_manifests(imports_dir)] if imports_dir.exists() else [], default=0)
+    sequence = max([m.sequence for m in archive.read_manifests(imports_dir)] if imports_dir.exists() else [], default=0)
     applied = []
     for outcome, parsed, data in pending:
         if parsed.sha256 in loaded:  # same bytes as a file already in the database: nothing to do, nothing to say
@@ -202,7 +206,7 @@ def _apply_all(con, pending, imports_dir: Path, imported_by: str, now: datetime)
                             parsed.sha256 + parsed.suffix, parsed.counts())
         con.execute("BEGIN")
         try:
-            imports.apply(con, parsed, manifest)
+            archive.apply(con, parsed, manifest)  # a module attribute: the fault tests replace it
             outcome.warnings += jump_warnings(con, parsed)
             con.execute("COMMIT")
         except duckdb.IOException:  # the disk, not the file: no file can be loaded, say so once (storage_errors)
@@ -264,36 +268,6 @@ def _recalibrate(con, data_dir: Path) -> list[str]:
     con.execute("DELETE FROM calibration_check")
     warehouse.insert(con, "calibration_check", checks)
     return sorted(checks[~checks.ok].figure_id)
-
-
-@contextlib.contextmanager
-def _archived(imports_dir: Path, applied: list[tuple], db_path: Path):
-    """Archive each applied file and its manifest; undo exactly that if the block fails. The manifest is written
-    last: a data file without one is an interrupted load that replay ignores. Before anything is archived the
-    files are listed as pending, a list the caller removes once the database holds them: a kill in between leaves
-    a list that `warehouse.recover` settles against the database."""
-    undo: list[tuple[Path, bytes | None]] = []
-    journal = imports_dir / warehouse.PENDING
-    try:
-        warehouse.write_pending(imports_dir, db_path, [p.sha256 for _, p, *_ in applied])
-        for _, parsed, manifest, data in applied:
-            for path, content in ((imports_dir / manifest.archive, data),
-                                  (imports_dir / f"{parsed.sha256}.json", manifest.to_json().encode("utf-8"))):
-                undo.append((path, path.read_bytes() if path.exists() else None))
-                part = path.with_name(path.name + ".part")
-                part.write_bytes(content)
-                os.replace(part, path)
-        yield
-    except BaseException:
-        for path, previous in reversed(undo):
-            if previous is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(previous)
-        for part in imports_dir.glob("*.part"):
-            part.unlink(missing_ok=True)
-        journal.unlink(missing_ok=True)
-        raise
 
 
 def report(result: LoadResult) -> str:
