@@ -13,12 +13,8 @@ from .paths import DATA, DEFAULT_DB
 OTHER_COMMANDS = """other commands of the product:
   python -m dashboard.deck    a conference deck (PowerPoint, PDF) for a region or area and a year
                               e.g. python -m dashboard.deck --area mien-trung-tay-nguyen --year 2017 -o deck.pptx
-  python -m dashboard.report  the yearly khuyến công report (Word, optionally PDF) in the layout of NĐ 30/2020
-                              e.g. python -m dashboard.report --unit nation --year 2024 -o bao-cao.docx --pdf
   python -m dashboard.auth    editor accounts for the Import reports page
                               e.g. python -m dashboard.auth add "Nguyễn Văn A"
-  python -m etl.curate        re-curate data/published/province_figures.csv from the research snapshot
-                              (after refreshing data/published/snapshot/; review the diff)
   make run | make test        serve the app on the built warehouse | run the whole test suite
 
 Each command has its own manual: python -m etl load --help, python -m dashboard.deck --help, …"""
