@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the repository, to import from
 
 from deploy import serve  # noqa: E402
+from etl.paths import ROOT  # noqa: E402
 
 
 # ---------------------------------------------------------------- the server's side, from /proc

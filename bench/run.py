@@ -25,8 +25,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the repository, to import from
+
+from etl.paths import ROOT  # noqa: E402
+
 APP = ROOT / "app.py"
 BASELINE = ROOT / "bench" / "baseline_page.py"
 

@@ -26,7 +26,9 @@ from pathlib import Path
 import bcrypt
 import streamlit as st
 
-SECRETS = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
+from etl.paths import ROOT
+
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
 NAME = re.compile(r"^[A-Za-z0-9_.-]{2,40}$")
 log = logging.getLogger("khuyencong.auth")
 

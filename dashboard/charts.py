@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import os
 import textwrap
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from etl.paths import ROOT
 
 from . import fmt, palette, tools
 from .i18n import t
 
 os.environ.setdefault("BROWSER_PATH", tools.chromium() or "/usr/bin/chromium")  # kaleido 1.x drives the system Chromium
 # Geo maps need a world outline; plotly fetches it from a CDN unless told otherwise. Ours ships in static/.
-TOPOJSON_DIR = Path(__file__).resolve().parent.parent / "static" / "topojson"
+TOPOJSON_DIR = ROOT / "static" / "topojson"
 pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
 PLOTLY_CONFIG = {"displaylogo": False, "topojsonURL": "app/static/topojson/"}
 

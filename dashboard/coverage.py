@@ -15,7 +15,7 @@ import streamlit as st
 from . import fmt, maps
 from .db import query
 from .i18n import t
-from .eras import era_of
+from etl.vocabulary import era_of
 
 ORIGINS = ("imported", "published", "demo")  # precedence, strongest first
 REAL = frozenset({"imported", "published"})  # what the "real values only" switch keeps

@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = ROOT / "data" / "khuyencong.duckdb"
+from etl.paths import served_db
+
 ALIAS = "kc"
 # DuckDB's file layout: three 4 KiB headers, then block i at HEADER_BYTES + i * block_size.
 HEADER_BYTES = 3 * 4096
@@ -26,7 +26,7 @@ class _Replaced(Exception):
 
 
 def db_path() -> Path:
-    return Path(os.environ.get("KHUYENCONG_DB", DEFAULT_DB))
+    return served_db()
 
 
 def _identity(st_: os.stat_result) -> tuple[int, int, int, int]:

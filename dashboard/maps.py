@@ -16,11 +16,12 @@ import streamlit as st
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
 
+from etl.paths import GEO_DIR as GEO
+
 from . import fmt, palette
 from .db import query
 from .i18n import t
 
-GEO = Path(__file__).resolve().parent.parent / "data" / "geo"
 FILES = {"63": "provinces_63_simplified.geojson", "34": "units_34_simplified.geojson"}
 ARCHIPELAGOS = ("48", "56")  # Hoàng Sa (Đà Nẵng), Trường Sa (Khánh Hòa): labelled on every map, t("archipelago_…")
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from etl.vocabulary import STAFF_BANDS
+
 FUNDS = ("total", "kcqg", "kcdp")
 STATUSES = ("planned", "actual")
 MEASURES = ("amount", "execution", "share_nation", "share_region", "change", "per_1000")
 PER_1000 = "kcdp_actual_per_1000"  # KCĐP actual per 1.000 people (v_unit_year): the one per-capita measure
-BANDS = [("band_ge30", 30, 10**9), ("band_20_29", 20, 29), ("band_10_19", 10, 19), ("band_lt10", 0, 9)]
+BANDS = [(f"band_{key}", lo, 10**9 if hi is None else hi) for key, lo, hi in STAFF_BANDS]
 
 
 def amount_col(fund: str, status: str) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from etl.vocabulary import REFORM_YEAR, era_of  # noqa: F401 — pages read both through queries
+
 from . import metrics
 from .db import query, query_exact
-from .eras import REFORM_YEAR, era_of  # noqa: F401 — pages read both from here
 
 UNIT_YEAR_SAME_ERA = """
 SELECT unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,

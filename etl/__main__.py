@@ -6,7 +6,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .common import DATA, DEFAULT_DB, BuildError, DataError
+from .errors import BuildError, DataError
+from .paths import DATA, DEFAULT_DB
 
 # The product's commands outside `python -m etl`, named in its --help so that one page lists them all.
 OTHER_COMMANDS = """other commands of the product:
@@ -107,11 +108,11 @@ def main(argv: list[str] | None = None) -> int:
             from . import check
             return check.report(args.db)
         if args.command == "template":
-            from . import template
+            from .reports import template
             print(f"wrote {template.write_template(args.output)}")
             return 0
         if args.command == "load":
-            from . import load
+            from .reports import load
             result = load.load_files(args.files, args.db, args.by, args.data_dir,
                                      max_bytes=int(args.max_mb * 1024 * 1024), dry_run=args.dry_run)
             print(load.report(result))

@@ -13,8 +13,8 @@ import re
 import sys
 from pathlib import Path
 
-from .common import DATA
 from .names import UnknownProvince, province_code
+from .paths import DATA
 from .published import amounts_in
 
 SNAPSHOT_CSV = DATA / "published/snapshot/research/PROVINCE_FIGURES.csv"

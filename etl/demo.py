@@ -16,8 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, BuildError, era_of
+from .errors import BuildError
 from .published import members, years_of
+from .vocabulary import CONTENT_CATEGORIES, FIRST_YEAR, era_of
 
 SEED = 20250701
 SOURCE_ID = "demo-generator"

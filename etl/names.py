@@ -15,9 +15,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+from .paths import REFERENCE_DIR
+from .vocabulary import REFORM_YEAR, era_of
 
 _PREFIXES = ("thanh pho truc thuoc trung uong", "thanh pho", "tinh", "tp")
 
@@ -165,8 +165,6 @@ def resolve(name: str, year: int) -> str:
     """The code of the unit `name` meant in a report for `year`, in that year's era ('63' until 2024, '34' from
     2025). A unit that no longer (or not yet) existed raises NotInYear naming the unit that did; a name nothing
     matches raises UnknownProvince. Never maps a name silently onto another unit."""
-    from .common import REFORM_YEAR, era_of  # common imports nothing from here; kept local to stay a leaf module
-
     era = era_of(year)
     raw = str(name).strip()
     try:

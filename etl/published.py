@@ -15,7 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .common import DATA, DataError, _rel, era_of, read_csv_rows
+from .errors import DataError
+from .inputs import read_csv_rows
+from .paths import DATA
+from .paths import rel as _rel
+from .vocabulary import era_of
 
 FIGURE_COLUMNS = ["figure_id", "source_id", "topic", "measure", "scope", "scope_key", "year", "year_to", "period",
                   "agg", "value", "unit", "qualifier", "resolution", "value_text", "formula", "demo_target",

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .common import DATA, DataError, _rel, read_csv_rows
+from .errors import DataError
+from .inputs import read_csv_rows
+from .paths import DATA
+from .paths import rel as _rel
 
 CODE = re.compile(r"^\d{2}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -7,9 +7,9 @@ import streamlit as st
 from dashboard import auth, blocks, filters, queries, uploader
 from dashboard.db import db_path
 from dashboard.i18n import import_log_labels, import_outcome, t
-from etl.common import DATA
-from etl.load import load_files
-from etl.template import template_bytes
+from etl.paths import DATA
+from etl.reports.load import load_files
+from etl.reports.template import template_bytes
 
 lang = filters.lang()
 blocks.page("page_import", lang)

@@ -8,8 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, so that etl and dashboard import
+
+from etl.paths import ROOT  # noqa: E402
+
 SHARED = ROOT.parent / "shared"
 
 

@@ -167,7 +167,7 @@ def test_imported_budgets_take_the_demo_badge_off_the_budget_map(tmp_path, monke
     import duckdb
 
     from etl import build
-    from etl.load import load_files
+    from etl.reports.load import load_files
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports"))
     db = tmp_path / "kc.duckdb"

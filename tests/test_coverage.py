@@ -16,7 +16,7 @@ from conftest import ROOT, scalar
 from import_corpus import make_corpus as corpus
 
 from dashboard import coverage, queries
-from etl import load
+from etl.reports import load
 
 PAGE = "pages/muc_do_day_du.py"
 VIEWS = {"budget": "budget_current", "projects": "project_current", "staffing": "staffing_current",

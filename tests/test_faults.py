@@ -337,7 +337,7 @@ def _walk(node):
 
 def test_imported_text_with_html_is_shown_as_text(db_copy, tmp_path, monkeypatch):
     """A report whose file name, loader and đề án title carry HTML: every page shows it as text, never as markup."""
-    from etl import load  # a broken import is a failure, never a skip
+    from etl.reports import load  # a broken import is a failure, never a skip
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "*.tmp", "imports"))
     csv = ("Mã đề án,Tỉnh/thành,Năm,Nguồn (KCQG/KCĐP),Nội dung,Tên đề án,Kế hoạch (triệu đồng),Thực hiện (triệu đồng)\n"

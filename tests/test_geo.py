@@ -14,6 +14,7 @@ import shapely
 from shapely.geometry import Point, Polygon
 
 from etl import geo
+from etl.paths import ROOT
 from etl.geo import BoundaryError, load_boundaries, load_user_boundaries
 
 REF = geo.provinces()
@@ -379,10 +380,10 @@ def test_a_user_boundary_file_regenerates_the_map_files(tmp_path):
     """Someone with better boundaries (ASCII names, no archipelagos) rebuilds the dashboard's maps from them."""
     import geopandas as gpd
     from etl import geo
-    src = gpd.read_file(geo_mod_root() / "data/geo/provinces_63.geojson")
+    src = gpd.read_file(ROOT / "data/geo/provinces_63.geojson")
     src = src[src["kind"] == "province"].copy()
     import csv
-    ascii_names = {r["province_code"]: r["name_ascii"] for r in csv.DictReader(open(geo_mod_root() / "data/reference/provinces.csv", encoding="utf-8"))}
+    ascii_names = {r["province_code"]: r["name_ascii"] for r in csv.DictReader(open(ROOT / "data/reference/provinces.csv", encoding="utf-8"))}
     src["ten_tinh"] = src["province_code"].map(ascii_names)  # "Dak Lak", "Ba Ria - Vung Tau": no diacritics
     src = src[["ten_tinh", "geometry"]]
     path = tmp_path / "ranh_gioi.gpkg"
@@ -397,7 +398,7 @@ def test_a_user_boundary_file_regenerates_the_map_files(tmp_path):
 def test_a_user_boundary_file_with_an_unknown_name_changes_nothing(tmp_path):
     import geopandas as gpd
     from etl import geo
-    src = gpd.read_file(geo_mod_root() / "data/geo/provinces_63.geojson")
+    src = gpd.read_file(ROOT / "data/geo/provinces_63.geojson")
     src = src[src["kind"] == "province"][["name_vi", "geometry"]].copy()
     src.loc[src.index[5], "name_vi"] = "Tỉnh Không Có"
     path = tmp_path / "bad.geojson"
@@ -409,10 +410,6 @@ def test_a_user_boundary_file_with_an_unknown_name_changes_nothing(tmp_path):
         geo.build_from_user(path, out)
     assert "Tỉnh Không Có" in str(e.value) and "bad.geojson" in str(e.value)
     assert (out / "provinces_63_simplified.geojson").read_text(encoding="utf-8") == "previous"
-
-
-def geo_mod_root() -> Path:
-    return Path(__file__).resolve().parent.parent
 
 
 # --- Corrections as data ------------------------------------------------------------------------------

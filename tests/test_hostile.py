@@ -30,7 +30,8 @@ from import_corpus import hostile
 from import_corpus import make_corpus as corpus
 from test_imports import BUDGET, Warehouse, _tables, pristine, quiet, wh  # noqa: F401 — fixtures used below
 
-from etl import build, imports, load
+from etl import build, warehouse
+from etl.reports import archive, load
 
 STAFF = "SELECT staff_total, origin FROM staffing_current WHERE era='63' AND unit_code=? AND year=?"
 
@@ -103,12 +104,12 @@ def test_a_file_name_with_folders_and_bidi_overrides_is_stored_clean(wh):
     data = corpus.good_staffing_csv(wh.files).read_bytes()
     r = wh.load(("../../etc/ba\u202eo-cao\x07.csv", data))
     assert r.ok, load.report(r)
-    [(name, archive)] = wh.all("SELECT file_name, archive_path FROM import_log")
+    [(name, archived)] = wh.all("SELECT file_name, archive_path FROM import_log")
     assert name == "bao-cao.csv"
-    assert archive == f"imports/{hashlib.sha256(data).hexdigest()}.csv"
+    assert archived == f"imports/{hashlib.sha256(data).hexdigest()}.csv"
     assert sorted(p.name for p in wh.archive.iterdir() if not p.name.startswith(".")) == sorted(
-        [Path(archive).name, Path(archive).stem + ".json"])
-    assert imports.read_manifests(wh.archive)[0].original_name == "bao-cao.csv"
+        [Path(archived).name, Path(archived).stem + ".json"])
+    assert archive.read_manifests(wh.archive)[0].original_name == "bao-cao.csv"
 
 
 def test_shell_characters_in_a_file_name_are_only_text(wh):
@@ -300,18 +301,18 @@ def test_one_file_failing_inside_the_database_rejects_only_itself(wh):
     assert "qua-lon.xlsx" in said and "\n" in said and len(said) < 1000
     assert wh.one("SELECT count(*) FROM import_log") == (1,)
     assert wh.one("SELECT count(*) FROM budget WHERE origin='imported'") == (0,)
-    assert [m.original_name for m in imports.read_manifests(wh.archive)] == ["nhan-luc.csv"]
+    assert [m.original_name for m in archive.read_manifests(wh.archive)] == ["nhan-luc.csv"]
 
 
 def test_an_unexpected_error_in_one_file_leaves_the_next_file_loading(wh, monkeypatch):
-    real = imports.apply
+    real = archive.apply
 
     def apply(con, parsed, manifest):
         if parsed.name == "so-am.csv":
             raise ZeroDivisionError("simulated")
         real(con, parsed, manifest)
 
-    monkeypatch.setattr(imports, "apply", apply)
+    monkeypatch.setattr(archive, "apply", apply)
     bad = ("so-am.csv", corpus.good_staffing_csv(wh.files).read_bytes() + "Hòa Bình,2022,3,1\n".encode())
     r = wh.load(bad, corpus.good_staffing_csv(wh.files))
     assert [f.outcome for f in r.files] == ["rejected", "loaded"]
@@ -343,14 +344,14 @@ def test_a_full_disk_or_read_only_folder_is_a_short_message_and_the_old_database
     from test_faults import content
     before, rows = wh.state(), content(wh.db)
     if where == "copy":
-        monkeypatch.setattr(load.shutil, "copyfile", _fails_with(err))
+        monkeypatch.setattr(warehouse.shutil, "copyfile", _fails_with(err))
     elif where == "mkstemp":
-        monkeypatch.setattr(load.tempfile, "mkstemp", _fails_with(err))
+        monkeypatch.setattr(warehouse.tempfile, "mkstemp", _fails_with(err))
     elif where == "archive":
-        monkeypatch.setattr(load, "_write_atomic", _fails_with(err))
+        monkeypatch.setattr(warehouse, "write_atomic", _fails_with(err))
     else:
-        monkeypatch.setattr(load, "_exclusive", _fails_with(err))
-    with pytest.raises(load.StorageError) as caught:
+        monkeypatch.setattr(warehouse, "exclusive", _fails_with(err))
+    with pytest.raises(warehouse.StorageError) as caught:
         wh.load(corpus.good_staffing_csv(wh.files))
     said = str(caught.value)
     for w in words:
@@ -361,9 +362,9 @@ def test_a_full_disk_or_read_only_folder_is_a_short_message_and_the_old_database
 
 
 def test_the_cli_prints_a_disk_error_without_a_traceback(wh):
-    code = ("import errno, sys; sys.argv[0] = 'etl'; import etl.load as L\n"
+    code = ("import errno, sys; sys.argv[0] = 'etl'; import etl.warehouse as W\n"
             "def full(*a, **k): raise OSError(errno.ENOSPC, 'No space left on device')\n"
-            "L.shutil.copyfile = full\nfrom etl.__main__ import main\n"
+            "W.shutil.copyfile = full\nfrom etl.__main__ import main\n"
             f"sys.exit(main(['load', '--db', {str(wh.db)!r}, '--data-dir', {str(wh.data)!r}, "
             f"{str(corpus.good_staffing_csv(wh.files))!r}]))\n")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -375,7 +376,7 @@ def test_the_cli_prints_a_disk_error_without_a_traceback(wh):
 
 def _run_killed_load(wh: Warehouse, path: Path, patch: str) -> subprocess.CompletedProcess:
     code = (f"import os, signal, sys; sys.path.insert(0, {str(ROOT)!r})\nfrom pathlib import Path\n"
-            "from etl import load\nreal_commit = load._commit\n"
+            "from etl import warehouse\nfrom etl.reports import load\nreal_commit = warehouse.commit\n"
             "def die(): os.kill(os.getpid(), signal.SIGKILL)\n" + patch +
             f"\nload.load_files([Path({str(path)!r})], Path({str(wh.db)!r}), 'k', Path({str(wh.data)!r}))\n")
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=180)
@@ -384,18 +385,18 @@ def _run_killed_load(wh: Warehouse, path: Path, patch: str) -> subprocess.Comple
 def _agree(wh: Warehouse) -> set[str]:
     """The import log and the archive's manifests name the same files; returns them."""
     logged = {r[0] for r in wh.all("SELECT file_sha256 FROM import_log")}
-    assert {m.sha256 for m in imports.read_manifests(wh.archive)} == logged
+    assert {m.sha256 for m in archive.read_manifests(wh.archive)} == logged
     return logged
 
 
 def test_a_load_killed_after_archiving_but_before_the_rename_leaves_no_manifest_to_replay(wh):
     path = corpus.good_staffing_csv(wh.files)
     digest, before = sha(wh.db), _tables(wh.db)
-    r = _run_killed_load(wh, path, "load._commit = lambda tmp, db: die()")
+    r = _run_killed_load(wh, path, "warehouse.commit = lambda tmp, db: die()")
     assert r.returncode == -signal.SIGKILL
     assert sha(wh.db) == digest
     assert (wh.archive / f"{sha(path)}.json").exists(), "killed before archiving: nothing was tested"
-    assert imports.read_manifests(wh.archive) == []  # replay ignores it even before anyone cleans up
+    assert archive.read_manifests(wh.archive) == []  # replay ignores it even before anyone cleans up
     build.build(wh.db, data_dir=wh.data, log=quiet)  # a rebuild replays exactly what the database holds
     assert _tables(wh.db)["import_log"] == before["import_log"] == []
     assert not list(wh.archive.glob(sha(path) + ".*")), "the uncommitted archive was not removed"
@@ -404,10 +405,10 @@ def test_a_load_killed_after_archiving_but_before_the_rename_leaves_no_manifest_
 
 def test_a_load_killed_after_the_rename_keeps_its_archive(wh):
     path = corpus.good_staffing_csv(wh.files)
-    r = _run_killed_load(wh, path, "load._commit = lambda tmp, db: (real_commit(tmp, db), die())")
+    r = _run_killed_load(wh, path, "warehouse.commit = lambda tmp, db: (real_commit(tmp, db), die())")
     assert r.returncode == -signal.SIGKILL
     assert wh.one(STAFF, ["66", 2022]) == (20, "imported")
-    load.recover(wh.db, wh.archive)
+    warehouse.recover(wh.db, wh.archive)
     assert _agree(wh) == {sha(path)}
 
 
@@ -443,7 +444,7 @@ def test_loads_killed_at_random_moments_leave_a_database_that_opens_and_agrees_w
         proc.wait(timeout=60)
         staff, origin = wh.one(STAFF, ["17", 2020])  # the database opens, with the old or a new figure
         assert origin == "demo" or staff in range(30, 31 + i), (staff, origin)
-        load.recover(wh.db, wh.archive)
+        warehouse.recover(wh.db, wh.archive)
         _agree(wh)
         assert not [p.name for p in wh.db.parent.iterdir() if p != wh.db]
     assert wh.load(corpus.good_staffing_csv(wh.files)).ok  # and the next load works
@@ -481,5 +482,5 @@ def test_two_loads_at_once_both_land(wh):
     outs = [p.communicate(timeout=180) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert _agree(wh) == {sha(a), sha(b)}
-    assert sorted(m.sequence for m in imports.read_manifests(wh.archive)) == [1, 2]
+    assert sorted(m.sequence for m in archive.read_manifests(wh.archive)) == [1, 2]
     assert wh.one(BUDGET, ["63", "17", 2023, "kcqg"]) == (1200, 1100, "imported")

@@ -21,9 +21,10 @@ import pytest
 from conftest import ROOT
 from import_corpus import make_corpus as corpus
 
-from etl import build, cells, imports, load
-from etl.common import DataError
-from etl.template import template_bytes
+from etl import build, warehouse
+from etl.reports import archive, cells, kinds, load
+from etl.errors import DataError
+from etl.reports.template import template_bytes
 
 
 def quiet(*_):
@@ -213,9 +214,9 @@ def test_numbers_that_are_not_numbers_are_refused(written):
     ("Kế hoạch (Tr.đ)", 1), ("Kế hoạch [ngàn đồng]", 0.001),
 ])
 def test_units_declared_in_headers(header, factor):
-    name, unit = imports._split_unit(header)
+    name, unit = kinds.split_unit(header)
     assert cells.key(name) in ("ke hoach", "thuc hien")
-    assert float(imports.UNIT_FACTORS[cells.key(unit)]) == pytest.approx(factor)
+    assert float(kinds.UNIT_FACTORS[cells.key(unit)]) == pytest.approx(factor)
 
 
 @pytest.mark.parametrize("written,fund", [("KCQG", "kcqg"), ("KCĐP", "kcdp"), ("KCDP", "kcdp"), ("kcđp", "kcdp"),
@@ -352,13 +353,13 @@ def test_deleting_an_archived_import_and_rebuilding_undoes_it(wh):
 # --------------------------------------------------------------------------- crashes leave everything as it was
 
 def test_a_crash_after_inserting_leaves_the_database_unchanged(wh, monkeypatch):
-    real_apply = imports.apply
+    real_apply = archive.apply
 
     def apply_then_crash(con, parsed, manifest):
         real_apply(con, parsed, manifest)
         raise RuntimeError("simulated crash after inserting")
 
-    monkeypatch.setattr(imports, "apply", apply_then_crash)
+    monkeypatch.setattr(archive, "apply", apply_then_crash)
     before = wh.state()
     r = wh.load(corpus.good_template(wh.files))  # the file is rejected, not the run: others would still load
     assert [f.outcome for f in r.files] == ["rejected"] and "simulated crash" in str(r.errors[0])
@@ -369,9 +370,9 @@ def test_a_crash_while_replacing_the_database_rolls_back_the_archive(wh, monkeyp
     def fail(tmp, db):
         raise OSError(errno.ENOSPC, "simulated: disk full")
 
-    monkeypatch.setattr(load, "_commit", fail)
+    monkeypatch.setattr(warehouse, "commit", fail)
     before = wh.state()
-    with pytest.raises(load.StorageError, match="ổ đĩa đã đầy.*the disk is full"):
+    with pytest.raises(warehouse.StorageError, match="ổ đĩa đã đầy.*the disk is full"):
         wh.load(corpus.good_template(wh.files))
     assert wh.state() == before
 

@@ -16,8 +16,9 @@ from conftest import ROOT
 from import_corpus import make_corpus as corpus
 from test_imports import BUDGET, Warehouse, pristine, wh  # noqa: F401 — the shared warehouse fixtures
 
-from etl import cells, common, load, names, reference
-from etl.common import DataError
+from etl import names, reference, vocabulary
+from etl.reports import cells, load
+from etl.errors import DataError
 
 TODAY = datetime.date(2026, 11, 29)
 
@@ -25,7 +26,7 @@ TODAY = datetime.date(2026, 11, 29)
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
     """The import rules are judged by the date; fix it so that these tests mean the same next year."""
-    monkeypatch.setattr(common, "today", lambda: TODAY)
+    monkeypatch.setattr(vocabulary, "today", lambda: TODAY)
 
 
 def refused(w: Warehouse, path, *words) -> str:
@@ -239,6 +240,6 @@ def test_actual_spending_for_a_year_that_has_not_begun_is_refused_and_an_ended_y
 
 
 def test_the_window_follows_the_clock(wh, monkeypatch):
-    monkeypatch.setattr(common, "today", lambda: datetime.date(2027, 3, 1))
+    monkeypatch.setattr(vocabulary, "today", lambda: datetime.date(2027, 3, 1))
     r = wh.load(corpus.filled(wh.files / "ke-hoach-2028.xlsx", corpus.budget("Huế", 2028, "KCQG", 1500, None)))
     assert r.ok, load.report(r)

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, scalar
 from etl import demo, published, reference
-from etl.common import BuildError, DataError
+from etl.errors import BuildError, DataError
 
 NOTES = ROOT / "docs/programme_sources.md"
 

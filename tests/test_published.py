@@ -164,7 +164,7 @@ def test_the_build_fails_naming_a_published_figure_the_demo_cannot_meet(tmp_path
     cannot be reconciled: the build stops, names the figure, and keeps the previous database."""
     import shutil
     from etl import build
-    from etl.common import BuildError
+    from etl.errors import BuildError
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "snapshot", "geo"))
     p = data / "published/province_figures.csv"

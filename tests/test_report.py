@@ -206,7 +206,7 @@ def test_a_demo_warehouse_marks_every_demo_number_and_says_so_on_page_one(nation
 
 
 def test_imported_figures_lose_the_mark_and_only_they(db_path, tmp_path):
-    from etl import load
+    from etl.reports import load
     data = tmp_path / "data"
     for part in ("reference", "published"):
         shutil.copytree(ROOT / "data" / part, data / part)

@@ -15,7 +15,7 @@ PERFORMANCE_MD = ROOT / "docs" / "performance.md"
 @pytest.fixture(scope="module")
 def inputs():
     from etl import published, reference
-    from etl.common import DATA
+    from etl.paths import DATA
     figures, _ = published.load(DATA / "published")
     return reference.load(DATA / "reference"), figures
 

@@ -32,7 +32,7 @@ def served(db_path, tmp_path, monkeypatch):
 def test_a_reader_sees_every_load_and_a_rebuild_promptly_and_never_an_error(served):
     from dashboard import db as dashboard_db
     from etl import build
-    from etl.load import load_files
+    from etl.reports.load import load_files
     data, db = served
     errors: list[BaseException] = []
     seen: list[tuple[int, float]] = []
@@ -81,7 +81,7 @@ def test_the_connection_follows_the_file_and_the_old_one_is_closed(served):
     import duckdb
 
     from dashboard import db as dashboard_db
-    from etl.load import load_files
+    from etl.reports.load import load_files
     data, db = served
     first = dashboard_db.connection()
     assert dashboard_db.connection() is first  # the same file: the same connection, no reopening per query
@@ -100,7 +100,7 @@ def test_a_valid_file_shorter_than_its_block_count_is_served(served):
     import duckdb
 
     from dashboard import db as dashboard_db
-    from etl.load import load_files
+    from etl.reports.load import load_files
     data, db = served
     shorter = 0
     for i in range(8):
@@ -216,7 +216,7 @@ def test_sources_origin_tab_renders_when_only_budgets_hold_imported_rows(served)
     """Imported rows in budget, none in project, staffing or collaborators: the origin tab counts them, no NaN crash."""
     from streamlit.testing.v1 import AppTest
 
-    from etl.load import load_files
+    from etl.reports.load import load_files
     data, db = served
     csv = f"{HEADER}\nHà Nội,2017,KCQG,4321,4000\nHải Phòng,2017,KCQG,1200,1100\n"
     assert load_files([("kinh-phi.csv", csv.encode("utf-8"))], db, imported_by="test", data_dir=data).ok

@@ -24,7 +24,7 @@ RAW = {"import_id", "file_name", "file_sha256", "imported_at", "imported_by", "r
 def loaded_db(tmp_path_factory):
     """A warehouse with one loaded report, so the import log has a row."""
     from etl import build
-    from etl.load import load_files
+    from etl.reports.load import load_files
     tmp = tmp_path_factory.mktemp("log")
     data = tmp / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports"))
@@ -162,7 +162,7 @@ def test_a_province_figures_note_reaches_vietnamese_readers(con):
 
 def test_a_translation_of_an_unknown_figure_is_refused_with_its_place(tmp_path):
     from etl import published
-    from etl.common import DataError
+    from etl.errors import DataError
     shutil.copytree(ROOT / "data" / "published", tmp_path / "published")
     with open(tmp_path / "published" / "notes_vi.csv", "a", encoding="utf-8", newline="") as f:
         f.write("khong_co,Ghi chú lạc\r\n")

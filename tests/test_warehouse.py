@@ -162,7 +162,7 @@ def test_bad_input_fails_clearly_and_keeps_the_old_database(tmp_path, file, edit
     before = db.read_bytes()
     p = data / file
     p.write_text(edit(p.read_text(encoding="utf-8")), encoding="utf-8")
-    from etl.common import DataError
+    from etl.errors import DataError
     with pytest.raises(DataError) as err:
         build.build(db, data_dir=data, log=lambda *_: None)
     for word in expect:

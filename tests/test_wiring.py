@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT
 from import_corpus import make_corpus as corpus
 
-from etl import build, common, load
+from etl import build, vocabulary
+from etl.reports import load
 
 APP = str(ROOT / "app.py")
 
@@ -160,7 +161,7 @@ def test_programme_page_shows_the_2021_2025_totals_of_the_warehouse(warehouse, l
 @pytest.fixture()
 def with_2026(tmp_path, monkeypatch):
     """A warehouse with a 2026 plan loaded for the new Gia Lai (a 34-unit), today being 29/11/2026."""
-    monkeypatch.setattr(common, "today", lambda: datetime.date(2026, 11, 29))
+    monkeypatch.setattr(vocabulary, "today", lambda: datetime.date(2026, 11, 29))
     data = tmp_path / "data"
     for part in ("reference", "published"):
         shutil.copytree(ROOT / "data" / part, data / part)

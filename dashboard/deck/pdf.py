@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from ..db import ROOT
+from etl.paths import ROOT
+
 from .errors import DeckError
 
 FONT_NAME = "Noto Sans"

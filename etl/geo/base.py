@@ -3,16 +3,13 @@ clean-up every layer goes through (valid, snapped to the output grid, RFC 7946 r
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
-from etl.names import REFERENCE_DIR
+from etl.paths import GEO_DIR, REFERENCE_DIR
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-GEO_DIR = ROOT / "data" / "geo"
 PROVINCES_63 = GEO_DIR / "provinces_63.geojson"
 PROVINCES_63_SIMPLIFIED = GEO_DIR / "provinces_63_simplified.geojson"
 UNITS_34_SIMPLIFIED = GEO_DIR / "units_34_simplified.geojson"

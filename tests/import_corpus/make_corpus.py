@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from etl.template import template_bytes  # noqa: E402
+from etl.reports.template import template_bytes  # noqa: E402
 
 
 # --------------------------------------------------------------------------- writers

@@ -1,5 +1,5 @@
 """The import template: one sheet per kind of data, Vietnamese headers with units, dropdown lists and a bilingual
-README sheet. Sheets and headers come from etl/imports.KINDS, the same table the loader reads, so a filled
+README sheet. Sheets and headers come from kinds.KINDS, the same table the loader reads, so a filled
 template always loads."""
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import common
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, FUNDS, REFORM_YEAR
-from .imports import KINDS, MAX_BYTES
-from .names import resolver
+from .. import vocabulary
+from ..names import resolver
+from ..vocabulary import CONTENT_CATEGORIES, FIRST_YEAR, FUNDS, REFORM_YEAR
+from .kinds import KINDS
+from .parse import MAX_BYTES
 
 ROWS = 2000  # rows that carry dropdowns; more can be typed, they are simply not validated by Excel
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -55,7 +56,7 @@ def _lists(wb: Workbook) -> None:
     columns = {
         "tinh_63": ("Tỉnh/thành đến 2024 (63)", list(resolver("63").names.values())),
         "tinh_34": (f"Tỉnh/thành từ {REFORM_YEAR} (34)", list(resolver("34").names.values())),
-        "nam": ("Năm", list(range(FIRST_YEAR, common.last_import_year() + 1))),
+        "nam": ("Năm", list(range(FIRST_YEAR, vocabulary.last_import_year() + 1))),
         "nguon": ("Nguồn", [f[0] for f in FUNDS.values()]),
         "noi_dung": ("Nội dung", [c[1] for c in CONTENT_CATEGORIES]),
     }
@@ -94,8 +95,8 @@ def _data_sheet(ws, kind) -> None:
                         "khi nạp. / Not in the list; other spellings are still accepted when loading.")
         elif col.type == "year":
             _validation(ws, "nam", rng, True,
-                        f"Năm phải từ {FIRST_YEAR} đến {common.last_import_year()}. / "
-                        f"Year must be {FIRST_YEAR}–{common.last_import_year()}.")
+                        f"Năm phải từ {FIRST_YEAR} đến {vocabulary.last_import_year()}. / "
+                        f"Year must be {FIRST_YEAR}–{vocabulary.last_import_year()}.")
         elif col.type == "fund":
             _validation(ws, "nguon", rng, False, "Chọn KCQG hoặc KCĐP. / Choose KCQG or KCĐP.")
         elif col.type == "category":

@@ -5,34 +5,29 @@ is copied beside itself, the files are applied and validated in the copy, the ra
 <data_dir>/imports/ (so that `python -m etl build` replays them), and only then is the copy renamed over the
 original. A rejected file, a file loaded before, or a crash at any point leave the database byte for byte as it was.
 
-A kill between archiving and the rename would leave manifests for a load the database never committed. So the
-files about to be archived are first listed in imports/.pending-loads; replay skips listed files, and the next
-load or build (under the same lock) keeps those the database's import_log holds and deletes the rest, together
-with temporary files a killed load or build left behind.
+The lock, the scratch copy, the rename and the recovery after a kill are etl/warehouse.py's, shared with the build.
 """
 from __future__ import annotations
 
 import contextlib
-import errno
 import getpass
-import json
 import os
-import re
-import shutil
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from . import build, calibration, imports, published, reference
-from .common import DATA, DEFAULT_DB, REFORM_YEAR, BuildError, DataError
-from .imports import DataWarning, Manifest, ParsedFile
+from .. import calibration, published, reference, warehouse
+from ..errors import BuildError, DataError, DataWarning, shorten
+from ..paths import DATA, DEFAULT_DB
+from ..vocabulary import REFORM_YEAR
+from . import archive
+from .archive import Manifest
+from .kinds import TABLES
+from .parse import MAX_BYTES, ParsedFile, parse, safe_name, too_big
 
-MAX_BYTES = imports.MAX_BYTES
-PENDING = imports.PENDING
 JUMP = 3  # a value above 3× or below 1/3 of the previous year's is worth a second look
 
 
@@ -47,7 +42,7 @@ class FileOutcome:
 
     @property
     def source_id(self) -> str | None:
-        return imports.source_id(self.sha256) if self.sha256 else None
+        return archive.source_id(self.sha256) if self.sha256 else None
 
 
 @dataclass
@@ -62,7 +57,7 @@ class LoadResult:
 
     @property
     def rows(self) -> dict[str, int]:
-        total = dict.fromkeys(imports.TABLES, 0)
+        total = dict.fromkeys(TABLES, 0)
         for f in self.files:
             if f.outcome == "loaded":
                 for t, n in f.rows.items():
@@ -104,28 +99,29 @@ def load_files(paths, db_path: Path = DEFAULT_DB, imported_by: str | None = None
         raise BuildError(f"không có cơ sở dữ liệu {db_path}; chạy `python -m etl build` trước / "
                          f"no database at {db_path}; run `python -m etl build` first")
     imports_dir = data_dir / "imports"
-    with storage_errors(db_path, data_dir), _exclusive(imports_dir):
-        recover(db_path, imports_dir)
-        with _scratch_copy(db_path) as tmp:
+    # module attributes, not imported names: the fault tests replace them
+    with warehouse.storage_errors(db_path, data_dir), warehouse.exclusive(imports_dir):
+        warehouse.recover(db_path, imports_dir)
+        with warehouse.scratch_copy(db_path) as tmp:
             con = duckdb.connect(str(tmp))
             try:
                 applied = _apply_all(con, pending, imports_dir, imported_by, now or datetime.now(timezone.utc))
                 if not applied:
                     return result
-                build._validate(con)
+                warehouse.validate(con)
                 result.calibration_failed = _recalibrate(con, data_dir)
                 if dry_run:
                     for outcome, *_ in applied:
                         outcome.outcome = "valid"
                     return result
-                with _archived(imports_dir, applied, db_path):
+                with archive.archived(imports_dir, applied, db_path):
                     # The digest covers data/, archive included, so it must be taken after archiving.
                     con.execute("UPDATE build_info SET value = ? WHERE key = 'input_sha256'",
-                                [build._input_digest(data_dir)])
+                                [warehouse.input_digest(data_dir)])
                     con.execute("CHECKPOINT")
                     con.close()
-                    _commit(tmp, db_path)
-                (imports_dir / PENDING).unlink(missing_ok=True)  # committed: the archive is the database's now
+                    warehouse.commit(tmp, db_path)
+                (imports_dir / warehouse.PENDING).unlink(missing_ok=True)  # committed: the archive is the database's now
             finally:
                 con.close()
     for outcome, *_ in applied:
@@ -147,13 +143,13 @@ def _parse_item(item, max_bytes: int) -> tuple[FileOutcome, ParsedFile | None, b
     elif hasattr(item, "getvalue"):  # a Streamlit UploadedFile
         name, data = item.name, item.getvalue()
     else:
-        name, data = imports.safe_name(Path(item).name), None
+        name, data = safe_name(Path(item).name), None
         try:
             data = _read_regular_file(Path(item), max_bytes)
         except _Refused as e:
             return _rejected(name, *e.args)
-    name = imports.safe_name(name)  # what the import log, the archive's manifest and every message call the file
-    parsed = imports.parse(name, data, max_bytes)
+    name = safe_name(name)  # what the import log, the archive's manifest and every message call the file
+    parsed = parse(name, data, max_bytes)
     outcome = FileOutcome(name, "rejected" if parsed.errors else "pending", parsed.sha256, parsed.counts(),
                           list(parsed.warnings), list(parsed.errors))
     return (outcome, None, None) if parsed.errors else (outcome, parsed, data)
@@ -179,7 +175,7 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes:
         raise _Refused("không phải là tệp thông thường (thư mục, thiết bị hay ống dẫn)",
                        "not a regular file (a folder, device or pipe)")
     if st.st_size > max_bytes:  # refuse before reading a runaway file into memory
-        raise _Refused(*imports.too_big(st.st_size, max_bytes))
+        raise _Refused(*too_big(st.st_size, max_bytes))
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:  # swapped for a symlink since lstat, or unreadable
@@ -198,7 +194,7 @@ def _apply_all(con, pending, imports_dir: Path, imported_by: str, now: datetime)
     """Apply every new file to the scratch copy, in order; each in its own transaction so one failing file does
     not take the others with it. Returns (outcome, parsed, manifest, raw bytes) for the files applied."""
     loaded = {r[0] for r in con.execute("SELECT file_sha256 FROM import_log").fetchall()}
-    sequence = max([m.sequence for m in imports.read_manifests(imports_dir)] if imports_dir.exists() else [], default=0)
+    sequence = max([m.sequence for m in archive.read_manifests(imports_dir)] if imports_dir.exists() else [], default=0)
     applied = []
     for outcome, parsed, data in pending:
         if parsed.sha256 in loaded:  # same bytes as a file already in the database: nothing to do, nothing to say
@@ -210,7 +206,7 @@ def _apply_all(con, pending, imports_dir: Path, imported_by: str, now: datetime)
                             parsed.sha256 + parsed.suffix, parsed.counts())
         con.execute("BEGIN")
         try:
-            imports.apply(con, parsed, manifest)
+            archive.apply(con, parsed, manifest)  # a module attribute: the fault tests replace it
             outcome.warnings += jump_warnings(con, parsed)
             con.execute("COMMIT")
         except duckdb.IOException:  # the disk, not the file: no file can be loaded, say so once (storage_errors)
@@ -219,7 +215,7 @@ def _apply_all(con, pending, imports_dir: Path, imported_by: str, now: datetime)
         except Exception as e:  # noqa: BLE001 — whatever this file did wrong, the next file stands or falls alone
             _rollback(con)
             outcome.outcome = "rejected"
-            detail = imports.shorten(f"{type(e).__name__}: {e}", 200)
+            detail = shorten(f"{type(e).__name__}: {e}", 200)
             outcome.errors.append(e if isinstance(e, DataError) else DataError(
                 parsed.name, f"không ghi được vào cơ sở dữ liệu ({detail}); các tệp khác không bị ảnh hưởng",
                 f"could not be written to the database ({detail}); other files are not affected"))
@@ -270,189 +266,8 @@ def _recalibrate(con, data_dir: Path) -> list[str]:
     figures = published.calibration_figures(data_dir / "published")
     checks = calibration.check_all(con, figures, reference.load(data_dir / "reference"))
     con.execute("DELETE FROM calibration_check")
-    build._insert(con, "calibration_check", checks)
+    warehouse.insert(con, "calibration_check", checks)
     return sorted(checks[~checks.ok].figure_id)
-
-
-@contextlib.contextmanager
-def _exclusive(imports_dir: Path):
-    """One load at a time: two app sessions loading together would each replace the other's database."""
-    imports_dir.mkdir(parents=True, exist_ok=True)
-    with open(imports_dir / ".lock", "a") as f:
-        try:
-            import fcntl
-        except ImportError:  # not on POSIX: no lock, loads must not overlap
-            yield
-            return
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
-
-@contextlib.contextmanager
-def _scratch_copy(db_path: Path):
-    """A copy of the database beside it (same file system, so the final rename is atomic), removed on the way out
-    unless it has become the database."""
-    if Path(str(db_path) + ".wal").exists():
-        raise BuildError(f"{db_path} đang được ghi (có tệp .wal); thử lại sau / {db_path} is being written "
-                         "(a .wal file exists); try again later")
-    fd, name = tempfile.mkstemp(prefix=db_path.name + ".tmp-", dir=db_path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        shutil.copyfile(db_path, tmp)
-        # mkstemp makes the copy 0600; a viewer running under another account must still open the new file
-        os.chmod(tmp, stat.S_IMODE(db_path.stat().st_mode))
-        yield tmp
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
-
-
-def _commit(tmp: Path, db_path: Path) -> None:
-    os.replace(tmp, db_path)
-
-
-@contextlib.contextmanager
-def _archived(imports_dir: Path, applied: list[tuple], db_path: Path):
-    """Archive each applied file and its manifest; undo exactly that if the block fails. The manifest is written
-    last: a data file without one is an interrupted load that replay ignores. Before anything is archived the
-    files are listed in PENDING, which the caller removes once the database holds them: a kill in between leaves
-    a list that `recover` settles against the database."""
-    undo: list[tuple[Path, bytes | None]] = []
-    journal = imports_dir / PENDING
-    try:
-        _write_atomic(journal, json.dumps({"db": str(Path(db_path).resolve()),
-                                           "sha256": [p.sha256 for _, p, *_ in applied]}).encode("utf-8"))
-        for _, parsed, manifest, data in applied:
-            for path, content in ((imports_dir / manifest.archive, data),
-                                  (imports_dir / f"{parsed.sha256}.json", manifest.to_json().encode("utf-8"))):
-                undo.append((path, path.read_bytes() if path.exists() else None))
-                part = path.with_name(path.name + ".part")
-                part.write_bytes(content)
-                os.replace(part, path)
-        yield
-    except BaseException:
-        for path, previous in reversed(undo):
-            if previous is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(previous)
-        for part in imports_dir.glob("*.part"):
-            part.unlink(missing_ok=True)
-        journal.unlink(missing_ok=True)
-        raise
-
-
-def _write_atomic(path: Path, content: bytes) -> None:
-    part = path.with_name(path.name + ".part")
-    with open(part, "wb") as f:
-        f.write(content)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(part, path)
-
-
-def recover(db_path: Path, imports_dir: Path) -> list[str]:
-    """Settle what a killed load or build left; call it holding the lock (`_exclusive`). Archived files listed as
-    pending are kept if the database they were loaded into holds them (the kill came after the rename) and deleted
-    otherwise; temporary files no live process holds are deleted. Returns what was deleted, for tests and logs."""
-    removed = []
-    imports_dir = Path(imports_dir)
-    journal = imports_dir / PENDING
-    if journal.exists():
-        try:
-            pending = json.loads(journal.read_text(encoding="utf-8"))
-            target, shas = Path(pending["db"]), [s for s in pending["sha256"] if re.fullmatch(r"[0-9a-f]{64}", s)]
-        except (ValueError, KeyError, TypeError):  # a journal cut short: nothing was archived after it
-            target, shas = Path(db_path), []
-        committed = _committed(target, shas)
-        for sha in shas:
-            if sha not in committed:
-                for p in imports_dir.glob(sha + ".*"):
-                    p.unlink(missing_ok=True)
-                    removed.append(p.name)
-        journal.unlink(missing_ok=True)
-    for part in imports_dir.glob("*.part"):
-        part.unlink(missing_ok=True)
-        removed.append(part.name)
-    db_path = Path(db_path)
-    if db_path.parent.is_dir():
-        temps = set(db_path.parent.glob(db_path.name + ".tmp-*")) | set(db_path.parent.glob(db_path.name + ".*.tmp*"))
-        for p in sorted(temps):
-            owner = Path(str(p).removesuffix(".wal"))
-            if p.is_file() and not _held(owner):
-                p.unlink(missing_ok=True)
-                removed.append(p.name)
-    return removed
-
-
-def _committed(db_path: Path, shas: list[str]) -> set[str]:
-    if not shas or not db_path.exists():
-        return set()
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error:  # no readable database to vouch for them: they were never committed anywhere usable
-        return set()
-    try:
-        return {r[0] for r in con.execute("SELECT file_sha256 FROM import_log WHERE file_sha256 IN (SELECT unnest(?))",
-                                          [shas]).fetchall()}
-    finally:
-        con.close()
-
-
-def _held(path: Path) -> bool:
-    """Whether another process holds a lock on the file: DuckDB locks the database files it has open."""
-    try:
-        import fcntl
-    except ImportError:
-        return True  # cannot tell: keep it
-    try:
-        fd = os.open(path, os.O_RDWR)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    else:
-        fcntl.lockf(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)
-
-
-STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO}
-
-
-class StorageError(BuildError):
-    """The disk, not the data: full, read-only, or gone. The previous database is untouched."""
-
-
-@contextlib.contextmanager
-def storage_errors(db_path: Path, data_dir: Path):
-    """A full disk or a read-only folder as a short message in both languages instead of a traceback."""
-    try:
-        yield
-    except StorageError:
-        raise
-    except (OSError, duckdb.IOException) as e:
-        if isinstance(e, OSError) and e.errno not in STORAGE_ERRNOS:
-            raise  # a missing input file is not a storage problem, and says so itself
-        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT) or "space" in str(e).lower():
-            vi, en = "ổ đĩa đã đầy", "the disk is full"
-        elif isinstance(e, OSError) and e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            vi, en = "thư mục chỉ đọc hoặc không có quyền ghi", "the folder is read-only or not writable"
-        else:
-            vi = en = imports.shorten(getattr(e, "strerror", None) or str(e), 160)
-        where = imports.shorten(str(getattr(e, "filename", None) or db_path.parent), 160)
-        raise StorageError(f"không ghi được ({vi}: {where}); cơ sở dữ liệu cũ được giữ nguyên, không tệp nào được "
-                           f"nạp / could not write ({en}: {where}); the previous database is unchanged and no file "
-                           "was loaded") from e
 
 
 def report(result: LoadResult) -> str:

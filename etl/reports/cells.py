@@ -11,9 +11,9 @@ import unicodedata
 from decimal import Context, Decimal, Inexact, Overflow
 from functools import lru_cache
 
-from . import common
-from .common import CONTENT_CATEGORIES, FIRST_YEAR, era_of
-from .names import NotInYear, UnknownProvince, resolve
+from .. import vocabulary
+from ..names import NotInYear, UnknownProvince, resolve
+from ..vocabulary import CONTENT_CATEGORIES, FIRST_YEAR, era_of
 
 FUND_SPELLINGS = {
     "kcqg": ("kcqg", "qg", "quoc gia", "khuyen cong quoc gia", "kinh phi khuyen cong quoc gia", "trung uong",
@@ -33,14 +33,6 @@ class Uncalculated:
 
     def __init__(self, formula: str):
         self.formula = formula
-
-
-def today() -> datetime.date:
-    return common.today()  # looked up at call time, so that tests can fix the date
-
-
-def last_import_year() -> int:
-    return common.last_import_year()
 
 
 def key(text) -> str:
@@ -76,7 +68,7 @@ def _not_a_number(text: str, why_vi: str = "", why_en: str = "") -> CellError:
 
 # A single separator followed by exactly three digits: 1.234 or 1,234. Vietnamese reports mean 1234 by '1.234' and
 # 1,234 by '1,234'; an English-locale export means the opposite. Read the Vietnamese way unless the same file also
-# writes numbers the English way (see imports._check_number_conventions).
+# writes numbers the English way (see parse._check_number_conventions).
 AMBIGUOUS = re.compile(r"\d{1,3}[.,]\d{3}")
 
 
@@ -193,10 +185,10 @@ def year(raw) -> int:
     if isinstance(raw, bool) or not re.fullmatch(r"\d{4}", text):
         raise CellError(f"«{text}» không phải là năm (ví dụ 2023)", f"«{text}» is not a year (e.g. 2023)")
     year = int(text)
-    last = last_import_year()
+    last = vocabulary.last_import_year()  # looked up at call time: tests fix the date
     if not FIRST_YEAR <= year <= last:
-        ahead_vi = f" (kế hoạch được lập trước tối đa một năm: năm nay {today().year})" if year > last else ""
-        ahead_en = f" (plans are made at most one year ahead: this year is {today().year})" if year > last else ""
+        ahead_vi = f" (kế hoạch được lập trước tối đa một năm: năm nay {vocabulary.today().year})" if year > last else ""
+        ahead_en = f" (plans are made at most one year ahead: this year is {vocabulary.today().year})" if year > last else ""
         raise CellError(f"năm {year} nằm ngoài khoảng được hỗ trợ {FIRST_YEAR}–{last}{ahead_vi}",
                    f"year {year} is outside the supported range {FIRST_YEAR}–{last}{ahead_en}")
     return year

@@ -1,25 +1,23 @@
-"""Imported real reports: the four kinds of data a province reports (budgets, đề án, staffing, collaborator
-networks), read from a filled template or a plain CSV/XLSX, checked cell by cell, and applied to the warehouse —
-once by `etl/load.py` when a user loads a file, and again on every rebuild from the archive in data/imports/.
-
-Parsing is pure (bytes in, rows or located errors out) so that a load and a rebuild read a file identically.
+"""Reading a report: bytes in, a ParsedFile out — every row of a filled template or plain CSV/XLSX, checked cell by
+cell, or the located errors that reject the whole file. Pure (no database), so that a load and a rebuild read a
+file identically; a workbook is inspected within bounds before openpyxl opens it.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
-import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 
-from .common import FIRST_YEAR, FUNDS, DataError, Located, era_of, year_has_begun, year_has_ended
+from ..errors import DataError, DataWarning, short_message, shorten
+from ..names import fold, predecessors, resolver
+from ..vocabulary import FUNDS, era_of, year_has_begun, year_has_ended
 # reading single cells lives in cells.py; the short private names keep this module's row logic readable
 from .cells import CellError as _Bad
 from .cells import Uncalculated, key, number_convention, shown
@@ -32,143 +30,18 @@ from .cells import is_blank as _blank
 from .cells import number as _number
 from .cells import province as _province
 from .cells import year as _year
-from .names import fold, predecessors, resolver
+from .kinds import COVERAGE_PAIRS, KINDS, PROVINCE, TABLES, UNIT_FACTORS, Column, Kind, split_unit
 
 MAX_BYTES = 10 * 1024 * 1024  # a province's yearly report is a few hundred KB; 10 MB leaves room, stops accidents
 MAX_ROWS = 100_000  # per sheet: far above 63 provinces × 13 years × thousands of đề án
 MAX_ERRORS = 50  # enough to fix a file in one go without burying the first message
 HEADER_SEARCH_ROWS = 10  # real reports put a title above the table
 PLAN_OVERRUN = Decimal("1.2")  # actual above 120 % of plan is worth a second look
-
-# --------------------------------------------------------------------------- what a file may contain
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str  # the warehouse column it fills ('province' and 'year' become era, unit_code, year)
-    header: str  # the template's header, with its unit
-    type: str  # province | year | fund | category | money | count | text | code
-    help_vi: str
-    help_en: str
-    aliases: tuple[str, ...] = ()  # other header spellings seen in reports (units stripped, compared folded)
-    required: bool = True  # the column must be present
-    blank_ok: bool = False  # a cell may be empty (stored as NULL)
-
-    @property
-    def name(self) -> str:
-        """The header without its unit: 'Kế hoạch (triệu đồng)' → 'Kế hoạch'."""
-        return _split_unit(self.header)[0]
-
-
-@dataclass(frozen=True)
-class Kind:
-    table: str
-    sheet: str  # the template's sheet name
-    sheet_aliases: tuple[str, ...]
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]  # no two rows of one file may share it
-    title_vi: str
-    title_en: str
-
-
-PROVINCE = Column("province", "Tỉnh/thành", "province",
-                  "Tên tỉnh/thành: 63 tỉnh cũ đến năm 2024, 34 đơn vị mới từ năm 2025; mọi cách viết thông dụng",
-                  "Province name: the 63 provinces until 2024, the 34 units from 2025; any common spelling",
-                  ("tinh thanh pho", "tinh tp", "tinh", "thanh pho", "dia phuong", "don vi", "ten tinh", "province",
-                   "unit", "unit code", "province code"))
-YEAR = Column("year", "Năm", "year",
-              f"Năm báo cáo, từ {FIRST_YEAR} đến năm sau năm hiện tại (kế hoạch lập trước một năm)",
-              f"Reporting year, from {FIRST_YEAR} to next year (plans are made a year ahead)", ("nam bao cao", "year"))
-FUND = Column("fund", "Nguồn (KCQG/KCĐP)", "fund", "KCQG (khuyến công quốc gia) hoặc KCĐP (khuyến công địa phương)",
-              "KCQG (national funds) or KCĐP (local funds)", ("nguon kinh phi", "nguon von", "fund"))
-PLANNED = Column("planned_mvnd", "Kế hoạch (triệu đồng)", "money", "Kinh phí kế hoạch", "Planned funds",
-                 ("kinh phi ke hoach", "ke hoach kinh phi", "kh", "du toan", "planned", "planned mvnd"))
-ACTUAL = Column("actual_mvnd", "Thực hiện (triệu đồng)", "money",
-                "Kinh phí thực hiện (giải ngân); để trống cho năm chưa kết thúc nếu chưa có",
-                "Funds actually spent; may be blank for a year that has not ended",
-                ("kinh phi thuc hien", "thuc hien kinh phi", "th", "giai ngan", "quyet toan",
-                                         "actual", "actual mvnd"))
-
-
-
-def _count(field_: str, header: str, help_vi: str, help_en: str, *aliases: str) -> Column:
-    """A head or place count. Any may be blank or absent: reports often give some and not others, and district
-    counts end with the districts on 1/7/2025."""
-    return Column(field_, header, "count", help_vi, help_en, aliases, required=False, blank_ok=True)
-
-
-KINDS: dict[str, Kind] = {k.table: k for k in (
-    Kind("budget", "Kinh phí", ("kinh phi", "ngan sach", "budget"), (PROVINCE, YEAR, FUND, PLANNED, ACTUAL),
-         ("unit_code", "year", "fund"), "Kinh phí khuyến công theo tỉnh, năm và nguồn",
-         "Khuyến công funds by province, year and fund"),
-    Kind("project", "Đề án", ("de an", "project"), (
-        Column("project_code", "Mã đề án", "code", "Mã đề án do tỉnh đặt (để trống được)",
-               "The province's project code (may be blank)", ("ma", "ma so", "ma de an", "project code", "project id"),
-               required=False, blank_ok=True),
-        PROVINCE, YEAR, FUND,
-        Column("category_id", "Nội dung", "category", "Một trong chín nội dung khuyến công (NĐ 45/2012, Điều 4)",
-               "One of the nine activity types (Decree 45/2012, art. 4)",
-               ("noi dung khuyen cong", "noi dung hoat dong", "linh vuc", "category")),
-        Column("title_vi", "Tên đề án", "text", "Tên đề án", "Project title", ("ten", "ten de an", "title"),
-               required=False, blank_ok=True),
-        PLANNED, ACTUAL), ("project_id",), "Đề án khuyến công", "Khuyến công projects (đề án)"),
-    Kind("staffing", "Nhân lực", ("nhan luc", "can bo", "staffing"), (
-        PROVINCE, YEAR,
-        _count("staff_total", "Tổng số cán bộ (người)", "Tổng số cán bộ làm công tác khuyến công",
-               "Total khuyến công staff", "tong so can bo", "tong can bo"),
-        _count("staff_grassroots", "Cán bộ làm việc đến cơ sở (người)", "Số cán bộ làm việc trực tiếp đến cơ sở",
-               "Staff working directly with establishments", "can bo co so", "can bo lam viec tai co so")),
-         ("unit_code", "year"), "Nhân lực khuyến công", "Khuyến công staffing"),
-    Kind("collaborators", "Cộng tác viên", ("cong tac vien", "ctv", "collaborators"), (
-        PROVINCE, YEAR,
-        _count("districts_covered", "Số huyện có CTV", "Số huyện có cộng tác viên khuyến công",
-               "Districts with collaborators", "so huyen co cong tac vien"),
-        _count("collaborators_district", "CTV cấp huyện (người)", "Số cộng tác viên cấp huyện",
-               "District-level collaborators", "cong tac vien cap huyen"),
-        _count("communes_covered", "Số xã có CTV", "Số xã có cộng tác viên khuyến công",
-               "Communes with collaborators", "so xa co cong tac vien"),
-        _count("collaborators_commune", "CTV cấp xã (người)", "Số cộng tác viên cấp xã",
-               "Commune-level collaborators", "cong tac vien cap xa"),
-        _count("districts_total", "Tổng số huyện", "Tổng số huyện của tỉnh (để trống từ 2025)",
-               "All districts of the province (blank from 2025)"),
-        _count("communes_total", "Tổng số xã", "Tổng số xã của tỉnh", "All communes of the province")),
-         ("unit_code", "year"), "Mạng lưới cộng tác viên khuyến công", "Collaborator networks"),
-)}
-TABLES = tuple(KINDS)
 SKIPPED_SHEETS = ("readme", "huong dan", "lists", "danh muc")  # the template's own instruction and list sheets
-COVERAGE_PAIRS = (("staff_grassroots", "staff_total"), ("districts_covered", "districts_total"),
-                  ("communes_covered", "communes_total"))
-
-# Units a money header may declare, in triệu đồng per unit.
-UNIT_FACTORS = {
-    "dong": Decimal("0.000001"), "vnd": Decimal("0.000001"),
-    "nghin dong": Decimal("0.001"), "ngan dong": Decimal("0.001"), "1000 dong": Decimal("0.001"),
-    "trieu dong": Decimal(1), "trieu": Decimal(1), "tr dong": Decimal(1), "tr d": Decimal(1), "trd": Decimal(1),
-    "million vnd": Decimal(1), "mvnd": Decimal(1),
-    "ty dong": Decimal(1000), "ty": Decimal(1000), "ti dong": Decimal(1000), "billion vnd": Decimal(1000),
-}
 TOTAL_ROWS = {"tong", "tong cong", "cong", "tong so", "ca nuoc", "total"}
 
 
-def _split_unit(header: str) -> tuple[str, str | None]:
-    """'Kế hoạch (tỷ đồng)' → ('Kế hoạch', 'tỷ đồng'); also 'Kế hoạch, tỷ đồng' and 'Kế hoạch [đơn vị: đồng]'."""
-    h = unicodedata.normalize("NFC", str(header)).strip()
-    m = re.fullmatch(r"(.*?)\s*[(\[]([^)\]]*)[)\]]\s*", h)
-    if m:
-        unit = re.sub(r"^\s*(đơn vị|đvt|dvt|unit)\s*[:.]?\s*", "", m.group(2), flags=re.I)
-        return m.group(1).strip(), unit.strip()
-    m = re.fullmatch(r"(.*?)\s*(?:,|\s-\s|\s–\s)\s*([^,]+)", h)
-    if m and key(m.group(2)) in UNIT_FACTORS:
-        return m.group(1).strip(), m.group(2).strip()
-    return h, None
-
-
 # --------------------------------------------------------------------------- parsed files
-
-
-@dataclass
-class DataWarning(Located):
-    """Something worth a second look in a file that was loaded anyway; located like a DataError."""
 
 
 @dataclass
@@ -198,24 +71,6 @@ class ParsedFile:
                                              column=shorten(column), sheet=shorten(sheet)))
 
 
-QUOTE_CHARS = 80  # a cell quoted in a message; a 100.000-character cell must not come back whole
-MESSAGE_CHARS = 600
-
-
-def shorten(text, limit: int = QUOTE_CHARS):
-    """`text` cut to `limit` characters with «…»; None stays None."""
-    if text is None:
-        return None
-    text = str(text)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def short_message(text: str) -> str:
-    """A message whose quoted cells («…») are cut to QUOTE_CHARS, and the whole to MESSAGE_CHARS."""
-    text = re.sub(r"«([^»]{%d,})»" % (QUOTE_CHARS + 1), lambda m: f"«{shorten(m.group(1))}»", str(text))
-    return shorten(text, MESSAGE_CHARS)
-
-
 _UNSAFE_NAME_CHARS = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}  # controls, bidi overrides, separators, unassigned
 
 
@@ -238,10 +93,6 @@ class _Fatal(Exception):
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def source_id(sha256: str) -> str:
-    return f"import:{sha256[:12]}"
 
 
 def parse(name: str, data: bytes, max_bytes: int | None = MAX_BYTES, label: str | None = None) -> ParsedFile:
@@ -637,7 +488,7 @@ def _match_header(cells: tuple, kind: Kind) -> dict[int, Column]:
     for i, cell in enumerate(cells):
         if _blank(cell):
             continue
-        name = key(_split_unit(str(cell))[0])
+        name = key(split_unit(str(cell))[0])
         for col in kind.columns:
             if name in _column_keys(col) and col not in found.values():
                 found[i] = col
@@ -689,8 +540,8 @@ def _stacked(parent: tuple, child: tuple) -> tuple:
         if _blank(low):
             out.append(up)
             continue
-        name, unit = _split_unit(str(low))
-        parent_unit = _split_unit(str(up))[1] if not _blank(up) else None
+        name, unit = split_unit(str(low))
+        parent_unit = split_unit(str(up))[1] if not _blank(up) else None
         out.append(f"{name} ({parent_unit})" if unit is None and parent_unit else low)
     return tuple(out)
 
@@ -853,7 +704,7 @@ def _read_header(parsed: ParsedFile, sheet: str | None, rows: list[tuple]):
                         f"no column «{col.header}»; that figure will be stored as unknown", row=header_row, sheet=sheet)
     # A second 'Kế hoạch' column would leave it unclear which one to read.
     twins = {j: col for i, col in cols.items() for j, c in enumerate(headers)
-             if j != i and not _blank(c) and key(_split_unit(str(c))[0]) in _column_keys(col)}
+             if j != i and not _blank(c) and key(split_unit(str(c))[0]) in _column_keys(col)}
     for j, col in twins.items():
         parsed.error(f"cột «{col.name}» xuất hiện hai lần", f"column «{col.name}» appears twice",
                      row=header_row, column=str(headers[j]).strip(), sheet=sheet)
@@ -867,7 +718,7 @@ def _read_header(parsed: ParsedFile, sheet: str | None, rows: list[tuple]):
         label = str(headers[i]).strip()
         parsed.headers[(sheet, col.field)] = label
         if col.type == "money":
-            name, unit = _split_unit(label)
+            name, unit = split_unit(label)
             if key(name) == key(col.field):  # 'planned_mvnd': the unit is in the name
                 unit = "mvnd"
             if unit is None:
@@ -1079,115 +930,3 @@ def _check_projects_match_budgets(parsed: ParsedFile) -> None:
                         f"/ {vi(b['actual_mvnd'])} triệu đồng)",
                         f"the đề án add up to {en(s[0])} / {en(s[1])} triệu đồng, the budget row says "
                         f"{en(b['planned_mvnd'])} / {en(b['actual_mvnd'])}", row=b["_row"], sheet=b["_sheet"])
-
-
-# --------------------------------------------------------------------------- into the warehouse
-
-@dataclass
-class Manifest:
-    """What the archive keeps beside a loaded file: enough to replay it exactly, in the same order."""
-
-    sha256: str
-    original_name: str
-    imported_by: str
-    imported_at: str  # UTC, ISO 8601
-    sequence: int  # load order; a later file overrides an earlier one for the same keys
-    archive: str  # file name inside data/imports/
-    rows: dict[str, int]
-    format: int = 1
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-@dataclass
-class Replayed:
-    parsed: ParsedFile
-    manifest: Manifest
-
-
-def apply(con, parsed: ParsedFile, manifest: Manifest) -> None:
-    """Insert a parsed file's rows as origin 'imported', replacing earlier imported rows for the same keys (and,
-    for đề án, earlier imported đề án of the same unit, year and fund), and record the import."""
-    sid = source_id(parsed.sha256)
-    con.execute("INSERT INTO source VALUES (?, 'import', ?, ?, ?, ?, ?)", [
-        sid, manifest.original_name, manifest.imported_by, manifest.imported_at[:10], f"imports/{manifest.archive}",
-        "imported report; takes precedence over demo rows"])
-    keys = {"budget": ("era", "unit_code", "year", "fund"), "project": ("era", "unit_code", "year", "fund"),
-            "staffing": ("era", "unit_code", "year"), "collaborators": ("era", "unit_code", "year")}
-    for table, cols in keys.items():
-        rows = parsed.tables[table]
-        if not rows:
-            continue
-        names = [c[0] for c in con.execute(f"SELECT * FROM {table} LIMIT 0").description]  # noqa: S608 — fixed names
-        frame = pd.DataFrame(rows, dtype=object).assign(origin="imported", source_id=sid).reindex(columns=names)
-        con.register("import_rows", frame)
-        try:
-            match = " AND ".join(f"t.{c} = f.{c}" for c in cols)
-            con.execute(f"DELETE FROM {table} t USING (SELECT DISTINCT {', '.join(cols)} FROM import_rows) f "
-                        f"WHERE t.origin = 'imported' AND {match}")  # noqa: S608 — fixed names
-            con.execute(f"INSERT INTO {table} SELECT * FROM import_rows")  # noqa: S608 — fixed names
-        finally:
-            con.unregister("import_rows")
-    n = parsed.counts()
-    con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)", [
-        sid, manifest.original_name, parsed.sha256, manifest.imported_at, manifest.imported_by,
-        n["budget"], n["project"], n["staffing"], n["collaborators"], f"imports/{manifest.archive}"])
-
-
-PENDING = ".pending-loads"  # files of a load not yet committed; see etl/load.py
-
-
-def pending_shas(imports_dir: Path) -> set[str]:
-    """Files listed as part of a load in progress (or killed): not the database's until `load.recover` says so."""
-    try:
-        return set(json.loads((Path(imports_dir) / PENDING).read_text(encoding="utf-8"))["sha256"])
-    except FileNotFoundError:
-        return set()
-    except (ValueError, KeyError, TypeError):
-        return set()
-
-
-def read_manifests(imports_dir: Path) -> list[Manifest]:
-    """The archive's manifests in load order. A data file without a manifest is an interrupted load, and so is
-    a manifest still listed as pending: both ignored."""
-    out = []
-    pending = pending_shas(imports_dir)
-    for p in sorted(Path(imports_dir).glob("*.json")):
-        if p.stem in pending:
-            continue
-        try:
-            m = Manifest(**json.loads(p.read_text(encoding="utf-8")))
-        except (ValueError, TypeError) as e:
-            raise DataError(f"imports/{p.name}", f"tệp mô tả lưu trữ hỏng ({e})",
-                            f"archive manifest is damaged ({e})") from e
-        out.append(m)
-    return sorted(out, key=lambda m: (m.sequence, m.imported_at, m.sha256))
-
-
-def replay(imports_dir: Path, ref=None) -> list[Replayed]:
-    """Every archived import, parsed again, in load order, so that a rebuild keeps what users loaded. An archived
-    file that no longer parses stops the build (the previous database stays) rather than silently vanishing."""
-    imports_dir = Path(imports_dir)
-    if not imports_dir.exists():
-        return []
-    out = []
-    for m in read_manifests(imports_dir):
-        path = imports_dir / m.archive
-        label = f"imports/{m.archive} ({m.original_name})"
-        if not path.exists():
-            raise DataError(label, "thiếu tệp lưu trữ", "the archived file is missing")
-        data = path.read_bytes()
-        if sha256_of(data) != m.sha256:
-            raise DataError(label, "tệp lưu trữ đã bị sửa (mã băm khác)",
-                            "the archived file was altered (hash differs)")
-        parsed = parse(m.archive, data, max_bytes=None, label=label)
-        if parsed.errors:
-            raise parsed.errors[0]
-        out.append(Replayed(parsed, m))
-    return out
-
-
-def insert_replayed(con, imported: list[Replayed]) -> None:
-    for r in imported:
-        apply(con, r.parsed, r.manifest)
