@@ -88,7 +88,10 @@ def app_pages() -> list[tuple[str, str]]:
     """(script path, url path) of every page app.py declares, read from its PAGES list without running it."""
     for node in ast.parse(APP.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
-            return [(p[0], p[3]) for p in ast.literal_eval(node.value)]
+            pages = ast.literal_eval(node.value)  # a list of pages, or sidebar sections → lists of pages
+            if isinstance(pages, dict):
+                pages = [p for section in pages.values() for p in section]
+            return [(p[0], p[3]) for p in pages]
     raise SystemExit("app.py has no PAGES list")
 
 
