@@ -15,7 +15,7 @@ SELECT unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
        staff_total, staff_grassroots, collaborators_district, collaborators_commune,
        districts_covered, districts_total, communes_covered, communes_total, population, kcdp_actual_per_1000,
        budget_origin, project_origin, staffing_origin, collaborators_origin
-FROM v_unit_year WHERE year = ? AND era = ? ORDER BY unit_code"""
+FROM mart_unit_year WHERE year = ? AND era = ? ORDER BY unit_code"""
 
 # A pre-2025 year shown in the 34 units: the 63 aggregated through the crosswalk (never split).
 UNIT_YEAR_AS_34 = """
@@ -25,7 +25,7 @@ SELECT v.unit_code, v.name_vi, u.name_ascii, vung.group_id AS vung_id, kca.group
        v.districts_covered, v.districts_total, v.communes_covered, v.communes_total,
        NULL::BIGINT AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units
        v.budget_origin, v.staffing_origin, v.collaborators_origin
-FROM v_unit34_year v JOIN unit_2025 u USING (unit_code)
+FROM mart_unit34_year v JOIN unit_2025 u USING (unit_code)
 LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
 LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
 WHERE v.year = ? ORDER BY v.unit_code"""
@@ -35,7 +35,7 @@ SELECT year, era, unit_code, name_vi, vung_id, kc_area_id, kcqg_planned_mvnd, kc
        kcdp_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
        districts_covered, districts_total, communes_covered, communes_total, population, kcdp_actual_per_1000,
        budget_origin, project_origin, staffing_origin, collaborators_origin
-FROM v_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
+FROM mart_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
 
 # A 2025 unit over every year: before the reform, its member provinces aggregated (v_unit34_year, never split).
 UNIT34_SERIES = """
@@ -45,7 +45,7 @@ SELECT v.year, '34' AS era, v.unit_code, v.name_vi, vung.group_id AS vung_id, kc
        v.communes_covered, v.communes_total,
        NULL::DOUBLE AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units yet
        v.budget_origin, NULL::VARCHAR AS project_origin, v.staffing_origin, v.collaborators_origin
-FROM v_unit34_year v
+FROM mart_unit34_year v
 LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
 LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
 WHERE v.unit_code = ? ORDER BY v.year"""
@@ -55,13 +55,13 @@ SELECT grouping_id, group_id, name_vi, name_en, sort_order, era, year, units, kc
        kcdp_planned_mvnd, kcdp_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district,
        collaborators_commune, districts_covered, communes_covered, any_demo, budget_demo, staffing_demo,
        collaborators_demo
-FROM v_group_year WHERE grouping_id = ? ORDER BY year, sort_order"""
+FROM mart_group_year WHERE grouping_id = ? ORDER BY year, sort_order"""
 
 NATION_SERIES = """
 SELECT year, era, units, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, projects,
        staff_total, staff_grassroots, collaborators_district, collaborators_commune, districts_covered,
        communes_covered, any_demo, budget_demo, staffing_demo, collaborators_demo
-FROM v_nation_year ORDER BY year"""
+FROM mart_nation_year ORDER BY year"""
 
 GROUPS = """
 SELECT g.group_id, g.name_vi, g.name_en, g.sort_order, list(m.member_code ORDER BY m.member_code) AS members
@@ -241,7 +241,7 @@ SELECT year,
        bool_or(contains(coalesce(staffing_origin, ''), 'demo')) AS staffing_demo,
        bool_or(contains(coalesce(collaborators_origin, ''), 'demo')) AS collaborators_demo,
        bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS budget_demo
-FROM v_unit_year GROUP BY year ORDER BY year"""
+FROM mart_unit_year GROUP BY year ORDER BY year"""
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -265,7 +265,7 @@ SELECT v.unit_code, v.name_vi, g.group_id AS region_id, v.year, v.kcqg_planned_m
        v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total,
        v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.budget_origin, v.project_origin,
        v.staffing_origin, v.collaborators_origin
-FROM v_unit_year v
+FROM mart_unit_year v
 LEFT JOIN grouping_member g ON g.grouping_id = ? AND g.era = v.era AND g.member_code = v.unit_code
 WHERE v.era = '63'""",
     # before 2025 the 63 aggregated into the 34 (never split)
@@ -274,7 +274,7 @@ SELECT v.unit_code, v.name_vi, g.group_id AS region_id, v.year, v.kcqg_planned_m
        v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total,
        v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.budget_origin,
        v.budget_origin AS project_origin, v.staffing_origin, v.collaborators_origin
-FROM v_unit34_year v
+FROM mart_unit34_year v
 LEFT JOIN grouping_member g ON g.grouping_id = ? AND g.era = '34' AND g.member_code = v.unit_code""",
 }
 PEER_METRICS = {  # metric → (numerator, denominator, scale, origin column)
@@ -472,14 +472,14 @@ _DECK_DERIVED = """SELECT *,
        CASE WHEN collaborators_district IS NULL AND collaborators_commune IS NULL THEN NULL
             ELSE coalesce(collaborators_district, 0) + coalesce(collaborators_commune, 0) END AS collaborators_total"""
 DECK_AREA_TOTALS = _DECK_DERIVED + f"""
-FROM (SELECT {_DECK_SUMS} FROM v_unit_year WHERE era = ? AND year = ? AND list_contains(?, unit_code))"""
+FROM (SELECT {_DECK_SUMS} FROM mart_unit_year WHERE era = ? AND year = ? AND list_contains(?, unit_code))"""
 DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + f"""
-FROM (SELECT {_DECK_SUMS} FROM v_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
+FROM (SELECT {_DECK_SUMS} FROM mart_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
 DECK_NATION_TOTALS = _DECK_DERIVED + """
 FROM (SELECT units, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, total_planned_mvnd,
              total_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
              districts_covered, communes_covered
-      FROM v_nation_year WHERE year = ?)"""
+      FROM mart_nation_year WHERE year = ?)"""
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -704,7 +704,7 @@ def project_mix(era: str, unit_code: str) -> pd.DataFrame:
 POPULATION_USED = """
 SELECT v.unit_code, v.name_vi, v.year, v.population, n.year AS population_year, n.source_id,
        s.title AS source_title, s.publisher, s.location AS source_location
-FROM v_unit_year v
+FROM mart_unit_year v
 JOIN population n ON n.province_code = v.unit_code AND n.confirmed AND n.population = v.population
 LEFT JOIN source s ON s.source_id = n.source_id
 WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import calibration, demo, published, reference, warehouse
+from . import calibration, demo, marts, published, reference, warehouse
 from .errors import BuildError
 from .paths import DATA, DEFAULT_DB
 from .reports import archive
@@ -83,6 +83,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
                     f"{r.figure_id} (warehouse {r.warehouse_value}, allowed {r.low}–{r.high})" for r in failed.itertuples()))
             warehouse.validate(con)
             con.execute(COMMENTS.read_text(encoding="utf-8"))
+            marts.refresh(con)  # after the comments: each mart takes its view's
             digest = warehouse.input_digest(data_dir)
             con.executemany("INSERT INTO build_info VALUES (?, ?)", [
                 ("input_sha256", digest), ("demo_seed", str((demo_opts or demo.DemoOptions()).seed)),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import calibration, published, reference, warehouse
+from .. import calibration, marts, published, reference, warehouse
 from ..errors import BuildError, DataError, DataWarning, shorten
 from ..paths import DATA, DEFAULT_DB
 from ..vocabulary import REFORM_YEAR
@@ -110,6 +110,7 @@ def load_files(paths, db_path: Path = DEFAULT_DB, imported_by: str | None = None
                     return result
                 warehouse.validate(con)
                 result.calibration_failed = _recalibrate(con, data_dir)
+                marts.refresh(con)  # the pages read these: they must show the loaded rows
                 if dry_run:
                     for outcome, *_ in applied:
                         outcome.outcome = "valid"
