@@ -6,8 +6,11 @@
 Measures, at each size: the ETL build (wall time and peak memory of `python -m etl build` in a child process);
 the server-side render time of every page (Streamlit's AppTest, cold caches then warm) beside a baseline page that
 draws one static chart (bench/baseline_page.py); p50/p95 of every named SQL in dashboard/queries.py on a read-only
-DuckDB connection; and the bytes of the budgets map figure sent to the browser. Prints tables and a PASS/MISS line
-per target. Asserts nothing: numbers, not verdicts on a build server. Results also go to bench/out/results.json.
+DuckDB connection; and the bytes of the budgets map figure sent to the browser. Prints tables, the two sizes side by
+side (page query p95, page ÷ baseline), and a PASS/MISS line per target (issue 13: page queries ≤ 5 ms p95 embedded
+and ≤ 25 ms at 100×; every page warm ≤ 5× the baseline at both sizes). Pages are timed as ratios to the baseline in
+the same run: on a shared machine the seconds move with the load, the ratios much less. Asserts nothing: numbers,
+not verdicts on a build server. Results also go to bench/out/results.json.
 """
 from __future__ import annotations
 
@@ -32,10 +35,12 @@ from etl.paths import ROOT  # noqa: E402
 APP = ROOT / "app.py"
 BASELINE = ROOT / "bench" / "baseline_page.py"
 
-TARGETS = {  # what the product promises (docs/performance.md)
+TARGETS = {  # what the product promises (docs/performance.md; issue 13)
     "build_s": 10.0,  # "builds in seconds" at the embedded size
-    "page_ratio": 2.0,  # every page, warm, under 2× the baseline page
-    "query_p95_ms": 50.0,  # at the embedded size
+    "page_ratio": 5.0,  # every page, warm, at most 5× the baseline page, at both sizes
+    "query_p95_ms": 5.0,  # every page query at the embedded size
+    "query_p95_ms_large": 25.0,  # … and at the large size (100×)
+    "export_p95_ms": 50.0,  # whole-table downloads, embedded size
     "map_bytes": 2 * 1024 * 1024,
     "peak_mb_large": 1024.0,  # the 100× build
 }
@@ -102,9 +107,21 @@ def _quiet_streamlit() -> None:
             logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def _compile_once() -> None:
+    """A server compiles each script once (its ScriptCache lives as long as the process); AppTest makes a new cache
+    on every run, which would charge every warm run for parsing and compiling app.py and the page again."""
+    import streamlit.testing.v1.app_test as app_test
+    import streamlit.testing.v1.local_script_runner as local_runner
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    shared = ScriptCache()
+    app_test.ScriptCache = local_runner.ScriptCache = lambda: shared
+
+
 def measure_pages(db: Path, warm_runs: int) -> list[dict]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    _compile_once()
 
     os.environ["KHUYENCONG_DB"] = str(db)
     AppTest.from_file(str(APP), default_timeout=180).run()  # import every module once: cold means caches, not imports
@@ -151,7 +168,7 @@ def named_sql() -> dict[str, str]:
     import dashboard.queries as q
     out = {}
     for name, value in vars(q).items():
-        if not name.isupper():
+        if not name.isupper() or name.startswith("_"):  # _NAMES are fragments other SQL is made from
             continue
         if isinstance(value, str) and re.match(r"\s*(SELECT|WITH)\b", value, re.I):
             out[name] = value
@@ -337,20 +354,22 @@ def verdicts(sizes: list[Size]) -> list[dict]:
         b["exit"] == 0 and b["seconds"] < TARGETS["build_s"])
     for s in sizes:
         pages = [r for r in s.results["pages"][1:]]
-        bad = [r for r in pages if r.get("ratio") is None or r["ratio"] >= TARGETS["page_ratio"] or r.get("exception")]
+        bad = [r for r in pages if r.get("ratio") is None or r["ratio"] > TARGETS["page_ratio"] or r.get("exception")]
         worst = max((r.get("ratio") or 0 for r in pages), default=0)
-        add(f"every page warm < {TARGETS['page_ratio']:.0f}× baseline ({s.label})", f"worst {worst:.2f}×", not bad,
+        add(f"every page warm ≤ {TARGETS['page_ratio']:.0f}× baseline ({s.label})", f"worst {worst:.2f}×", not bad,
             ", ".join(f"{r['page']} {r.get('ratio') or 0:.2f}×" + (" (exception)" if r.get("exception") else "")
                       for r in bad))
-    qs = [r for r in default.results["queries"] if r.get("p95_ms") is not None]
-    for kind in ("page", "export"):
-        part = [r for r in qs if r["kind"] == kind]
-        bad = [r for r in part if r["p95_ms"] > TARGETS["query_p95_ms"]]
-        unknown = [r for r in default.results["queries"] if r["kind"] == kind and r.get("p95_ms") is None]
+    checks = [(default, "page", TARGETS["query_p95_ms"]), (default, "export", TARGETS["export_p95_ms"])]
+    if large:
+        checks.insert(1, (large, "page", TARGETS["query_p95_ms_large"]))
+    for size, kind, limit in checks:
+        part = [r for r in size.results["queries"] if r["kind"] == kind and r.get("p95_ms") is not None]
+        bad = [r for r in part if r["p95_ms"] > limit]
+        unknown = [r for r in size.results["queries"] if r["kind"] == kind and r.get("p95_ms") is None]
         worst = max((r["p95_ms"] for r in part), default=0)
-        add(f"no {'page query' if kind == 'page' else 'export query'} p95 > {TARGETS['query_p95_ms']:.0f} ms "
-            f"(default size)", f"worst {worst:.1f} ms", not bad and not unknown,
-            ", ".join([f"{r['query']} {r['p95_ms']:.0f} ms" for r in bad] + [f"{r['query']} not run" for r in unknown]))
+        add(f"every {'page query' if kind == 'page' else 'export query'} p95 ≤ {limit:g} ms ({size.label})",
+            f"worst {worst:.1f} ms", not bad and not unknown,
+            ", ".join([f"{r['query']} {r['p95_ms']:.1f} ms" for r in bad] + [f"{r['query']} not run" for r in unknown]))
     worst_map = max(r["bytes"] for s in sizes for r in s.results["map"])
     add("map payload < 2 MB", f"{worst_map / 1024:.0f} KB", worst_map < TARGETS["map_bytes"]
         and all(r["real_map"] for s in sizes for r in s.results["map"]))
@@ -366,10 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=100, help="the large size's đề án scale factor (default 100)")
     ap.add_argument("--first-year", type=int, default=2006, help="the large size's first year (default 2006)")
     ap.add_argument("--quick", action="store_true", help="default size only, fewer repetitions")
-    ap.add_argument("--warm-runs", type=int, default=None, help="warm renders per page (default 5, quick 2)")
+    ap.add_argument("--warm-runs", type=int, default=None, help="warm renders per page (default 9, quick 3)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     args = ap.parse_args(argv)
-    warm_runs = args.warm_runs or (2 if args.quick else 5)
+    warm_runs = args.warm_runs or (3 if args.quick else 9)  # the median of 9: the floor page is 10–30 ms, noise shows
     args.out.mkdir(parents=True, exist_ok=True)
     scale = f"{args.scale:g}×"
     sizes = [Size("default", [], args.out / "default.duckdb")]
@@ -412,6 +431,23 @@ def main(argv: list[str] | None = None) -> int:
         print(table(s.results["queries"], [
             ("query", "query", ""), ("kind", "kind", ""), ("p50_ms", "p50 ms", ".1f"), ("p95_ms", "p95 ms", ".1f"),
             ("max_ms", "max ms", ".1f"), ("runs", "runs", ""), ("rows", "rows", ",d"), ("note", "note", "")]))
+
+    if len(sizes) > 1:  # the two sizes side by side: what issue 13's targets are stated in
+        print("\n## Page queries, p95 ms at each size (target ≤ "
+              f"{TARGETS['query_p95_ms']:g} ms embedded, ≤ {TARGETS['query_p95_ms_large']:g} ms at {sizes[1].label})")
+        by = [{r["query"]: r for r in s.results["queries"]} for s in sizes]
+        print(table([{"query": q, "a": r.get("p95_ms"), "a50": r.get("p50_ms"), "b": by[1].get(q, {}).get("p95_ms"),
+                      "b50": by[1].get(q, {}).get("p50_ms"), "rows": by[1].get(q, {}).get("rows")}
+                     for q, r in by[0].items() if r["kind"] == "page"], [
+            ("query", "query", ""), ("a50", f"p50 {sizes[0].label}", ".1f"), ("a", f"p95 {sizes[0].label}", ".1f"),
+            ("b50", f"p50 {sizes[1].label}", ".1f"), ("b", f"p95 {sizes[1].label}", ".1f"),
+            ("rows", f"rows {sizes[1].label}", ",d")]))
+        print(f"\n## Pages, warm ÷ baseline at each size (target ≤ {TARGETS['page_ratio']:g}×; measured in this run)")
+        pb = [{r["page"]: r for r in s.results["pages"]} for s in sizes]
+        print(table([{"page": p, "a": r.get("ratio"), "b": pb[1].get(p, {}).get("ratio"), "ms": r.get("warm_s"),
+                      "msb": pb[1].get(p, {}).get("warm_s")} for p, r in pb[0].items()], [
+            ("page", "page", ""), ("a", f"ratio {sizes[0].label}", ".2f"), ("b", f"ratio {sizes[1].label}", ".2f"),
+            ("ms", f"warm s {sizes[0].label}", ".3f"), ("msb", f"warm s {sizes[1].label}", ".3f")]))
 
     for s in sizes:
         s.results["map"] = measure_map(s.db)
