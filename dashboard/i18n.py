@@ -792,6 +792,8 @@ LABELS: dict[str, tuple[str, str]] = {
                            "{head} Everything else on the page works. The server's administrator adds it with `{cmd}` "
                            "(or `make run` run as root), then restarts the app."),
     "tools_no_png": ("Chưa xuất được PNG: máy chủ thiếu Chromium — `{cmd}`", "No PNG: Chromium is missing on the server — `{cmd}`"),
+    "import_failed_server": ("Không nạp được: máy chủ không ghi được dữ liệu. Cơ sở dữ liệu không thay đổi; báo người quản trị.",
+                             "Could not load: the server could not write. The database is unchanged; tell the administrator."),
     "import_log_empty": ("Chưa nạp báo cáo nào: mọi số liệu về tỉnh đang là dữ liệu minh họa.",
                          "No report loaded yet: every provincial figure is demo data."),
     # --- labels: the indicator block (map / chart / table, year player, share, about the indicator)

@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import auth, blocks, filters, queries, uploader
 from dashboard.db import db_path
 from dashboard.i18n import import_log_labels, import_outcome, t
+from etl.errors import BuildError
 from etl.paths import DATA
 from etl.reports.load import load_files
 from etl.reports.template import template_bytes
@@ -39,7 +40,12 @@ check = c1.button(t("import_check", lang), disabled=not files)
 load = c2.button(t("import_load", lang), disabled=not files, type="primary")
 if files and (check or load):
     data_dir = Path(os.environ.get("KHUYENCONG_DATA", DATA))
-    result = load_files(files, db_path(), imported_by=editor, data_dir=data_dir, dry_run=check)
+    try:
+        result = load_files(files, db_path(), imported_by=editor, data_dir=data_dir, dry_run=check)
+    except BuildError as e:  # the server's disk or database, not the files (full, read-only, missing): nothing changed
+        st.error(t("import_failed_server", lang))
+        st.text(str(e))
+        st.stop()
     for f in result.files:
         label = t({"loaded": "import_loaded", "already loaded": "import_already", "rejected": "import_rejected",
                    "valid": "import_valid"}[f.outcome], lang)
