@@ -670,6 +670,10 @@ LABELS: dict[str, tuple[str, str]] = {
                                 "«{area}» exists in several groupings; write one of: {options}."),
     "deck_err_year": ("Không có số liệu năm {year}. Các năm có số liệu: {years}.",
                       "There are no figures for {year}. Years with figures: {years}."),
+    "deck_err_plans_only": ("Năm {year} mới có kế hoạch, chưa có số liệu thực hiện: bài trình chiếu so sánh cả năm nên "
+                            "chưa làm được. Năm gần nhất có số liệu thực hiện: {last}.",
+                            "{year} has plans only, no actual figures yet: the deck compares whole years, so it cannot "
+                            "be made yet. The latest year with actual figures: {last}."),
     "deck_err_members": ("{area} không có tỉnh, thành phố nào trong năm {year}.", "The {area} has no provinces in {year}."),
     "deck_err_lang": ("Ngôn ngữ «{lang}» không hỗ trợ; dùng vi hoặc en.", "Language «{lang}» is not supported; use vi or en."),
     "deck_err_no_soffice": ("Chưa cài LibreOffice (lệnh soffice) nên không tạo được PDF: "

@@ -191,3 +191,20 @@ def test_a_2026_plan_shows_as_plans_only_with_its_origin(with_2026, lang):
     ranking = [d for d in frames(budgets)]
     assert budgets.query_params["view"] in ("34", ["34"])
     assert not budgets.exception and ranking is not None
+
+
+def test_no_deck_for_a_year_with_plans_only(with_2026):
+    """A deck compares whole years: one unit's 2026 plan against all of 2025 would read as a −78% fall."""
+    from dashboard import deck
+    with pytest.raises(deck.DeckError) as refused:
+        deck.build_bytes("kc_area/mien-trung-tay-nguyen", 2026, pdf=False)
+    assert "Năm 2026 mới có kế hoạch" in refused.value.vi and "2026 has plans only" in refused.value.en
+    assert "2025" in refused.value.vi  # where to go instead
+
+
+def test_no_report_for_a_year_with_plans_only(with_2026, tmp_path):
+    from dashboard.report import ReportError, build as report_build
+    out = tmp_path / "r.docx"
+    with pytest.raises(ReportError) as refused:
+        report_build("nation", 2026, out, db=with_2026)
+    assert "2026" in refused.value.vi and "2025" in refused.value.vi and not out.exists()

@@ -55,6 +55,9 @@ def resolve(area: str, year: int) -> Area:
         raise DeckError("deck_err_year", year=year, years=years_text(years)) from None
     if year not in years:
         raise DeckError("deck_err_year", year=year, years=years_text(years))
+    if queries.year_state(year) != "actual":  # a few units' plans against a whole year would make false headlines
+        done = [y for y in years if queries.year_state(y) == "actual"]
+        raise DeckError("deck_err_plans_only", year=year, last=max(done) if done else "–")
     text = str(area or "").strip().lower()
     choices = area_choices()
     matches = _matches(text, choices)

@@ -17,7 +17,8 @@ from .errors import ReportError
 REFORM_YEAR = 2025
 GROUPINGS = ("vung", "kc_area")
 
-YEARS = "SELECT DISTINCT year FROM budget ORDER BY year"
+# A report describes a year that has actual figures: plans alone (a year under way) would read as a collapse.
+YEARS = "SELECT year FROM year_status WHERE has_actual ORDER BY year"
 
 UNITS = """
 SELECT era, unit_code, name_vi, name_ascii, slug, unit_type FROM unit ORDER BY era, unit_code"""
