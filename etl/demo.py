@@ -22,7 +22,7 @@ from .vocabulary import CONTENT_CATEGORIES, FIRST_YEAR, era_of
 
 SEED = 20250701
 SOURCE_ID = "demo-generator"
-# The last year published figures calibrate demo data against. Deliberately not common.LAST_YEAR, the import window:
+# The last year published figures calibrate demo data against. Not the import window (vocabulary.last_import_year):
 # reports may be loaded for years that have not ended (plans), demo data may not (see last_ended_year).
 DEMO_LAST_YEAR = 2025
 
@@ -93,9 +93,6 @@ def _target(fig) -> float:
 
 
 # ---------------------------------------------------------------- budgets
-
-VARS = [("kcqg", "planned"), ("kcqg", "actual"), ("kcdp", "planned"), ("kcdp", "actual")]
-
 
 def _budgets(ref, targets, years, rng) -> pd.DataFrame:
     prov = sorted(ref["province"].province_code)

@@ -206,15 +206,6 @@ def read_number(digits: str, vietnamese: bool) -> float:
     return float(digits.replace(",", ""))
 
 
-def read_amount(text: str, vietnamese: bool | None = None) -> float:
-    """A number as written, with its scale word, in triệu đồng for money ('1,5 tỷ' → 1500) or as a plain count."""
-    vi = is_vietnamese(text) if vietnamese is None else vietnamese
-    m = _AMOUNT.search(text)
-    if not m:
-        raise ValueError(f"no number in «{text}»")
-    return read_number(m.group(1), vi) * _SCALE.get((m.group(3) or "").lower(), 1)
-
-
 def amounts_in(quote: str, vietnamese: bool | None = None) -> list[tuple[str, float]]:
     """Every number a quote writes, as (text as written, value): money in triệu đồng, anything else as a count.
     `vietnamese` (default: guessed from the text) says which way the digits read."""
