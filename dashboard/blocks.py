@@ -24,6 +24,14 @@ def page(title_key: str, lang: str) -> None:
     st.title(t(title_key, lang))
 
 
+def stop_without(topic: str, year: int, lang: str) -> None:
+    """A year loaded with budgets before its staffing or collaborators report: say so and draw nothing else."""
+    from . import queries
+    if queries.year_state(year, topic) == "none":
+        st.info(t("year_none", lang, year=year))
+        st.stop()
+
+
 def recovery(e: DatabaseUnavailable, lang: str) -> None:
     st.error(f"### {t('db_missing_title', lang)}\n\n{t('db_missing_body', lang, path=e.path, reason=e.reason)}")
     st.code("python -m etl build        # hoặc / or: make build", language="bash")

@@ -9,9 +9,7 @@ lang = filters.lang()
 blocks.page("page_collaborators", lang)
 f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
-if queries.year_state(year, "collaborators") == "none":  # a year loaded with budgets before its collaborators report
-    st.info(t("year_none", lang, year=year))
-    st.stop()
+blocks.stop_without("collaborators", year, lang)
 
 METRICS = {"district_coverage_pct": "pct", "commune_coverage_pct": "pct", "districts_covered": "count",
            "communes_covered": "count", "collaborators_total": "count", "collaborators_district": "count",

@@ -9,9 +9,7 @@ lang = filters.lang()
 blocks.page("page_staffing", lang)
 f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
-if queries.year_state(year, "staffing") == "none":  # a year loaded with budgets before its staffing report
-    st.info(t("year_none", lang, year=year))
-    st.stop()
+blocks.stop_without("staffing", year, lang)
 
 METRICS = {"staff_total": "count", "staff_grassroots": "count", "grassroots_share_pct": "pct"}
 metric = filters.url_widget("staff_metric", list(METRICS), "staff_total", lambda m, lg: t(m, lg), t("staff_metric", lang),
