@@ -96,6 +96,29 @@ def rank_history_figure(hist: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
+def per_capita(unit: str, year: int, view: str) -> tuple[pd.Series, pd.Series | None]:
+    """The unit's row in the year (kcdp_actual_per_1000 among it) and the population source behind it; None where no
+    source gives the unit's population (the figure is then a gap, never an estimate)."""
+    row = queries.unit_year(year, view).set_index("unit_code").reindex([unit]).iloc[0]
+    pop = queries.population_used(year, view)
+    pop = pop[pop.unit_code == unit]
+    return row, (pop.iloc[0] if len(pop) else None)
+
+
+def share_of_successor(planned_mvnd: float, successor_code: str) -> float:
+    """The province's planned budget of the last year before the reform, as a % of its successor unit's (the 63
+    summed into the 34)."""
+    as34 = queries.unit_year(queries.REFORM_YEAR - 1, "34").set_index("unit_code").loc[successor_code]
+    return 100 * planned_mvnd / as34.total_planned_mvnd
+
+
+def reform_year_row(unit_34: str) -> pd.Series | None:
+    """A unit of the 34 in the reform year, or None where that year is not loaded."""
+    s = queries.unit_series(unit_34, "34")
+    s = s[s.year == queries.REFORM_YEAR]
+    return s.iloc[0] if len(s) else None
+
+
 # --- the profile's tables: numbers as readers read them, beside the exact numbers the downloads keep
 
 def table_value(v, metric: str, lang: str, average: bool = False) -> str:

@@ -76,14 +76,11 @@ for i, metric in enumerate(("total_planned_mvnd", "total_actual_mvnd", "total_ex
         row[i % 3].caption(caption)
 
 # KCĐP per 1.000 people: only where a source gives the province's population (never an estimate).
-per_capita = queries.unit_year(year, view_y).set_index("unit_code").reindex([unit_y]).iloc[0]
-pop = queries.population_used(year, view_y)
-pop = pop[pop.unit_code == unit_y]
+per_capita, p0 = profile.per_capita(unit_y, year, view_y)
 c1, c2 = st.columns([1, 2])
 blocks.kpi(c1, t("per_1000_kpi", lang, year=year), fmt.number(per_capita.get("kcdp_actual_per_1000"), 2, lang),
            help=t("unit_mvnd_per_1000", lang))
-if len(pop):
-    p0 = pop.iloc[0]
+if p0 is not None:
     src = f"[{fmt.md(p0.source_title)}]({p0.source_location})" if fmt.is_url(p0.source_location) else fmt.md(p0.source_title)
     c2.caption(t("per_1000_profile_source", lang, people=fmt.number(p0.population, 0, lang), year=p0.population_year,
                  source=src))
@@ -145,14 +142,11 @@ with right:  # the 2025 successor unit
         members = list(succ["merged_from"])
         key = "successor_same" if len(members) == 1 else "successor_merged"
         st.markdown(t(key, lang, name=name, unit=succ["name_vi"], code=succ["unit_code"], members=", ".join(members)))
-        as34 = queries.unit_year(PRE_REFORM, "34").set_index("unit_code").loc[succ["unit_code"]]
         if len(members) > 1:
-            st.markdown(t("successor_share", lang, name=name, unit=succ["name_vi"],
-                          pct=fmt.pct(100 * last.total_planned_mvnd / as34.total_planned_mvnd, 1, lang)))
-        s25 = queries.unit_series(succ["unit_code"], "34")
-        s25 = s25[s25.year == queries.REFORM_YEAR]
-        if len(s25):
-            s25 = s25.iloc[0]
+            share = profile.share_of_successor(last.total_planned_mvnd, succ["unit_code"])
+            st.markdown(t("successor_share", lang, name=name, unit=succ["name_vi"], pct=fmt.pct(share, 1, lang)))
+        s25 = profile.reform_year_row(succ["unit_code"])
+        if s25 is not None:
             st.markdown(f"**{t('successor_2025', lang, unit=succ['name_vi'])}**")
             blocks.demo_badge(bool(s25.any_demo), lang, imported=bool(s25.any_imported))
             c = st.columns(2)
