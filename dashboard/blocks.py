@@ -1,12 +1,12 @@
 """Blocks every page draws with: header and database guard, a chart or table with its downloads, KPIs, badges,
-the map + ranking pair, published-figure quotes, and a click on a province opening its profile."""
+published-figure quotes, and a click on a province opening its profile."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import charts, exports, filters, fmt, maps, tools
+from . import charts, exports, filters, fmt, tools
 from .db import DatabaseUnavailable, connection
 from .i18n import t
 
@@ -22,6 +22,14 @@ def page(title_key: str, lang: str) -> None:
         st.stop()
     filters.real_only_switch(title_key, lang)  # the analysis pages only; off on every other page
     st.title(t(title_key, lang))
+
+
+def stop_without(topic: str, year: int, lang: str) -> None:
+    """A year loaded with budgets before its staffing or collaborators report: say so and draw nothing else."""
+    from . import queries
+    if queries.year_state(year, topic) == "none":
+        st.info(t("year_none", lang, year=year))
+        st.stop()
 
 
 def recovery(e: DatabaseUnavailable, lang: str) -> None:
@@ -73,40 +81,6 @@ def table(df: pd.DataFrame, name: str, lang: str, demo: bool, key: str, column_c
 
 def kpi(col, label: str, value: str, delta: str | None = None, help: str | None = None) -> None:
     col.metric(label, value, delta=delta, help=help, border=True)
-
-
-def map_and_ranking(df: pd.DataFrame, col: str, *, year: int, view: str, kind: str, lang: str, demo: bool,
-                    title: str, unit: str, grouping: str, name: str, data_cols: list[str] | None = None,
-                    ranked: pd.DataFrame | None = None, ranking_unit: str | None = None, diverging: bool = False,
-                    scale_control: bool = False):
-    """The choropleth (left) beside the ranked bars of the same measure (right); a click on either opens the
-    province's profile. `ranked` narrows the bars (e.g. units with a network); returns the right column so a page
-    can add a note under the ranking. Downloads are named `{name}-map-…` and `{name}-ranking-…`."""
-    units_label = t(f"view_{view}", lang)
-    prefix = f"{name}-" if name else ""
-    left, right = st.columns([3, 2])
-    with left:
-        classes = None
-        if scale_control:
-            scale = filters.url_widget("scale", ["continuous", "classes"], "continuous",
-                                     lambda v, lg: t(f"scale_{v}", lg), t("scale", lang), lang, kind="segmented",
-                                     container=st)
-            classes = 5 if scale == "classes" else None
-        fig, _ = maps.choropleth(df, col, view, kind, lang, grouping=grouping, diverging=diverging, classes=classes)
-        charts.style(fig, title, f"{unit} · {units_label}", lang, demo, height=680)
-        ev = chart(fig, df[data_cols or ["unit_code", "name_vi", "vung_id", col]], f"{prefix}map-{col}-{year}-{view}",
-                   lang, demo, key="map", selectable=True)
-        st.caption(maps.legend_note(lang) + " " + t("click_map_hint", lang))
-        open_profile_on_click(ev, lang)
-    with right:
-        ranked = (df if ranked is None else ranked).assign(province=lambda d: d["name_vi"])
-        fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang, sign_colors=diverging)
-        charts.style(fig, title, ranking_unit or f"{unit} · {units_label}", lang, demo,
-                     height=charts.bar_height(len(ranked)))
-        ev = chart(fig, ranked.sort_values(col, ascending=False)[["unit_code", "province", col]],
-                   f"{prefix}ranking-{col}-{year}-{view}", lang, demo, key="ranking", selectable=True)
-        open_profile_on_click(ev, lang)
-    return right
 
 
 def figure_check(row, lang: str, decimals: int = 0) -> str:

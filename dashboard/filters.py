@@ -351,9 +351,6 @@ def _notice(name: str, raw, default_label: str) -> None:
     st.warning(t("notice_bad_param", lang(), name=_plain(name), value=_plain(_short(raw)), default=default_label))
 
 
-bad_value_notice = _notice
-
-
 def _plain(text: str) -> str:
     # Markdown lets any ASCII punctuation be escaped; escaping all of it also breaks autolinks (https\:, www\.),
     # Streamlit's :color[] and :icon: directives and $math$. Line breaks would start new blocks: spaces instead.

@@ -21,7 +21,6 @@ CATEGORY = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#
 NATION = "#222222"
 OTHER = "#888"  # a region without a colour of its own
 MUTED = "#cfcfcf"  # units not highlighted
-NO_DATA = "#e9e9e9"
 RISE, FALL = "#2166ac", "#b2182b"  # signed changes
 DEMO_TEXT, DEMO_FILL, DEMO_EDGE = "#8a4b00", "#ffe8c2", "#e69500"  # the demo mark inside figures
 SEQUENTIAL = "YlGnBu"

@@ -1,11 +1,11 @@
 """The province profile's year view: which unit a province is in a given year (itself before 1/7/2025, its successor
-among the 34 after), its figures and ranks that year, and its rank history over the years."""
+among the 34 after), its figures and ranks that year, its rank history over the years, and the page's tables."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import fmt, palette, queries
+from . import coverage, fmt, palette, queries
 from .i18n import t
 
 # The headline indicators of the profile: KPIs, rank table rows first, rank history lines.
@@ -94,3 +94,129 @@ def rank_history_figure(hist: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(range=[top + 1, 0], tickformat="d", tickvals=[1, 10, 20, 30, 40, 50, 60][:1 + int(top // 10)])
     fig.update_xaxes(dtick=1, tickformat="d")
     return fig
+
+
+def per_capita(unit: str, year: int, view: str) -> tuple[pd.Series, pd.Series | None]:
+    """The unit's row in the year (kcdp_actual_per_1000 among it) and the population source behind it; None where no
+    source gives the unit's population (the figure is then a gap, never an estimate)."""
+    row = queries.unit_year(year, view).set_index("unit_code").reindex([unit]).iloc[0]
+    pop = queries.population_used(year, view)
+    pop = pop[pop.unit_code == unit]
+    return row, (pop.iloc[0] if len(pop) else None)
+
+
+def share_of_successor(planned_mvnd: float, successor_code: str) -> float:
+    """The province's planned budget of the last year before the reform, as a % of its successor unit's (the 63
+    summed into the 34)."""
+    as34 = queries.unit_year(queries.REFORM_YEAR - 1, "34").set_index("unit_code").loc[successor_code]
+    return 100 * planned_mvnd / as34.total_planned_mvnd
+
+
+def reform_year_row(unit_34: str) -> pd.Series | None:
+    """A unit of the 34 in the reform year, or None where that year is not loaded."""
+    s = queries.unit_series(unit_34, "34")
+    s = s[s.year == queries.REFORM_YEAR]
+    return s.iloc[0] if len(s) else None
+
+
+# --- the profile's tables: numbers as readers read them, beside the exact numbers the downloads keep
+
+def table_value(v, metric: str, lang: str, average: bool = False) -> str:
+    if metric in RATES:
+        return fmt.pct(v, 1, lang)
+    return fmt.number(v, 1 if average and not metric.endswith("_mvnd") else 0, lang)
+
+
+def rank_table(peer_y: pd.DataFrame, years: tuple[int, ...], lang: str) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Every metric's value and ranks (nation, region) in each of `years`: the table, its shown number columns and
+    its hidden raw columns."""
+    metrics = [m for m in queries.PEER_METRICS if m in set(peer_y.metric)]
+    ranked = {y: peer_y[peer_y.year == y].set_index("metric").reindex(metrics) for y in dict.fromkeys(years)}
+    table = pd.DataFrame({t("col_metric", lang): [t(f"peer_{m}", lang) for m in metrics]})
+    raw_cols = pd.DataFrame({"metric": metrics})
+    for y, r in ranked.items():
+        table[f"{y} · {t('col_value', lang)}"] = [t("cov_none", lang) if fmt.missing(v) else table_value(v, m, lang)
+                                                  for v, m in zip(r.value, metrics)]
+        table[f"{y} · {t('col_rank_nation', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–"
+                                                        for a, b in zip(r.rank_nation, r.units_nation)]
+        table[f"{y} · {t('col_rank_region', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–"
+                                                        for a, b in zip(r.rank_region, r.units_region)]
+        for c in ("value", "rank_nation", "rank_region", "region_value", "nation_value"):
+            raw_cols[f"{c}_{y}"] = r[c].to_numpy()
+    return pd.concat([table, raw_cols], axis=1), list(table.columns[1:]), list(raw_cols.columns)
+
+
+def row_sources(era: str, code: str, name: str, succ: dict | None, lang: str) -> pd.DataFrame:
+    """Where the province's rows come from (and its successor's), by fact: origin, source, years, rows."""
+    rows = [queries.fact_sources(era, code).assign(unit=name)]
+    if succ is not None:
+        rows.append(queries.fact_sources("34", succ["unit_code"]).assign(
+            unit=t("successor_unit_label", lang, unit=succ["name_vi"])))
+    return pd.concat(rows, ignore_index=True)
+
+
+def row_sources_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    facts = pd.DataFrame({
+        t("col_fact", lang): [t(f"fact_{f}", lang) for f in rows.fact],
+        t("province", lang): rows.unit,
+        t("origin", lang): [coverage.label(o, lang) for o in rows.origin],
+        t("col_source", lang): rows.source_title.fillna(rows.source_id),
+        t("col_years", lang): [f"{a}–{b}" if a != b else str(a) for a, b in zip(rows.year_from, rows.year_to)],
+        t("col_rows", lang): [fmt.number(n, 0, lang) for n in rows.rows],
+    })
+    return pd.concat([facts, rows], axis=1)
+
+
+def _source_text(titles, publishers, published) -> list[str]:
+    return [" · ".join(str(x) for x in v if not pd.isna(x) and x) for v in zip(titles, publishers, published)]
+
+
+def own_figures_table(own: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The figures a source states about the province itself: period, value as written, quote, source, link."""
+    return pd.DataFrame({
+        t("col_year", lang): [fmt.period(r, lang) for r in own.itertuples()],
+        t("col_published_value", lang): own.value_text.fillna(""),
+        t("col_quote", lang): own.quote,
+        t("col_source", lang): _source_text(own.source_title, own.publisher, own.published),
+        t("col_link", lang): own.source_url,
+    })
+
+
+def group_figures(code: str, era: str, vung_id: str, kc_area_id: str) -> pd.DataFrame:
+    """Published figures about the province's region, its khuyến công area, or a named set of provinces that includes
+    it (sources name the 63 provinces: a 2025 unit gathers those of the provinces it was formed from)."""
+    groups_of = (f"vung/{vung_id}", f"kc_area/{kc_area_id}")
+    figs = queries.province_figures(code, groups_of) if era == "63" else pd.concat(
+        [queries.province_figures(m, groups_of) for m in queries.deck_merged_from((code,))]).drop_duplicates("figure_id")
+    return figs[figs.scope != "province"].reset_index(drop=True)
+
+
+def group_figures_table(figs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    period = ["–" if pd.isna(a) else str(a) if pd.isna(b) or a == b else f"{a}–{b}" for a, b in zip(figs.year, figs.year_to)]
+    agrees = [t("agrees_na" if pd.isna(a) else "agrees_yes" if a else "agrees_no", lang) for a in figs.agrees]
+    published = pd.DataFrame({
+        t("col_year", lang): period,
+        t("col_scope", lang): [t(f"scope_{s}", lang) for s in figs.scope],
+        t("col_published_value", lang): figs.value_text.fillna(""),
+        t("col_agrees", lang): agrees,
+        t("col_source", lang): _source_text(figs.source_title, figs.publisher, figs.published),
+        t("col_quote", lang): figs.quote,
+    })
+    return pd.concat([published, figs], axis=1)
+
+
+SERIES_COLUMNS = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd", "total_planned_mvnd",
+                  "total_actual_mvnd", "total_execution_pct", "projects", "staff_total", "staff_grassroots",
+                  "collaborators_district", "collaborators_commune")
+
+
+def series_table(series: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Every year of the province, every metric: the table, its shown number columns and its hidden raw columns."""
+    cols = list(SERIES_COLUMNS)
+    shown_cols = pd.DataFrame({t("col_year", lang): series.year.astype(str),
+                               **{t(f"peer_{c}", lang): [table_value(v, c, lang) for v in series[c]] for c in cols},
+                               t("origin", lang): series.budget_origin})
+    raw_cols = series[["year", "unit_code", *cols, "budget_origin", "staffing_origin",
+                       "collaborators_origin"]].reset_index(drop=True)
+    return (pd.concat([shown_cols.reset_index(drop=True), raw_cols], axis=1), list(shown_cols.columns[1:-1]),
+            list(raw_cols.columns))

@@ -750,3 +750,108 @@ def agency_years() -> pd.DataFrame:
 def years_in_programme() -> pd.DataFrame:
     """The warehouse's year_status view: every programme year, with 'actual', 'planned' or 'none'."""
     return query(YEAR_STATUS_VIEW)
+
+
+# --- page-ready frames: the reshaping the analysis pages would otherwise do themselves
+
+# The 2022 staffing report's count of centres in each size band (figure ids in data/published/).
+PUBLISHED_BANDS = {"band_ge30": "n22_units_ge30", "band_20_29": "n22_units_20_29", "band_10_19": "n22_units_10_19",
+                   "band_lt10": "n22_units_lt10"}
+PUBLISHED_BANDS_YEAR = 2022
+
+
+def staffed_centres(year: int) -> pd.DataFrame:
+    """The centres of the year itself (63, or 34 from 2025) that reported their staff: KPIs and size bands count them."""
+    return unit_year(year, era_of(year)).dropna(subset=["staff_total"])
+
+
+def staff_bands(centres: pd.DataFrame, published_figures: pd.DataFrame, year: int, label) -> pd.DataFrame:
+    """band, label, warehouse (centres in the band), published (the 2022 report's count; a gap in other years)."""
+    counts = centres["size_band"].value_counts()
+    bands = [b for b, _, _ in metrics.BANDS]
+    return pd.DataFrame({
+        "band": bands,
+        "label": [label(b) for b in bands],
+        "warehouse": [int(counts.get(b, 0)) for b in bands],
+        "published": [published_figures.loc[PUBLISHED_BANDS[b]].value
+                      if year == PUBLISHED_BANDS_YEAR and PUBLISHED_BANDS[b] in published_figures.index
+                      else float("nan") for b in bands],
+    })
+
+
+def groups_in_year(grouping: str, year: int) -> pd.DataFrame:
+    """The groups of a grouping in one year, in their own order."""
+    g = group_series(grouping)
+    return g[g.year == year].sort_values("sort_order")
+
+
+# Counts of the collaborators page, read as floats so that an empty district level (2025) stays empty, not 0.
+NETWORK_COUNTS = ("district_coverage_pct", "commune_coverage_pct", "districts_covered", "communes_covered",
+                  "collaborators_total", "collaborators_district", "collaborators_commune", "districts_total",
+                  "communes_total")
+
+
+def network_rows(year: int, view: str) -> pd.DataFrame:
+    """unit_year with the network counts as floats (see NETWORK_COUNTS)."""
+    df = unit_year(year, view)
+    return df.astype({c: float for c in NETWORK_COUNTS if c in df})
+
+
+def network_total(df: pd.DataFrame, col: str):
+    """The sum of a network count; None where no unit reports it (no district level from 2025), never 0."""
+    return df[col].sum() if df[col].notna().any() else None
+
+
+def developed_networks(df: pd.DataFrame, level: str, n: int = 5) -> pd.DataFrame:
+    """The `n` units with the widest network at `level` ('district' or 'commune'): coverage, then places covered,
+    then people."""
+    return df[df[f"{level}s_covered"] > 0].sort_values(
+        [f"{level}_coverage_pct", f"{level}s_covered", "collaborators_total"], ascending=False).head(n)
+
+
+def rank_correlation(df: pd.DataFrame, a: str, b: str) -> tuple[float | None, int]:
+    """Spearman's rho between two columns over the units that have both, and how many units that is."""
+    pair = df[[a, b]].dropna()
+    return (pair.corr(method="spearman").iloc[0, 1] if len(pair) > 2 else None), len(pair)
+
+
+def in_chosen_order(peer: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
+    """Peer rows (peer_series) in the order the units were chosen, then by year."""
+    return peer.assign(order=peer.unit_code.map(chosen.index)).sort_values(["order", "year"])
+
+
+def peer_metric(peer: pd.DataFrame, metric: str, chosen: list[str]) -> pd.DataFrame:
+    """One metric of peer_series, in the order the units were chosen, then by year."""
+    return in_chosen_order(peer[peer.metric == metric], chosen)
+
+
+def peer_year(peer: pd.DataFrame, year: int, metric_order: list[str], chosen: list[str]) -> pd.DataFrame:
+    """peer_series rows of one year, by metric, then in the order the units were chosen."""
+    return peer[peer.year == year].assign(m_order=lambda x: x.metric.map(metric_order.index),
+                                          u_order=lambda x: x.unit_code.map(chosen.index)).sort_values(
+        ["m_order", "u_order"])
+
+
+def group_compare(grouping: str, chosen: list[str], metric: str, basis: str, rate: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chosen groups and the nation over the years, with `shown`: the metric as a total, per unit, or as a share
+    of the nation (a rate is shown as it is; the nation drops out of a share). Returns the long rows and the wide
+    table (year × group) the chart draws."""
+    g = groups_with_nation(grouping)
+    g = g[g.group_id.isin(["nation", *chosen])].copy()
+    nation_col = g[g.group_id == "nation"].set_index("year")[metric]
+    g["shown"] = (g[metric] if rate or basis == "total" else g[metric] / g["units"] if basis == "per_unit"
+                  else 100 * g[metric] / g.year.map(nation_col))
+    if basis == "share" and not rate:
+        g = g[g.group_id != "nation"]
+    return g, g.pivot_table(index="year", columns="group_id", values="shown").reset_index()
+
+
+def groups_year(grouping: str, year: int, metric: str, chosen: list[str]) -> pd.DataFrame:
+    """The chosen groups and the nation in one year: the metric, per unit, share of the nation and rank among all
+    groups of the grouping (the nation unranked)."""
+    gy = groups_with_nation(grouping)
+    gy = gy[gy.year == year].sort_values("sort_order")
+    share = 100 * gy[metric] / gy.loc[gy.group_id == "nation", metric].iloc[0]
+    gy = gy.assign(per_unit=gy[metric] / gy.units, share_nation_pct=share,
+                   rank=gy[gy.group_id != "nation"][metric].rank(ascending=False, method="min"))
+    return gy[gy.group_id.isin(["nation", *chosen])]

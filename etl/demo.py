@@ -16,13 +16,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import vocabulary
 from .errors import BuildError
 from .published import members, years_of
 from .vocabulary import CONTENT_CATEGORIES, FIRST_YEAR, era_of
 
 SEED = 20250701
 SOURCE_ID = "demo-generator"
-# The last year published figures calibrate demo data against. Deliberately not common.LAST_YEAR, the import window:
+# The last year published figures calibrate demo data against. Not the import window (vocabulary.last_import_year):
 # reports may be loaded for years that have not ended (plans), demo data may not (see last_ended_year).
 DEMO_LAST_YEAR = 2025
 
@@ -30,7 +31,7 @@ DEMO_LAST_YEAR = 2025
 def last_ended_year(today: date | None = None) -> int:
     """The latest calendar year that is over. Demo data invents actual spending (thực hiện), which exists only for a
     year that has ended, so no demo row may be dated later: where a year has no report, the warehouse holds nothing."""
-    return (today or date.today()).year - 1
+    return (today or vocabulary.today()).year - 1
 
 # National priors (triệu đồng), before calibration: a smooth path through what sources say
 # (~100 tỷ KCQG a year set aside in 2016–2018 — a plan, seed 000 — and ~287 tỷ a year in 2021–2025).
@@ -93,9 +94,6 @@ def _target(fig) -> float:
 
 
 # ---------------------------------------------------------------- budgets
-
-VARS = [("kcqg", "planned"), ("kcqg", "actual"), ("kcdp", "planned"), ("kcdp", "actual")]
-
 
 def _budgets(ref, targets, years, rng) -> pd.DataFrame:
     prov = sorted(ref["province"].province_code)

@@ -51,13 +51,7 @@ def load(pub_dir: Path = DATA / "published") -> tuple[pd.DataFrame, pd.DataFrame
             if r[col] not in vocab:
                 raise DataError(rel, f"giá trị «{r[col]}» không hợp lệ; chọn một trong {sorted(vocab)}",
                                 f"value «{r[col]}» is not allowed; use one of {sorted(vocab)}", row=i, column=col)
-        for col in ("value", "resolution", "demo_target", "year", "year_to"):
-            if r[col] != "":
-                try:
-                    float(r[col])
-                except ValueError:
-                    raise DataError(rel, f"«{r[col]}» không phải là số", f"«{r[col]}» is not a number",
-                                    row=i, column=col) from None
+        _require_numbers(rel, r, i, ("value", "resolution", "demo_target", "year", "year_to"))
         if not r["quote"]:
             raise DataError(rel, "thiếu câu trích dẫn nguồn", "the quoted sentence is missing", row=i, column="quote")
     figures = pd.DataFrame(rows)
@@ -199,20 +193,22 @@ def is_vietnamese(text: str) -> bool:
     return bool(_VI_LETTERS.search(text))
 
 
+def _require_numbers(rel: str, r: dict, i: int, columns) -> None:
+    """Each of `columns` in row `i` is empty or a number; the first that is neither is refused, with its place."""
+    for col in columns:
+        if r[col] != "":
+            try:
+                float(r[col])
+            except ValueError:
+                raise DataError(rel, f"«{r[col]}» không phải là số", f"«{r[col]}» is not a number",
+                                row=i, column=col) from None
+
+
 def read_number(digits: str, vietnamese: bool) -> float:
     """'27.708' → 27708 and '1,5' → 1.5 in Vietnamese; '1.4' → 1.4 and '3,870' → 3870 in English."""
     if vietnamese:
         return float(digits.replace(".", "").replace(",", "."))
     return float(digits.replace(",", ""))
-
-
-def read_amount(text: str, vietnamese: bool | None = None) -> float:
-    """A number as written, with its scale word, in triệu đồng for money ('1,5 tỷ' → 1500) or as a plain count."""
-    vi = is_vietnamese(text) if vietnamese is None else vietnamese
-    m = _AMOUNT.search(text)
-    if not m:
-        raise ValueError(f"no number in «{text}»")
-    return read_number(m.group(1), vi) * _SCALE.get((m.group(3) or "").lower(), 1)
 
 
 def amounts_in(quote: str, vietnamese: bool | None = None) -> list[tuple[str, float]]:
@@ -259,13 +255,7 @@ def load_province(pub_dir: Path = DATA / "published") -> tuple[pd.DataFrame, pd.
         if r["use"] not in USES:
             raise DataError(rel, f"giá trị «{r['use']}» không hợp lệ; chọn một trong {sorted(USES)}",
                             f"value «{r['use']}» is not allowed; use one of {sorted(USES)}", row=i, column="use")
-        for col in ("value", "demo_target"):
-            if r[col] != "":
-                try:
-                    float(r[col])
-                except ValueError:
-                    raise DataError(rel, f"«{r[col]}» không phải là số", f"«{r[col]}» is not a number",
-                                    row=i, column=col) from None
+        _require_numbers(rel, r, i, ("value", "demo_target"))
     curated = pd.DataFrame(rows)
     for col in ("year", "year_to"):
         curated[col] = pd.to_numeric(curated[col].replace("", None), errors="coerce").astype("Int64")

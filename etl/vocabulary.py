@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 FIRST_YEAR = 2013
-LAST_YEAR = 2025  # the demo generator's last year; imports are bounded by last_import_year() instead
 REFORM_YEAR = 2025  # from 1/7/2025 reports are keyed by the 34 new units (NQ 202/2025/QH15)
 
 
@@ -57,4 +56,3 @@ CONTENT_CATEGORIES = [
 # highest; None: no upper bound).
 STAFF_BANDS = (("ge30", 30, None), ("20_29", 20, 29), ("10_19", 10, 19), ("lt10", 0, 9))
 
-ORIGINS = ("published", "demo", "imported")

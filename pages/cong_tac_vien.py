@@ -9,9 +9,7 @@ lang = filters.lang()
 blocks.page("page_collaborators", lang)
 f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
-if queries.year_state(year, "collaborators") == "none":  # a year loaded with budgets before its collaborators report
-    st.info(t("year_none", lang, year=year))
-    st.stop()
+blocks.stop_without("collaborators", year, lang)
 
 METRICS = {"district_coverage_pct": "pct", "commune_coverage_pct": "pct", "districts_covered": "count",
            "communes_covered": "count", "collaborators_total": "count", "collaborators_district": "count",
@@ -23,18 +21,13 @@ metric = filters.url_widget("collab_metric", list(METRICS), opening, lambda m, l
                           t("collab_metric", lang), lang, container=st.columns([1, 2])[0])
 
 
-def numeric(df: pd.DataFrame) -> pd.DataFrame:
-    """Counts as floats, so an empty district level (2025) stays empty instead of summing to 0."""
-    return df.astype({c: float for c in [*METRICS, "districts_total", "communes_total"] if c in df})
-
-
 def collab_demo(df: pd.DataFrame) -> bool:
     return bool(df["collaborators_origin"].fillna("").str.contains("demo").any())
 
 
 reform = queries.era_of(year) == "34"
-native = numeric(queries.unit_year(year, queries.era_of(year)))  # the units the networks were reported by
-df = numeric(queries.unit_year(year, view))
+native = queries.network_rows(year, queries.era_of(year))  # the units the networks were reported by
+df = queries.network_rows(year, view)
 demo = collab_demo(df)
 blocks.demo_badge(demo, lang)
 if reform:
@@ -44,17 +37,14 @@ elif view == "34":
 
 # ---- KPIs, with the published national figures beside them
 pub = queries.published("n22_ctv_districts", "n22_ctv_communes", "n22_ctv_developed")
-prev = queries.unit_year(year - 1, queries.era_of(year - 1)) if year - 1 in queries.years() else None
-
-
-def total(d: pd.DataFrame, col: str):
-    return d[col].sum() if d[col].notna().any() else None
+prev = queries.network_rows(year - 1, queries.era_of(year - 1)) if year - 1 in queries.years() else None
+total = queries.network_total
 
 
 def delta(col):
     if col == "communes_covered" and prev is not None and queries.era_of(year - 1) != queries.era_of(year):
         return None  # the 2025 commune merger changed what a commune is: no change across it
-    now, before = total(native, col), (total(numeric(prev), col) if prev is not None else None)
+    now, before = total(native, col), (total(prev, col) if prev is not None else None)
     return fmt.signed_pct(100 * (now - before) / before, 1, lang) if now is not None and before else None
 
 
@@ -104,8 +94,7 @@ with left:
     st.subheader(t("developed_title", lang))
     blocks.demo_badge(collab_demo(native), lang)
     level = "commune" if reform else "district"
-    top = native[native[f"{level}s_covered"] > 0].sort_values(
-        [f"{level}_coverage_pct", f"{level}s_covered", "collaborators_total"], ascending=False).head(5)
+    top = queries.developed_networks(native, level)
     named = set(pub.loc["n22_ctv_developed"].scope_key.split()) if "n22_ctv_developed" in pub.index else set()
     st.markdown(t("developed_intro_2025" if reform else "developed_intro", lang, year=year))
     lines = []
@@ -132,10 +121,9 @@ with right:
     fig.update_xaxes(tickformat=",d")
     ev = blocks.chart(fig, df[["unit_code", "name_vi", "vung_id", "total_planned_mvnd", shown]],
                   f"collab-budget-{shown}-{year}-{view}", lang, sdemo, key="scatter", selectable=True)
-    pair = df[["total_planned_mvnd", shown]].dropna()
-    rho = pair.corr(method="spearman").iloc[0, 1] if len(pair) > 2 else None
+    rho, pairs = queries.rank_correlation(df, "total_planned_mvnd", shown)
     st.caption(t("collab_budget_caption", lang, metric=t(shown, lang), rho=fmt.number(rho, 2, lang),
-                 n=fmt.number(len(pair), 0, lang)) + " " + t("click_map_hint", lang))
+                 n=fmt.number(pairs, 0, lang)) + " " + t("click_map_hint", lang))
     blocks.open_profile_on_click(ev, lang)
 
 # ---- national trend

@@ -1,7 +1,6 @@
 """Hồ sơ tỉnh / Province profile: one of the 63 provinces — its figures and ranks in a chosen year (as its successor
 unit among the 34 from 2025), its rank history, every metric over 2013–2024, its 2025 successor unit, per-capita
 spending, and the sources and published figures behind it. ?unit=<code> opens a province, ?year= a year."""
-import pandas as pd
 import streamlit as st
 
 from dashboard import blocks, charts, coverage, filters, fmt, palette, profile, queries
@@ -11,7 +10,6 @@ lang = filters.lang()
 blocks.page("page_profile", lang)
 year = filters.sidebar("year")["year"]  # default: the latest year with actual figures
 names_in = name_col(lang)
-RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
 PRE_REFORM = queries.REFORM_YEAR - 1
 
 # The province: ?unit=<code> (from a map or bar click, or a shared link), else the last one opened, else Hà Nội.
@@ -28,12 +26,6 @@ code = st.selectbox(t("profile_pick", lang), list(names), key="profile_unit", fo
 st.session_state["_profile_url"] = code
 st.query_params["unit"] = code
 name = names[code]
-
-
-def shown(v, metric: str, average: bool = False) -> str:
-    if metric in RATES:
-        return fmt.pct(v, 1, lang)
-    return fmt.number(v, 1 if average and not metric.endswith("_mvnd") else 0, lang)
 
 
 def right_aligned(columns) -> dict:
@@ -84,14 +76,11 @@ for i, metric in enumerate(("total_planned_mvnd", "total_actual_mvnd", "total_ex
         row[i % 3].caption(caption)
 
 # KCĐP per 1.000 people: only where a source gives the province's population (never an estimate).
-per_capita = queries.unit_year(year, view_y).set_index("unit_code").reindex([unit_y]).iloc[0]
-pop = queries.population_used(year, view_y)
-pop = pop[pop.unit_code == unit_y]
+per_capita, p0 = profile.per_capita(unit_y, year, view_y)
 c1, c2 = st.columns([1, 2])
 blocks.kpi(c1, t("per_1000_kpi", lang, year=year), fmt.number(per_capita.get("kcdp_actual_per_1000"), 2, lang),
            help=t("unit_mvnd_per_1000", lang))
-if len(pop):
-    p0 = pop.iloc[0]
+if p0 is not None:
     src = f"[{fmt.md(p0.source_title)}]({p0.source_location})" if fmt.is_url(p0.source_location) else fmt.md(p0.source_title)
     c2.caption(t("per_1000_profile_source", lang, people=fmt.number(p0.population, 0, lang), year=p0.population_year,
                  source=src))
@@ -153,14 +142,11 @@ with right:  # the 2025 successor unit
         members = list(succ["merged_from"])
         key = "successor_same" if len(members) == 1 else "successor_merged"
         st.markdown(t(key, lang, name=name, unit=succ["name_vi"], code=succ["unit_code"], members=", ".join(members)))
-        as34 = queries.unit_year(PRE_REFORM, "34").set_index("unit_code").loc[succ["unit_code"]]
         if len(members) > 1:
-            st.markdown(t("successor_share", lang, name=name, unit=succ["name_vi"],
-                          pct=fmt.pct(100 * last.total_planned_mvnd / as34.total_planned_mvnd, 1, lang)))
-        s25 = queries.unit_series(succ["unit_code"], "34")
-        s25 = s25[s25.year == queries.REFORM_YEAR]
-        if len(s25):
-            s25 = s25.iloc[0]
+            share = profile.share_of_successor(last.total_planned_mvnd, succ["unit_code"])
+            st.markdown(t("successor_share", lang, name=name, unit=succ["name_vi"], pct=fmt.pct(share, 1, lang)))
+        s25 = profile.reform_year_row(succ["unit_code"])
+        if s25 is not None:
             st.markdown(f"**{t('successor_2025', lang, unit=succ['name_vi'])}**")
             blocks.demo_badge(bool(s25.any_demo), lang, imported=bool(s25.any_imported))
             c = st.columns(2)
@@ -180,20 +166,10 @@ years = sorted(int(y) for y in peer_y.year.unique() if y != year)
 before = [y for y in years if y < year]
 other = filters.url_widget("rank_year", years, before[-1] if before else years[0], lambda y, lg: str(y),
                            t("profile_rank_year", lang), lang, container=st) if years else year
-metrics = [m for m in queries.PEER_METRICS if m in set(peer_y.metric)]
-ranked = {y: peer_y[peer_y.year == y].set_index("metric").reindex(metrics) for y in dict.fromkeys((year, other))}
-table = pd.DataFrame({t("col_metric", lang): [t(f"peer_{m}", lang) for m in metrics]})
-raw_cols = pd.DataFrame({"metric": metrics})
-for y, r in ranked.items():
-    table[f"{y} · {t('col_value', lang)}"] = [t("cov_none", lang) if fmt.missing(v) else shown(v, m)
-                                              for v, m in zip(r.value, metrics)]
-    table[f"{y} · {t('col_rank_nation', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–" for a, b in zip(r.rank_nation, r.units_nation)]
-    table[f"{y} · {t('col_rank_region', lang)}"] = [f"{a:.0f}/{b:.0f}" if a == a else "–" for a, b in zip(r.rank_region, r.units_region)]
-    for c in ("value", "rank_nation", "rank_region", "region_value", "nation_value"):
-        raw_cols[f"{c}_{y}"] = r[c].to_numpy()
-ranks_demo = bool(peer_y[peer_y.year.isin(list(ranked))].origin.fillna("").str.contains("demo").any())
-blocks.table(pd.concat([table, raw_cols], axis=1), f"profile-{code}-ranks-{year}-{other}", lang, ranks_demo,
-             key="ranks", column_config={**{c: None for c in raw_cols.columns}, **right_aligned(table.columns[1:])})
+table, numbers, raw = profile.rank_table(peer_y, (year, other), lang)
+ranks_demo = bool(peer_y[peer_y.year.isin([year, other])].origin.fillna("").str.contains("demo").any())
+blocks.table(table, f"profile-{code}-ranks-{year}-{other}", lang, ranks_demo,
+             key="ranks", column_config={**{c: None for c in raw}, **right_aligned(numbers)})
 st.caption(t("rank_hint", lang) + " " + t("col_region", lang) + ": " + region_names["vung"][last.vung_id] + ".")
 
 hist = profile.rank_history(code, era)
@@ -209,20 +185,8 @@ if len(hist):
 # Sources behind each figure: the rows as shown, then every published figure that concerns the province.
 st.subheader(t("profile_sources", lang))
 st.caption(t("profile_rows_caption", lang, name=name))
-rows = [queries.fact_sources(era, code).assign(unit=name)]
-if succ is not None:
-    rows.append(queries.fact_sources("34", succ["unit_code"]).assign(
-        unit=t("successor_unit_label", lang, unit=succ["name_vi"])))
-rows = pd.concat(rows, ignore_index=True)
-facts = pd.DataFrame({
-    t("col_fact", lang): [t(f"fact_{f}", lang) for f in rows.fact],
-    t("province", lang): rows.unit,
-    t("origin", lang): [coverage.label(o, lang) for o in rows.origin],
-    t("col_source", lang): rows.source_title.fillna(rows.source_id),
-    t("col_years", lang): [f"{a}–{b}" if a != b else str(a) for a, b in zip(rows.year_from, rows.year_to)],
-    t("col_rows", lang): [fmt.number(n, 0, lang) for n in rows.rows],
-})
-blocks.table(pd.concat([facts, rows], axis=1), f"profile-{code}-row-sources", lang,
+rows = profile.row_sources(era, code, name, succ, lang)
+blocks.table(profile.row_sources_table(rows, lang), f"profile-{code}-row-sources", lang,
          bool((rows.origin == "demo").any()), key="row-sources",
          column_config={**{c: None for c in rows.columns}, **right_aligned([t("col_rows", lang)])})
 
@@ -232,40 +196,18 @@ own = coverage.published_figures_for(code, era)
 if own.empty:
     st.info(t("profile_no_published_own", lang, name=name))
 else:
-    st.dataframe(pd.DataFrame({
-        t("col_year", lang): [fmt.period(r, lang) for r in own.itertuples()],
-        t("col_published_value", lang): own.value_text.fillna(""),
-        t("col_quote", lang): own.quote,
-        t("col_source", lang): [" · ".join(str(x) for x in v if not pd.isna(x) and x)
-                               for v in zip(own.source_title, own.publisher, own.published)],
-        t("col_link", lang): own.source_url,
-    }), hide_index=True, width="stretch", row_height=70, height=min(len(own), 6) * 70 + 40,
+    st.dataframe(profile.own_figures_table(own, lang), hide_index=True, width="stretch", row_height=70, height=min(len(own), 6) * 70 + 40,
         column_config={t("col_quote", lang): st.column_config.TextColumn(width="large"),
                        t("col_link", lang): st.column_config.LinkColumn(display_text=t("open_source", lang))})
     st.caption(t("profile_published_own_caption", lang, n=fmt.number(len(own), 0, lang)))
 
-# Figures about its region, its khuyến công area, or a named set of provinces that includes it (sources name the 63
-# provinces: a 2025 unit gathers those of the provinces it was formed from).
-groups_of = (f"vung/{last.vung_id}", f"kc_area/{last.kc_area_id}")
-figs = queries.province_figures(code, groups_of) if era == "63" else pd.concat(
-    [queries.province_figures(m, groups_of) for m in queries.deck_merged_from((code,))]).drop_duplicates("figure_id")
-figs = figs[figs.scope != "province"].reset_index(drop=True)
+# Figures about its region, its khuyến công area, or a named set of provinces that includes it.
+figs = profile.group_figures(code, era, last.vung_id, last.kc_area_id)
 st.markdown(f"**{t('profile_published', lang, name=name)}**")
 if figs.empty:
     st.info(t("profile_no_published", lang))
 else:
-    period = ["–" if pd.isna(a) else str(a) if pd.isna(b) or a == b else f"{a}–{b}" for a, b in zip(figs.year, figs.year_to)]
-    agrees = [t("agrees_na" if pd.isna(a) else "agrees_yes" if a else "agrees_no", lang) for a in figs.agrees]
-    published = pd.DataFrame({
-        t("col_year", lang): period,
-        t("col_scope", lang): [t(f"scope_{s}", lang) for s in figs.scope],
-        t("col_published_value", lang): figs.value_text.fillna(""),
-        t("col_agrees", lang): agrees,
-        t("col_source", lang): [" · ".join(str(x) for x in v if not pd.isna(x) and x) for v in
-                               zip(figs.source_title, figs.publisher, figs.published)],
-        t("col_quote", lang): figs.quote,
-    })
-    blocks.table(pd.concat([published, figs], axis=1), f"profile-{code}-published", lang, False, key="published",
+    blocks.table(profile.group_figures_table(figs, lang), f"profile-{code}-published", lang, False, key="published",
              column_config={**{c: None for c in figs.columns},
                             t("col_published_value", lang): st.column_config.TextColumn(width="medium"),
                             t("col_source", lang): st.column_config.TextColumn(width="medium"),
@@ -273,15 +215,7 @@ else:
     st.caption(t("profile_published_caption", lang))
 
 st.subheader(t("profile_table", lang, name=name, y0=y0, y1=y1))
-cols = ["kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd", "total_planned_mvnd",
-        "total_actual_mvnd", "total_execution_pct", "projects", "staff_total", "staff_grassroots",
-        "collaborators_district", "collaborators_commune"]
-shown_cols = pd.DataFrame({t("col_year", lang): series.year.astype(str),
-                           **{t(f"peer_{c}", lang): [shown(v, c) for v in series[c]] for c in cols},
-                           t("origin", lang): series.budget_origin})
-raw_cols = series[["year", "unit_code", *cols, "budget_origin", "staffing_origin",
-                   "collaborators_origin"]].reset_index(drop=True)
-blocks.table(pd.concat([shown_cols.reset_index(drop=True), raw_cols], axis=1), f"profile-{code}-{y0}-{y1}", lang, demo,
-         key="province-table",
-         column_config={**{c: None for c in raw_cols.columns}, **right_aligned(shown_cols.columns[1:-1]),
+table, numbers, raw = profile.series_table(series, lang)
+blocks.table(table, f"profile-{code}-{y0}-{y1}", lang, demo, key="province-table",
+         column_config={**{c: None for c in raw}, **right_aligned(numbers),
                         t("col_year", lang): st.column_config.TextColumn(pinned=True)})

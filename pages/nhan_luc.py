@@ -2,16 +2,14 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, filters, fmt, indicator, metrics, palette, queries
+from dashboard import blocks, charts, filters, fmt, indicator, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
 blocks.page("page_staffing", lang)
 f = filters.sidebar("year", "view", "grouping")
 year, view, grouping = f["year"], f["view"], f["grouping"]
-if queries.year_state(year, "staffing") == "none":  # a year loaded with budgets before its staffing report
-    st.info(t("year_none", lang, year=year))
-    st.stop()
+blocks.stop_without("staffing", year, lang)
 
 METRICS = {"staff_total": "count", "staff_grassroots": "count", "grassroots_share_pct": "pct"}
 metric = filters.url_widget("staff_metric", list(METRICS), "staff_total", lambda m, lg: t(m, lg), t("staff_metric", lang),
@@ -25,7 +23,7 @@ def staffing_demo(df: pd.DataFrame) -> bool:
 
 demo_years = queries.topic_demo_by_year().set_index("year")["staffing_demo"]
 # KPIs and size bands count centres, so they use the units of the year itself (63 centres, or 34 from 2025)
-centres = queries.unit_year(year, queries.era_of(year)).dropna(subset=["staff_total"])
+centres = queries.staffed_centres(year)
 df = queries.unit_year(year, view)
 demo = staffing_demo(df)
 blocks.demo_badge(demo, lang)
@@ -73,14 +71,7 @@ indicator.show(df, metric, year=year, view=view, kind=kind, lang=lang, demo=demo
 # ---- size bands, and regions
 left, right = st.columns(2)
 with left:
-    published_band = {"band_ge30": "n22_units_ge30", "band_20_29": "n22_units_20_29", "band_10_19": "n22_units_10_19",
-                      "band_lt10": "n22_units_lt10"}
-    counts = centres["size_band"].value_counts()
-    bands = pd.DataFrame({"band": [b for b, _, _ in metrics.BANDS]})
-    bands["label"] = [t(b, lang) for b in bands.band]
-    bands["warehouse"] = [int(counts.get(b, 0)) for b in bands.band]
-    bands["published"] = [pub.loc[published_band[b]].value if year == 2022 and published_band[b] in pub.index
-                          else float("nan") for b in bands.band]
+    bands = queries.staff_bands(centres, pub, year, label=lambda b: t(b, lang))
     cdemo = staffing_demo(centres)
     fig = charts.band_bars(bands, lang)
     charts.style(fig, t("bands_title", lang, year=year), t("unit_centres", lang), lang, cdemo, height=460)
@@ -88,13 +79,12 @@ with left:
     st.caption(t("bands_note", lang, units=len(centres)))
     if year == 2022 and len(pub) == 7:
         w = {b: fmt.number(v, 0, lang) for b, v in zip(bands.band, bands.warehouse)}
-        p = {b: fmt.number(pub.loc[published_band[b]].value, 0, lang) for b in published_band}
+        p = {b: fmt.number(pub.loc[f].value, 0, lang) for b, f in queries.PUBLISHED_BANDS.items()}
         st.caption(t("bands_published", lang, ge30=p["band_ge30"], b20=p["band_20_29"], b10=p["band_10_19"],
                      lt10=p["band_lt10"], w_ge30=w["band_ge30"], w_b20=w["band_20_29"], w_b10=w["band_10_19"],
                      w_lt10=w["band_lt10"]) + " " + blocks.quote_text(pub.loc["n22_units_ge30"], lang))
 with right:
-    regions = queries.group_series(grouping)
-    ry = regions[regions.year == year].sort_values("sort_order")
+    ry = queries.groups_in_year(grouping, year)
     ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 12)))
     fig = charts.grouped_bars(ry, "region", {"staff_total": t("staff_total", lang),
                                              "staff_grassroots": t("staff_grassroots", lang)}, "count", lang,

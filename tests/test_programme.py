@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from conftest import ROOT, scalar
-from etl import demo, published, reference
+from etl import demo, published, reference, vocabulary
 from etl.errors import BuildError, DataError
 
 NOTES = ROOT / "docs/programme_sources.md"
@@ -149,6 +149,14 @@ def test_demo_data_never_invents_actuals_for_a_year_that_has_not_ended(con):
     running = date.today().year
     for table in ("budget", "project", "staffing", "collaborators"):
         assert scalar(con, f"SELECT count(*) FROM {table} WHERE origin = 'demo' AND year >= ?", [running]) == 0  # noqa: S608
+
+
+def test_demo_and_imports_judge_the_calendar_by_the_same_today(monkeypatch):
+    """One clock for the whole warehouse: moved to March 2031, demo data may reach 2030 (the last year that has
+    ended) and an import of 2030 actuals is accepted as a year that has ended."""
+    monkeypatch.setattr(vocabulary, "today", lambda: date(2031, 3, 1))
+    assert demo.last_ended_year() == 2030
+    assert vocabulary.year_has_ended(2030) and not vocabulary.year_has_ended(2031)
 
 
 def test_overlapping_periods_are_refused_naming_row_and_column(tmp_path):

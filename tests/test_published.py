@@ -103,13 +103,17 @@ def test_every_province_figure_is_the_number_its_quote_writes(row):
 
 
 def test_vietnamese_and_english_number_writing():
-    from etl.published import read_amount
-    assert read_amount("27.708 triệu đồng") == 27708
-    assert read_amount("1,5 tỷ đồng") == 1500
-    assert read_amount("1.332,474 triệu đồng") == pytest.approx(1332.474)
-    assert read_amount("VND1.4 billion") == 1400
-    assert read_amount("3,870 workers", vietnamese=False) == 3870
-    assert read_amount("28 tỉnh") == 28  # 'tỉnh' is not 'tỉ'
+    from etl.published import amounts_in
+
+    def amount(text, vietnamese=None):
+        (_, value), = amounts_in(text, vietnamese)
+        return value
+    assert amount("27.708 triệu đồng") == 27708
+    assert amount("1,5 tỷ đồng") == 1500
+    assert amount("1.332,474 triệu đồng") == pytest.approx(1332.474)
+    assert amount("VND1.4 billion") == 1400
+    assert amount("3,870 workers", vietnamese=False) == 3870
+    assert amount("28 tỉnh") == 28  # 'tỉnh' is not 'tỉ'
 
 
 def test_the_curated_province_figures_are_what_the_curation_step_writes():

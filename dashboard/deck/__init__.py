@@ -30,12 +30,12 @@ from .areas import DEFAULT_AREA, GROUPINGS, Area, area_choices, area_key, area_l
 from .errors import DeckError  # noqa: E402
 from .facts import PREVIEW_COLS, Facts, gather, origin_of, origin_text, preview  # noqa: E402
 from .layout import Slides  # noqa: E402
-from .pdf import FONT_DIR, FONT_NAME, atomic_write, font_config, fonts_for_children, soffice, to_pdf  # noqa: E402
+from .pdf import FONT_DIR, FONT_NAME, atomic_write, font_config, fonts_for_children, office_pdf, soffice, to_pdf  # noqa: E402
 from .slides import DeckInfo, render  # noqa: E402
 
 __all__ = ["DEFAULT_AREA", "FONT_DIR", "FONT_NAME", "GROUPINGS", "PREVIEW_COLS", "Area", "DeckError", "DeckInfo",
            "Facts", "Slides", "area_choices", "area_key", "area_label", "atomic_write", "build", "build_bytes",
-           "figures", "file_stem", "font_config", "fonts_for_children", "gather", "main", "origin_of", "origin_text",
+           "figures", "file_stem", "font_config", "fonts_for_children", "gather", "main", "office_pdf", "origin_of", "origin_text",
            "preview", "render", "resolve", "soffice", "to_pdf", "years_text"]
 
 

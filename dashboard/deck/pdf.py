@@ -47,25 +47,34 @@ def soffice() -> str | None:
 
 
 def to_pdf(pptx: Path, pdf: Path, timeout: int = 300) -> None:
-    """Convert with LibreOffice headless (own throwaway profile, so parallel runs don't collide); atomic."""
-    exe = soffice()
-    if not exe:
+    """The deck's PDF, written atomically."""
+    if not soffice():
         raise DeckError("deck_err_no_soffice")
-    with tempfile.TemporaryDirectory(prefix="deck-pdf-") as tmp:
-        src = Path(tmp) / "deck.pptx"
-        shutil.copyfile(pptx, src)
+    data = office_pdf(Path(pptx).read_bytes(), "deck.pptx", "pdf", timeout,
+                      fail=lambda reason: DeckError("deck_err_pdf", reason=reason))
+    atomic_write(pdf, data)
+
+
+def office_pdf(data: bytes, name: str, convert_to: str, timeout: int, fail) -> bytes:
+    """A document converted to PDF by LibreOffice headless, with its own throwaway profile (parallel runs don't
+    collide) and the shipped fonts visible. `fail(reason)` is the error to raise: the deck and the report each
+    speak their own."""
+    exe = soffice()
+    with tempfile.TemporaryDirectory(prefix="office-pdf-") as tmp:
+        src = Path(tmp) / name
+        src.write_bytes(data)
         cmd = [exe, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "pdf", "--outdir", tmp, str(src)]
+               "--nolockcheck", "--convert-to", convert_to, "--outdir", tmp, str(src)]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=fonts_for_children(),
                                   stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            raise DeckError("deck_err_pdf", reason=f"soffice > {timeout} s") from None
-        out = Path(tmp) / "deck.pdf"
+            raise fail(f"soffice > {timeout} s") from None
+        out = src.with_suffix(".pdf")
         if done.returncode != 0 or not out.exists() or out.stat().st_size < 1000:
             reason = (done.stderr or done.stdout or f"exit {done.returncode}").strip().splitlines()[-1:] or ["?"]
-            raise DeckError("deck_err_pdf", reason=reason[0][:200])
-        atomic_write(pdf, out.read_bytes())
+            raise fail(reason[0][:200])
+        return out.read_bytes()
 
 
 def atomic_write(path: Path, data: bytes) -> None:

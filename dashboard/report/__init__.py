@@ -12,9 +12,6 @@ a number a demo row stands behind carries '*'. Nothing is written unless the who
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,48 +64,20 @@ def build(scope: str, year, out: Path | str, pdf: Path | str | None = None, half
         raise ReportError("report_err_no_soffice")
     data, info = _render(scope, year, half, db)
     pdf_bytes = to_pdf_bytes(data) if pdf else None
-    _atomic_write(Path(out), data)
+    from ..deck import atomic_write
+    atomic_write(Path(out), data)
     if pdf:
-        _atomic_write(Path(pdf), pdf_bytes)
+        atomic_write(Path(pdf), pdf_bytes)
     return info
 
 
 def to_pdf_bytes(docx: bytes, timeout: int = 300) -> bytes:
-    """LibreOffice Writer headless, with its own throwaway profile (parallel runs don't collide) and the fonts the
-    deck uses visible."""
-    from ..deck import font_config, soffice
-    exe = soffice()
-    if not exe:
+    """LibreOffice Writer headless, as for the deck (deck.office_pdf)."""
+    from ..deck import office_pdf, soffice
+    if not soffice():
         raise ReportError("report_err_no_soffice")
-    env = dict(os.environ)
-    conf = font_config()
-    if conf and "FONTCONFIG_FILE" not in env:
-        env["FONTCONFIG_FILE"] = str(conf)
-    with tempfile.TemporaryDirectory(prefix="report-pdf-") as tmp:
-        src = Path(tmp) / "bao-cao.docx"
-        src.write_bytes(docx)
-        cmd = [exe, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", tmp, str(src)]
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
-                                  stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise ReportError("report_err_pdf", reason=f"soffice > {timeout} s") from None
-        out = Path(tmp) / "bao-cao.pdf"
-        if done.returncode != 0 or not out.exists() or out.stat().st_size < 1000:
-            reason = (done.stderr or done.stdout or f"exit {done.returncode}").strip().splitlines()[-1:] or ["?"]
-            raise ReportError("report_err_pdf", reason=reason[0][:200])
-        return out.read_bytes()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    return office_pdf(docx, "bao-cao.docx", "pdf:writer_pdf_Export", timeout,
+                      fail=lambda reason: ReportError("report_err_pdf", reason=reason))
 
 
 def file_stem(info: ReportInfo) -> str:

