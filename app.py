@@ -49,7 +49,22 @@ navigation = st.navigation({  # with_default_path: the home page also answers at
 lang = filters.language_switch()  # after st.navigation: pages must be registered before anything is drawn
 st.sidebar.caption(t("app_subtitle", lang))
 with st.sidebar:
-    st.html(filters.HISTORY_SCRIPT, unsafe_allow_javascript=True)
+    # one browser history entry per user action (filters.py explains); a literal: no data ever reaches st.html
+    st.html("""<script>
+(() => {
+  if (window.__kcHistory) return;
+  window.__kcHistory = true;
+  const push = history.pushState.bind(history);
+  let armed = false;  // the first load's own settling replaces the entry the visitor opened
+  const arm = () => { armed = true; };
+  for (const ev of ["pointerdown", "keydown"]) window.addEventListener(ev, arm, true);
+  window.addEventListener("popstate", () => { armed = false; }, true);
+  history.pushState = function (state, title, url) {
+    if (armed) { armed = false; return push(state, title, url); }
+    return history.replaceState(state, title, url);
+  };
+})();
+</script>""", unsafe_allow_javascript=True)
 # KPI labels wrap instead of ending in "…": the execution rate at their end was cut at 1440 px and on phones
 st.html("<style>[data-testid=stMetricLabel] * {white-space: normal !important; overflow: visible !important;"
         " text-overflow: clip !important;}</style>")

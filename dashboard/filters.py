@@ -267,7 +267,7 @@ def area_param(parse: Callable[[str], str | None], default_label: str, name: str
 # page switch (which carries the old page's query string to the new path) one more before the new page's own. So a
 # run only records what its URL should say (`_pin`, `_uses`), and app.py writes the whole query string once at the
 # end of the run (`settle_url`), dropping what the page does not use (a profile's ?unit= on the Budgets page).
-# HISTORY_SCRIPT (drawn by app.py) folds the remaining browser-side entries of one action (page switch, then the new
+# A small script in app.py folds the remaining browser-side entries of one action (page switch, then the new
 # page's values) into one.
 
 def start_run() -> None:
@@ -327,23 +327,6 @@ def settle_url() -> None:
 # Drawn once per run by app.py (st.html runs it in the page itself, not in an iframe). Streamlit pushes a history
 # entry for a page switch and another for every later change of the query string; this turns every push after the
 # first one following a click or key press into a replace, so Back undoes one user action. Installed once per tab.
-HISTORY_SCRIPT = """<script>
-(() => {
-  if (window.__kcHistory) return;
-  window.__kcHistory = true;
-  const push = history.pushState.bind(history);
-  let armed = false;  // the first load's own settling replaces the entry the visitor opened
-  const arm = () => { armed = true; };
-  for (const ev of ["pointerdown", "keydown"]) window.addEventListener(ev, arm, true);
-  window.addEventListener("popstate", () => { armed = false; }, true);
-  history.pushState = function (state, title, url) {
-    if (armed) { armed = false; return push(state, title, url); }
-    return history.replaceState(state, title, url);
-  };
-})();
-</script>"""
-
-
 def _notice(name: str, raw, default_label: str) -> None:
     """The one notice for a URL value that is not an option: which parameter, what it said, what is used instead.
     Pages with their own parsers call it too. The value is a visitor's text: shortened and shown as plain text,

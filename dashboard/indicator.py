@@ -131,14 +131,13 @@ def share(lang: str) -> None:
 
 def _embed_style() -> None:
     """Hide the sidebar and Streamlit's chrome, and every element of the page but the indicator block."""
-    key = f".st-key-{BLOCK_KEY}"
-    st.html(f"""<style>
+    st.html("""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"] {{ display: none !important; }}
-[data-testid="stMain"] [data-testid="stVerticalBlock"] > *:not({key}):not(:has({key})):not({key} *) {{
-  display: none !important; }}
-[data-testid="stMainBlockContainer"] {{ padding-top: 1rem !important; }}
-</style>""")
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] > *:not(.st-key-indicator-block):not(:has(.st-key-indicator-block)):not(.st-key-indicator-block *) {
+  display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1rem !important; }
+</style>""")  # a literal (no data ever reaches st.html); .st-key-indicator-block is the container of BLOCK_KEY
 
 
 # ---- the map tab: the choropleth beside the ranking, both playing through the years

@@ -29,13 +29,14 @@ SELECT g.grouping_id, g.group_id, g.name_vi, g.name_en, g.sort_order, m.era,
 FROM grouping_group g JOIN grouping_member m USING (grouping_id, group_id)
 GROUP BY ALL ORDER BY g.grouping_id DESC, g.sort_order, m.era"""
 
-# Every unit of an era in a year, with each fund's and each topic's origin: a value is marked as demo exactly when
-# a demo row stands behind it (an imported KCQG row beside a demo KCĐP row leaves the KCQG figures unmarked).
+# Every unit of an era in a year, with each fund's and each topic's origin: a value is marked as demo when a demo row
+# stands behind its fund (an imported KCQG row beside a demo KCĐP row leaves the KCQG figures unmarked). A fund whose
+# plan is published and whose spending is demo ('demo+published') is marked whole: never a demo value unmarked.
 UNIT_ROWS = """
 WITH f AS (
     SELECT unit_code,
-           bool_or(origin = 'demo') FILTER (fund = 'kcqg') AS kcqg_demo,
-           bool_or(origin = 'demo') FILTER (fund = 'kcdp') AS kcdp_demo
+           bool_or(contains(origin, 'demo')) FILTER (fund = 'kcqg') AS kcqg_demo,
+           bool_or(contains(origin, 'demo')) FILTER (fund = 'kcdp') AS kcdp_demo
     FROM budget_current WHERE era = ? AND year = ? GROUP BY unit_code)
 SELECT v.unit_code, v.name_vi, v.vung_id, v.kc_area_id,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd,
@@ -44,8 +45,8 @@ SELECT v.unit_code, v.name_vi, v.vung_id, v.kc_area_id,
        v.communes_covered, v.communes_total,
        coalesce(f.kcqg_demo, false) AS kcqg_demo, coalesce(f.kcdp_demo, false) AS kcdp_demo,
        contains(coalesce(v.project_origin, ''), 'demo') AS projects_demo,
-       coalesce(v.staffing_origin = 'demo', false) AS staffing_demo,
-       coalesce(v.collaborators_origin = 'demo', false) AS collaborators_demo,
+       contains(coalesce(v.staffing_origin, ''), 'demo') AS staffing_demo,
+       contains(coalesce(v.collaborators_origin, ''), 'demo') AS collaborators_demo,
        v.budget_origin, v.project_origin, v.staffing_origin, v.collaborators_origin
 FROM v_unit_year v LEFT JOIN f USING (unit_code)
 WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""
@@ -55,8 +56,8 @@ WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""
 UNIT_ROWS_AS_34 = """
 WITH f AS (
     SELECT coalesce(r.unit_code, b.unit_code) AS unit_code,
-           bool_or(b.origin = 'demo') FILTER (fund = 'kcqg') AS kcqg_demo,
-           bool_or(b.origin = 'demo') FILTER (fund = 'kcdp') AS kcdp_demo
+           bool_or(contains(b.origin, 'demo')) FILTER (fund = 'kcqg') AS kcqg_demo,
+           bool_or(contains(b.origin, 'demo')) FILTER (fund = 'kcdp') AS kcdp_demo
     FROM budget_current b LEFT JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
     WHERE b.year = ? GROUP BY ALL)
 SELECT v.unit_code, v.name_vi, vung.group_id AS vung_id, kca.group_id AS kc_area_id,
@@ -81,7 +82,7 @@ SELECT c.category_id, c.name_vi, c.sort_order,
        count(*) FILTER (p.fund = 'kcqg') AS projects_kcqg,
        count(*) FILTER (p.fund = 'kcdp') AS projects_kcdp,
        sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd,
-       bool_or(p.origin = 'demo') AS demo
+       bool_or(contains(p.origin, 'demo')) AS demo
 FROM project_current p JOIN content_category c USING (category_id)
 WHERE p.era = ? AND p.year = ? AND list_contains(?, p.unit_code)
 GROUP BY ALL ORDER BY c.sort_order"""
