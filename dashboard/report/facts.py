@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..db import db_path
+from ..queries import DECK_GROUPS
 from .errors import ReportError
 
 REFORM_YEAR = 2025
@@ -23,11 +24,7 @@ YEARS = "SELECT year FROM year_status WHERE has_actual ORDER BY year"
 UNITS = """
 SELECT era, unit_code, name_vi, name_ascii, slug, unit_type FROM unit ORDER BY era, unit_code"""
 
-GROUPS = """
-SELECT g.grouping_id, g.group_id, g.name_vi, g.name_en, g.sort_order, m.era,
-       list(m.member_code ORDER BY m.member_code) AS members
-FROM grouping_group g JOIN grouping_member m USING (grouping_id, group_id)
-GROUP BY ALL ORDER BY g.grouping_id DESC, g.sort_order, m.era"""
+GROUPS = DECK_GROUPS  # the regions and areas with their members per era, as the deck reads them
 
 # Every unit of an era in a year, with each fund's and each topic's origin: a value is marked as demo when a demo row
 # stands behind its fund (an imported KCQG row beside a demo KCĐP row leaves the KCQG figures unmarked). A fund whose
