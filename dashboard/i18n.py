@@ -285,6 +285,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "peer_collaborators_district": ("Cộng tác viên cấp huyện (người)", "District-level collaborators (people)"),
     "peer_collaborators_commune": ("Cộng tác viên cấp xã (người)", "Commune-level collaborators (people)"),
     "profile_pick": ("Chọn tỉnh, thành phố (63 tỉnh trước 1/7/2025)", "Pick a province (the 63 before 1 July 2025)"),
+    "profile_pick_34": ("Chọn tỉnh, thành phố (34 đơn vị từ 1/7/2025)", "Pick a province (the 34 units from 1 July 2025)"),
     "profile_where": ("Vùng: **{vung}** · Khu vực khuyến công: **{area}** · Mã: {code}",
                       "Region: **{vung}** · Khuyến công area: **{area}** · Code: {code}"),
     "profile_kpi_year": ("Năm {year}", "In {year}"),

@@ -22,7 +22,7 @@ wanted = wanted if wanted in names else "01"
 if "profile_unit" not in st.session_state or st.session_state.get("_profile_url") != wanted \
         or st.session_state["profile_unit"] not in names:
     st.session_state["profile_unit"] = wanted
-code = st.selectbox(t("profile_pick", lang), list(names), key="profile_unit", format_func=names.get)
+code = st.selectbox(t("profile_pick_34" if era == "34" else "profile_pick", lang), list(names), key="profile_unit", format_func=names.get)
 st.session_state["_profile_url"] = code
 st.query_params["unit"] = code
 name = names[code]

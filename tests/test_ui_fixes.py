@@ -34,6 +34,9 @@ def test_code_52_of_the_34_units_is_the_new_gia_lai_not_binh_dinh():
     old = run("pages/ho_so_tinh.py", unit="52", era="63")
     assert [h.value for h in new.header] == ["Gia Lai"]
     assert [h.value for h in old.header] == ["Bình Định"]
+    # the picker says which set of units it lists
+    assert [s.label for s in new.selectbox][:1] == ["Chọn tỉnh, thành phố (34 đơn vị từ 1/7/2025)"]
+    assert [s.label for s in old.selectbox][:1] == ["Chọn tỉnh, thành phố (63 tỉnh trước 1/7/2025)"]
     # the 2025 unit names the provinces it was formed from, each linking to its own (63-era) profile
     assert any("unit=64&era=63" in m.value and "unit=52&era=63" in m.value for m in new.markdown)
 
