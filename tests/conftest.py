@@ -40,3 +40,15 @@ def app_pages() -> list[tuple[str, str, str, str]]:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
             return [page for pages in ast.literal_eval(node.value).values() for page in pages]
     raise AssertionError("app.py has no PAGES")
+
+
+def run_page(page: str, timeout: int = 180, **params):
+    """The app opened on `page` with the given URL query, as Streamlit's AppTest after one run (app.py's navigation
+    and chrome included)."""
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.switch_page(page)
+    at.run()
+    return at

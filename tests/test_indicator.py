@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, run_page
 
 APP = str(ROOT / "app.py")
 PAGES = ["pages/kinh_phi.py", "pages/nhan_luc.py", "pages/cong_tac_vien.py"]
@@ -22,12 +22,7 @@ def _warehouse(db_path, monkeypatch):
 
 
 def run(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
-    return at
+    return run_page(page, **params)
 
 
 def qp(at, name):

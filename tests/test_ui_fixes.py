@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, run_page
 
 APP = str(ROOT / "app.py")
 
@@ -20,11 +20,7 @@ def _warehouse(db_path, monkeypatch):
 
 
 def run(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
+    at = run_page(page, **params)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

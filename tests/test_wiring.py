@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from conftest import ROOT, run_page
 from import_corpus import make_corpus as corpus
 
 from etl import build, vocabulary
@@ -19,11 +19,7 @@ APP = str(ROOT / "app.py")
 
 
 def run(db, page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.switch_page(page)
-    at.run()
+    at = run_page(page, **params)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
