@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from etl.vocabulary import era_of
+
 from .. import fmt
 from .facts import Facts, change, ratio
 
@@ -177,7 +179,8 @@ def staffing(f: Facts) -> list[str]:
     text = (f"Tổng số cán bộ làm công tác khuyến công là {people(t['staff_total'], d)}, trong đó "
             f"{people(t['staff_grassroots'], d)} làm việc đến cơ sở "
             f"({pct(ratio(t['staff_grassroots'], t['staff_total']), d)})")
-    if p is not None:
+    # staff are counted per centre: 63 centres before 1/7/2025, 34 after, so no change is stated across the reform
+    if p is not None and era_of(f.year) == era_of(f.prev_year):
         ch = change_phrase(t["staff_total"], p["staff_total"], f.prev_year, d or bool(p["staffing_demo"]))
         if ch:
             text += f"; tổng số cán bộ {ch} ({people(p['staff_total'], bool(p['staffing_demo']))})"
