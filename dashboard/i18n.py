@@ -450,6 +450,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "src_used_no": ("Không dùng để hiệu chỉnh dữ liệu minh họa; chỉ ghi nhận.",
                     "Not used to calibrate the demo data; recorded only."),
     "src_checks_table": ("Mọi phép đối chiếu nội bộ nguồn", "Every check of a source against itself"),
+    "src_pop_disagree_title": ("Dân số: các nguồn ghi khác nhau", "Population: sources that disagree"),
+    "src_pop_disagree_intro": ("Cùng một đơn vị và năm, hai nguồn ghi hai số dân khác nhau. Cả hai được giữ; chỉ số "
+                               "đã xác nhận (✓) dùng cho chỉ tiêu trên 1.000 dân.",
+                               "One unit and year, two sources, two population counts. Both are kept; only a "
+                               "confirmed count (✓) feeds per-1,000-people figures."),
     "src_col_status": ("Kết quả", "Status"),
     "src_col_stated": ("Nguồn viết", "Stated"),
     "src_col_recomputed": ("Tính lại", "Recomputed"),

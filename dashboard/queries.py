@@ -212,6 +212,17 @@ def source_checks() -> pd.DataFrame:
     return query(SOURCE_CHECKS)
 
 
+POPULATION_DISAGREEMENTS = """
+SELECT d.*, u.name_vi FROM v_population_disagreement d JOIN unit u ON u.era = d.era AND u.unit_code = d.unit_code
+ORDER BY d.era DESC, d.unit_code, d.year"""
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def population_disagreements() -> pd.DataFrame:
+    """Two sources, one unit and year, two population counts: both kept (v_population_disagreement)."""
+    return query(POPULATION_DISAGREEMENTS)
+
+
 @st.cache_data(show_spinner=False, ttl=600)
 def origin_counts() -> pd.DataFrame:
     return query(ORIGIN_COUNTS)
@@ -705,7 +716,8 @@ POPULATION_USED = """
 SELECT v.unit_code, v.name_vi, v.year, v.population, n.year AS population_year, n.source_id,
        s.title AS source_title, s.publisher, s.location AS source_location
 FROM mart_unit_year v
-JOIN population n ON n.province_code = v.unit_code AND n.confirmed AND n.population = v.population
+JOIN population n ON n.era = v.era AND n.province_code = v.unit_code AND n.confirmed
+    AND n.population = v.population
 LEFT JOIN source s ON s.source_id = n.source_id
 WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""
 

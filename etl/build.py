@@ -48,7 +48,8 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
         con = duckdb.connect(str(tmp))
         try:
             con.execute(SCHEMA.read_text(encoding="utf-8"))
-            warehouse.insert(con, "source", pd.concat([sources, province_sources], ignore_index=True))
+            warehouse.insert(con, "source", pd.concat(
+                [sources, province_sources, reference.population_sources(data_dir / "published")], ignore_index=True))
             warehouse.insert(con, "province", ref["province"])
             warehouse.insert(con, "unit_2025", ref["unit_2025"])
             warehouse.insert(con, "reform_2025", ref["reform_2025"])
@@ -67,7 +68,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
             warehouse.insert(con, "agency_name", ref["agency_name"])
             warehouse.insert(con, "province_figure", curated)
             warehouse.insert(con, "admin_count", ref["admin_count"])
-            warehouse.insert(con, "population", reference.populations(curated))
+            warehouse.insert(con, "population", reference.populations(curated, data_dir / "published"))
             warehouse.insert(con, "source_check", consistency)
             con.execute("INSERT INTO source VALUES ('demo-generator', 'demo', 'Dữ liệu minh họa (etl/demo.py)', "
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")

@@ -299,18 +299,99 @@ def admin_counts(curated: pd.DataFrame, ref_dir: Path = DATA / "reference") -> p
 
 
 _POPULATION_SCALE = {"người": 1, "nghìn người": 1_000, "triệu người": 1_000_000}
+POPULATION_COLUMNS = ["era", "province_code", "year", "population", "source_id", "confirmed", "pf_id", "value_text",
+                      "qualifier", "quote", "url"]
+SOURCED_POPULATION = "population.csv"  # in data/published/: figures found beyond the research CSV, each with its snapshot
+SNAPSHOT_DIR = "snapshot/population"
 
 
-def populations(curated: pd.DataFrame) -> pd.DataFrame:
-    """population: one row per curated population figure, in people. Only rows from a source that is not a repost
-    are confirmed; an unconfirmed repost is kept (confirmed = false) and never used for per-capita figures."""
+def vn_count(text: str) -> float:
+    """A count as Vietnamese writes it: '.' groups thousands, ',' is the decimal mark ("1.865.270", "13,6",
+    "1506331"). Raises ValueError for anything else, so that an English-style "4,491,408" is never misread."""
+    if not re.fullmatch(r"\d{1,3}(\.\d{3})*(,\d+)?|\d+(,\d+)?", text):
+        raise ValueError(text)
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def populations(curated: pd.DataFrame, pub_dir: Path = DATA / "published") -> pd.DataFrame:
+    """population: one row per population figure, in people, for the 63 provinces (era 63) and the 34 units of
+    1/7/2025 (era 34). From the curated research rows (confirmed where the source is not a repost) and from
+    data/published/population.csv (confirmed as that file says). Only confirmed exact counts feed per-capita
+    figures; an unconfirmed row is kept so that a disagreement between sources stays visible."""
     rows = []
     for r in curated[curated.measure == "ref.population"].itertuples():
         if r.unit not in _POPULATION_SCALE:
             raise DataError("data/published/province_figures.csv", f"đơn vị dân số «{r.unit}» không rõ",
                             f"population unit «{r.unit}» is unknown", row=None, column="unit")
         people = round(float(r.value) * _POPULATION_SCALE[r.unit])  # 1029,4 nghìn → 1.029.400: exact, not rounded
-        rows.append({"province_code": r.scope_key, "year": int(r.year), "population": people,
-                     "source_id": r.source_id, "confirmed": r.confirmation == "primary", "pf_id": r.pf_id})
-    out = pd.DataFrame(rows, columns=["province_code", "year", "population", "source_id", "confirmed", "pf_id"])
+        rows.append({"era": "63", "province_code": r.scope_key, "year": int(r.year), "population": people,
+                     "source_id": r.source_id, "confirmed": r.confirmation == "primary", "pf_id": r.pf_id,
+                     "value_text": r.value_text, "qualifier": r.qualifier or "exact", "quote": r.quote, "url": r.url})
+    rows += [{k: v for k, v in r.items() if k in POPULATION_COLUMNS} for r in sourced_populations(pub_dir)]
+    out = pd.DataFrame(rows, columns=POPULATION_COLUMNS)
     return out.astype({"year": "Int64", "population": "Int64", "confirmed": bool})
+
+
+def sourced_populations(pub_dir: Path = DATA / "published") -> list[dict]:
+    """The rows of data/published/population.csv, validated: a known unit of its era, the number found as written
+    in its quote, the quote found in its snapshot (data/published/snapshot/population/), a confirmed row an exact
+    count. Each row also carries its source (URL and publisher from the snapshot's header)."""
+    path = pub_dir / SOURCED_POPULATION
+    rows = read_csv_rows(path, ["pop_id", "era", "unit_code", "unit_name", "year", "value_text", "unit", "qualifier",
+                                "confirmed", "snapshot", "quote", "reliability", "note"])
+    ref = pub_dir.parent / "reference"
+    codes = {"63": {r["province_code"] for r in read_csv_rows(ref / "provinces.csv", ["province_code"])},
+             "34": {r["unit_code"] for r in read_csv_rows(ref / "units_2025.csv", ["unit_code"])}}
+    rel, out, seen = _rel(path), [], set()
+    for i, r in enumerate(rows, start=2):
+        def bad(column: str, vi: str, en: str):
+            return DataError(rel, vi, en, row=i, column=column)
+        if r["pop_id"] in seen:
+            raise bad("pop_id", f"mã «{r['pop_id']}» bị trùng", f"id «{r['pop_id']}» is duplicated")
+        seen.add(r["pop_id"])
+        if r["era"] not in codes:
+            raise bad("era", f"kỷ «{r['era']}» phải là 63 hoặc 34", f"era «{r['era']}» must be 63 or 34")
+        _known(path, i, "unit_code", r["unit_code"], codes[r["era"]])
+        if not re.fullmatch(r"\d{4}", r["year"]):
+            raise bad("year", f"«{r['year']}» không phải một năm", f"«{r['year']}» is not a year")
+        if r["unit"] not in _POPULATION_SCALE:
+            raise bad("unit", f"đơn vị dân số «{r['unit']}» không rõ", f"population unit «{r['unit']}» is unknown")
+        try:
+            people = round(vn_count(r["value_text"]) * _POPULATION_SCALE[r["unit"]])
+        except ValueError:
+            raise bad("value_text", f"«{r['value_text']}» không phải số viết kiểu Việt Nam (1.234.567)",
+                      f"«{r['value_text']}» is not a number in Vietnamese writing (1.234.567)") from None
+        if r["value_text"] not in r["quote"]:
+            raise bad("value_text", f"«{r['value_text']}» không có trong câu trích",
+                      f"«{r['value_text']}» is not in the quote")
+        if r["confirmed"] not in ("true", "false"):
+            raise bad("confirmed", "phải là true hoặc false", "must be true or false")
+        confirmed = r["confirmed"] == "true"
+        if confirmed and r["qualifier"] != "exact":
+            raise bad("qualifier", "số đã xác nhận phải là số chính xác", "a confirmed count must be exact")
+        snap = pub_dir / SNAPSHOT_DIR / r["snapshot"]
+        if not snap.is_file():
+            raise bad("snapshot", f"không có bản lưu «{r['snapshot']}»", f"no snapshot «{r['snapshot']}»")
+        text = snap.read_text(encoding="utf-8")
+        if " ".join(r["quote"].split()) not in " ".join(text.split()):
+            raise bad("quote", f"câu trích không có trong bản lưu {r['snapshot']}",
+                      f"the quote is not in the snapshot {r['snapshot']}")
+        head = dict(line.split(": ", 1) for line in text.splitlines()[:2] if ": " in line)
+        out.append({"era": r["era"], "province_code": r["unit_code"], "year": int(r["year"]), "population": people,
+                    "source_id": f"pop-{snap.stem}", "confirmed": confirmed, "pf_id": r["pop_id"],
+                    "value_text": r["value_text"], "qualifier": r["qualifier"], "quote": r["quote"],
+                    "url": head.get("URL", ""), "publisher": head.get("Publisher", ""),
+                    "snapshot": _rel(snap), "reliability": r["reliability"], "note": r["note"]})
+    return out
+
+
+def population_sources(pub_dir: Path = DATA / "published") -> pd.DataFrame:
+    """The source rows (source table's shape) of data/published/population.csv: one per snapshot."""
+    seen: dict[str, dict] = {}
+    for r in sourced_populations(pub_dir):
+        seen.setdefault(r["source_id"], {
+            "source_id": r["source_id"], "kind": "web", "title": r["publisher"].split(",")[0],
+            "publisher": r["publisher"], "published": "", "location": r["url"],
+            "licence_note": f"quoted for reference; text kept in {r['snapshot']}"})
+    return pd.DataFrame(list(seen.values()), columns=["source_id", "kind", "title", "publisher", "published",
+                                                      "location", "licence_note"])

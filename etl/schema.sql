@@ -74,8 +74,9 @@ CREATE TABLE import_log (import_id VARCHAR PRIMARY KEY, file_name VARCHAR, file_
 CREATE TABLE admin_count (era VARCHAR NOT NULL, province_code VARCHAR NOT NULL, year_of_count INTEGER NOT NULL,
     districts INTEGER, communes INTEGER, source_id VARCHAR NOT NULL, districts_curated INTEGER, communes_curated INTEGER,
     PRIMARY KEY (era, province_code));
-CREATE TABLE population (province_code VARCHAR NOT NULL, year INTEGER NOT NULL, population BIGINT NOT NULL,
-    source_id VARCHAR NOT NULL, confirmed BOOLEAN NOT NULL, pf_id VARCHAR);
+CREATE TABLE population (era VARCHAR NOT NULL, province_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+    population BIGINT NOT NULL, source_id VARCHAR NOT NULL, confirmed BOOLEAN NOT NULL, pf_id VARCHAR,
+    value_text VARCHAR, qualifier VARCHAR, quote VARCHAR, url VARCHAR);
 CREATE TABLE build_info (key VARCHAR PRIMARY KEY, value VARCHAR);
 
 -- Every administrative unit of either era, with the name users know.
@@ -133,11 +134,12 @@ WITH b AS (
     FROM budget_current GROUP BY ALL),
 p AS (SELECT era, unit_code, year, count(*) AS projects, origin_set(list(origin)) AS project_origin
       FROM project_current GROUP BY ALL),
--- the confirmed population count nearest in time to the year (the earlier one on a tie); pre-reform provinces only
+-- the confirmed population count of the unit's own era nearest in time to the year (the earlier one on a tie)
 pop AS (SELECT b.era, b.unit_code, b.year,
             arg_min(n.population, abs(n.year - b.year) * 2 + (n.year > b.year)::INTEGER) AS population
         FROM (SELECT DISTINCT era, unit_code, year FROM b) b
-        JOIN population n ON b.era = '63' AND n.province_code = b.unit_code AND n.confirmed
+        JOIN population n ON n.era = b.era AND n.province_code = b.unit_code AND n.confirmed
+                         AND n.qualifier = 'exact'
         GROUP BY ALL)
 SELECT u.era, u.unit_code, u.name_vi, u.name_ascii, u.slug, b.year,
     vung.group_id AS vung_id, kca.group_id AS kc_area_id,
@@ -314,3 +316,12 @@ SELECT t.period_id, p.name_vi AS period_name_vi, t.figure_id, t.measure, t.value
     CASE WHEN t.warehouse_metric LIKE '%projects%' THEN p.project_origin ELSE p.budget_origin END AS origin
 FROM programme_target t JOIN v_period_totals p USING (period_id)
 ORDER BY p.sort_order, t.figure_id;
+
+-- Population figures that disagree: two sources for the same unit and year with different counts (kept, never averaged).
+CREATE VIEW v_population_disagreement AS
+SELECT a.era, a.province_code AS unit_code, a.year, a.pf_id AS pf_id_a, a.population AS population_a,
+    a.confirmed AS confirmed_a, a.quote AS quote_a, a.url AS url_a, b.pf_id AS pf_id_b, b.population AS population_b,
+    b.confirmed AS confirmed_b, b.quote AS quote_b, b.url AS url_b, b.population - a.population AS difference
+FROM population a JOIN population b
+  ON a.era = b.era AND a.province_code = b.province_code AND a.year = b.year AND a.pf_id < b.pf_id
+ AND a.population <> b.population AND a.qualifier = 'exact' AND b.qualifier = 'exact';

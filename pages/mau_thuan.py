@@ -66,3 +66,14 @@ blocks.table(table, "source-checks", lang, False, "checks", row_height=100, colu
     "formula": tc(t("src_col_formula", lang), width="medium"), "quote": tc(t("src_col_quote", lang), width=560),
     "source": tc(t("src_col_source", lang), width=260),
     "status": None, "stated": None, "recomputed": None, "unit": None})
+
+st.subheader(t("src_pop_disagree_title", lang))
+st.caption(t("src_pop_disagree_intro", lang))
+for r in queries.population_disagreements().itertuples():
+    with st.container(border=True):
+        st.markdown(f"**{fmt.md(r.name_vi)}**, {r.year} · {t('src_difference', lang)}: "
+                    f"**{fmt.number(r.difference, 0, lang)}**")
+        for pid, n, ok, quote, url in ((r.pf_id_a, r.population_a, r.confirmed_a, r.quote_a, r.url_a),
+                                       (r.pf_id_b, r.population_b, r.confirmed_b, r.quote_b, r.url_b)):
+            st.markdown(f"{'✓' if ok else '○'} **{fmt.number(n, 0, lang)}** · `{pid}` · "
+                        + (f"[{fmt.md(url)}]({url})" if fmt.is_url(url) else fmt.md(url)) + f"  \n> {fmt.md(quote)}")

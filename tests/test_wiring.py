@@ -123,7 +123,7 @@ def test_per_capita_is_kcdp_actual_over_a_confirmed_population(warehouse):
     from dashboard import fmt
     assert metric(at, "KCĐP thực hiện / 1.000 dân") == fmt.number(expected, 2, "vi")
     assert "8.993.082 người (năm 2019)" in texts(at)
-    gap = run(warehouse, "pages/ho_so_tinh.py", unit="52", year="2019")  # Bình Định: no confirmed population
+    gap = run(warehouse, "pages/ho_so_tinh.py", unit="89", year="2019")  # An Giang: no confirmed population
     assert metric(gap, "KCĐP thực hiện / 1.000 dân") == "–"
     budgets = run(warehouse, "pages/kinh_phi.py", year="2019", measure="per_1000", view="63")
     n = one(warehouse, "SELECT count(*) FROM v_unit_year WHERE era='63' AND year=2019 AND population IS NOT NULL")[0]
