@@ -179,7 +179,7 @@ def test_a_province_is_compared_with_its_region_and_the_nation(province, sql):
 # ------------------------------------------------------------------------------------------------ origins
 
 def test_a_demo_warehouse_marks_every_demo_number_and_says_so_on_page_one(nation, db_path):
-    """Every number that rests on a demo row carries '*', and a fund wholly from published rows does not."""
+    """Every number that rests on a demo amount carries '*', and an amount from a published row does not."""
     doc, info = nation
     assert info.demo
     first = "\n".join(p.text for p in doc.paragraphs[:8])
@@ -194,12 +194,33 @@ def test_a_demo_warehouse_marks_every_demo_number_and_says_so_on_page_one(nation
             numbers = [c for c in r[2:] if c not in ("", "–")]
             assert numbers, (name, r)
             if name == "appendix-budget" and (r[1], "kcqg") in demo:
-                q, d = any(demo[(r[1], "kcqg")]), any(demo[(r[1], "kcdp")])  # a fund with any demo amount is marked
-                expected = [q, q, d, d, q or d, q or d]  # plans, actuals, total actual, execution
+                (qp, qa), (dp, da) = demo[(r[1], "kcqg")], demo[(r[1], "kcdp")]  # each amount by its own origin
+                expected = [qp, qa, dp, da, qa or da, qp or qa or dp or da]  # plans, actuals, total actual, execution
                 got = [c.endswith("*") for c in r[2:8]]
                 assert [g for g, c in zip(got, r[2:8]) if c != "–"] == [e for e, c in zip(expected, r[2:8]) if c != "–"], r
             else:
                 assert all(c.endswith("*") for c in numbers), (name, r)
+
+
+def test_a_published_plan_beside_a_demo_actual_is_marked_per_amount(db_path, tmp_path, sql):
+    """Ninh Thuận 2024: the KCĐP plan is published (630 triệu), the KCĐP actual is demo. The plan stands unmarked,
+    the actual and the execution rate computed from it carry '*', and page one says both origins are present."""
+    (plan, actual, po, ao), = sql("""SELECT planned_mvnd, actual_mvnd, planned_origin, actual_origin FROM budget_current
+                                     WHERE era = '63' AND unit_code = '58' AND year = 2024 AND fund = 'kcdp'""")
+    assert (po, ao) == ("published", "demo")
+    out = tmp_path / "nt.docx"
+    build("Ninh Thuận", 2024, out, db=db_path)
+    doc = Document(str(out))
+    kcdp = rows(tables(doc)["budget"])[2]
+    assert kcdp[0] == "KCĐP" and kcdp[1] == vi(plan) and kcdp[2] == vi(actual) + "*"
+    assert kcdp[3].endswith("*")  # execution = demo actual / published plan
+    own = [r for r in rows(tables(doc)["appendix-budget"])[1:] if r[1] == "Ninh Thuận"][0]
+    assert own[4] == vi(plan) and own[5] == vi(actual) + "*"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"KCĐP): kế hoạch {vi(plan)} triệu đồng, thực hiện {vi(actual)}* triệu đồng" in text
+    first = "\n".join(p.text for p in doc.paragraphs[:8])
+    assert "kinh phí: 1 đơn vị có số liệu đã công bố, 1 đơn vị có số liệu minh họa" in first
+    assert "số không có dấu * là số nhập từ báo cáo hoặc đã được công bố" in first
 
 
 def test_imported_figures_lose_the_mark_and_only_they(db_path, tmp_path):

@@ -11,12 +11,13 @@ from .facts import Facts, ratio
 FONT_STACK = "Times New Roman, Liberation Serif, serif"
 
 
-def _mark(row, fund: str) -> bool:
-    return S.fund_demo(row, fund)
+def _mark(row, fund: str, status: str = "any") -> bool:
+    return S.amount_demo(row, fund, status)
 
 
-def counts(f: Facts) -> dict[str, tuple[int, int, int]]:
-    """Per topic: (units with figures, units imported, units with a demo row) among the scope's units."""
+def counts(f: Facts) -> dict[str, tuple[int, int, int, int]]:
+    """Per topic: (units with figures, units imported, units with a demo value, units with a published value) among
+    the scope's units; a unit whose plan is published and whose spending is demo counts in both."""
     u = f.nation_units[f.nation_units.unit_code.isin(f.scope.members)]
     out = {}
     for what, origin, flag in (("budget", "budget_origin", None), ("projects", "project_origin", "projects_demo"),
@@ -25,7 +26,7 @@ def counts(f: Facts) -> dict[str, tuple[int, int, int]]:
         o = u[origin].fillna("").astype(str)
         have = int((o != "").sum())
         demo = int((u.kcqg_demo | u.kcdp_demo).sum()) if flag is None else int(u[flag].sum())
-        out[what] = (have, int(o.str.contains("imported").sum()), demo)
+        out[what] = (have, int(o.str.contains("imported").sum()), demo, int(o.str.contains("published").sum()))
     return out
 
 
@@ -62,7 +63,7 @@ def _figures(f: Facts) -> list[tuple[str, str, object]]:
                                 marker_color="#2874a6")])
         fig.update_layout(barmode="stack")
         top = "" if len(f.units) <= 15 else f"15 đơn vị lớn nhất, "
-        demo = bool((u.kcqg_demo | u.kcdp_demo).any())
+        demo = bool((u.kcqg_actual_demo | u.kcdp_actual_demo).any())  # the bars are actual spending
         figs.append(("units", f"Biểu đồ 3. Kinh phí thực hiện theo tỉnh, thành phố ({top}{f.year}, triệu đồng)"
                      + (" (*)" if demo else ""), fig))
     elif f.scope.kind == "unit" and f.region is not None:
@@ -71,7 +72,7 @@ def _figures(f: Facts) -> list[tuple[str, str, object]]:
         fig = go.Figure(go.Bar(x=names, y=rates, marker_color=["#117a65", "#7f8c8d", "#34495e"],
                                text=[S.pct(v) for v in rates], textposition="outside"))
         fig.update_yaxes(rangemode="tozero", ticksuffix="%")
-        demo = _mark(f.total, "total") or _mark(f.region, "total") or _mark(f.nation, "total")
+        demo = any(_mark(x, "total", "execution") for x in (f.total, f.region, f.nation))
         figs.append(("execution", f"Biểu đồ 2. Tỷ lệ thực hiện kế hoạch kinh phí, {f.year} (%)" + (" (*)" if demo else ""),
                      fig))
     for _, _, fig in figs:
@@ -112,12 +113,12 @@ def budget_rows(f: Facts) -> list[list[str]]:
     t, p = f.total, f.prev
     rows = []
     for fund, label in (("kcqg", "KCQG"), ("kcdp", "KCĐP"), ("total", "Tổng cộng")):
-        d = _mark(t, fund)
-        pdm = _mark(p, fund) if p is not None else False
-        rows.append([label, S.num(t[f"{fund}_planned_mvnd"], d), S.num(t[f"{fund}_actual_mvnd"], d),
-                     S.pct(t[f"{fund}_execution_pct"], d),
+        dp, da, dx = (_mark(t, fund, st) for st in ("planned", "actual", "execution"))
+        pdm = _mark(p, fund, "actual")
+        rows.append([label, S.num(t[f"{fund}_planned_mvnd"], dp), S.num(t[f"{fund}_actual_mvnd"], da),
+                     S.pct(t[f"{fund}_execution_pct"], dx),
                      S.num(None if p is None else p[f"{fund}_actual_mvnd"], pdm),
-                     S.pct(None if p is None else _change(t[f"{fund}_actual_mvnd"], p[f"{fund}_actual_mvnd"]), d or pdm)])
+                     S.pct(None if p is None else _change(t[f"{fund}_actual_mvnd"], p[f"{fund}_actual_mvnd"]), da or pdm)])
     return rows
 
 
@@ -132,10 +133,10 @@ def compare_rows(f: Facts) -> list[list[str]]:
     for label, row in ((s.unit_name, t), (f"Vùng {s.region_name}", r), ("Cả nước", n)):
         if row is None:
             continue
-        d = _mark(row, "total")
-        out.append([label, S.num(row["total_planned_mvnd"], d), S.num(row["total_actual_mvnd"], d),
-                    S.pct(row["total_execution_pct"], d),
-                    S.pct(ratio(t["total_actual_mvnd"], row["total_actual_mvnd"]), d or _mark(t, "total"))])
+        da = _mark(row, "total", "actual")
+        out.append([label, S.num(row["total_planned_mvnd"], _mark(row, "total", "planned")),
+                    S.num(row["total_actual_mvnd"], da), S.pct(row["total_execution_pct"], _mark(row, "total", "execution")),
+                    S.pct(ratio(t["total_actual_mvnd"], row["total_actual_mvnd"]), da or _mark(t, "total", "actual"))])
     return out
 
 
@@ -165,19 +166,21 @@ def people_rows(f: Facts) -> list[list[str]]:
     return rows
 
 
+def _budget_cells(row) -> list[str]:
+    """KCQG plan and actual, KCĐP plan and actual, total actual, execution: each marked by its own amounts' origin."""
+    cells = [S.num(row[f"{fund}_{st}_mvnd"], _mark(row, fund, st)) for fund in ("kcqg", "kcdp")
+             for st in ("planned", "actual")]
+    return cells + [S.num(row["total_actual_mvnd"], _mark(row, "total", "actual")),
+                    S.pct(ratio(row["total_actual_mvnd"], row["total_planned_mvnd"]), _mark(row, "total", "execution"))]
+
+
 def appendix_budget(units: pd.DataFrame, total: pd.Series, focus: str | None) -> tuple[list[list[str]], set[int]]:
     rows, bold = [], set()
     for i, u in enumerate(units.itertuples(), start=1):
-        q, k = bool(u.kcqg_demo), bool(u.kcdp_demo)
-        rows.append([str(i), u.name_vi, S.num(u.kcqg_planned_mvnd, q), S.num(u.kcqg_actual_mvnd, q),
-                     S.num(u.kcdp_planned_mvnd, k), S.num(u.kcdp_actual_mvnd, k), S.num(u.total_actual_mvnd, q or k),
-                     S.pct(ratio(u.total_actual_mvnd, u.total_planned_mvnd), q or k)])
+        rows.append([str(i), u.name_vi, *_budget_cells(u._asdict())])
         if focus and u.unit_code == focus:
             bold.add(i - 1)
-    q, k = bool(total["kcqg_demo"]), bool(total["kcdp_demo"])
-    rows.append(["", "Tổng cộng", S.num(total["kcqg_planned_mvnd"], q), S.num(total["kcqg_actual_mvnd"], q),
-                 S.num(total["kcdp_planned_mvnd"], k), S.num(total["kcdp_actual_mvnd"], k),
-                 S.num(total["total_actual_mvnd"], q or k), S.pct(total["total_execution_pct"], q or k)])
+    rows.append(["", "Tổng cộng", *_budget_cells(total)])
     bold.add(len(rows) - 1)
     return rows, bold
 
@@ -232,6 +235,7 @@ def compose(f: Facts, half: bool = False) -> tuple[bytes, D.Layout]:
                                                                               "collaborators_demo")))
     demo = demo or bool(f.scope.kind == "unit" and f.region is not None and (_mark(f.region, "total") or
                                                                             _mark(f.nation, "total")))
+    demo = demo or bool(len(f.trend) and f.trend["demo"].any())
     D.origin_note(doc, f, cnt, demo)
     D.body(doc, S.scope_intro(f, half))
     titles, pngs, why = render_charts(f)
@@ -273,10 +277,10 @@ def compose(f: Facts, half: bool = False) -> tuple[bytes, D.Layout]:
         D.picture(doc, pngs.get("categories"), chart["categories"], why, layout, "categories")
 
     D.heading(doc, "IV. NHÂN LỰC LÀM CÔNG TÁC KHUYẾN CÔNG")
-    for s in S.staffing(f):
+    for s in S.people_topic(f, "staffing"):
         D.body(doc, s)
     D.heading(doc, "V. MẠNG LƯỚI CỘNG TÁC VIÊN KHUYẾN CÔNG")
-    for s in S.collaborators(f):
+    for s in S.people_topic(f, "collaborators"):
         D.body(doc, s)
     n = 4 if f.scope.kind == "unit" else 3
     D.table_title(doc, f"Bảng {n}. Nhân lực và cộng tác viên khuyến công", "Đơn vị tính: người")

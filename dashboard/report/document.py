@@ -321,23 +321,24 @@ def page_setup(doc) -> None:
     _page_field(hp)
 
 
-def origin_note(doc, f: Facts, counts: dict[str, tuple[int, int, int]], demo: bool) -> None:
-    """First page: which figures are imported from reports, which are demo, and what sources published."""
+def origin_note(doc, f: Facts, counts: dict[str, tuple[int, int, int, int]], demo: bool) -> None:
+    """First page: per topic how many units' figures are imported from reports, published by a source or demo (a
+    unit with a published plan and a demo actual counts as both), and the legend of the demo mark."""
     parts = []
     names = {"budget": "kinh phí", "projects": "đề án", "staffing": "nhân lực", "collaborators": "cộng tác viên"}
-    for what, (n, imported, demo_n) in counts.items():
+    for what, (n, imported, demo_n, published_n) in counts.items():
         if not n:
             continue
-        if demo_n and imported:
-            parts.append(f"{names[what]}: {imported} đơn vị nhập từ báo cáo, {demo_n} đơn vị số liệu minh họa")
-        elif demo_n:
-            parts.append(f"{names[what]}: số liệu minh họa ({demo_n} đơn vị)")
-        else:
-            parts.append(f"{names[what]}: nhập từ báo cáo của {imported} đơn vị")
+        kinds = [f"{imported} đơn vị nhập từ báo cáo" if imported else "",
+                 f"{published_n} đơn vị có số liệu đã công bố" if published_n else "",
+                 f"{demo_n} đơn vị có số liệu minh họa" if demo_n else ""]
+        parts.append(f"{names[what]}: " + ", ".join(k for k in kinds if k))
     text = "Nguồn số liệu: cơ sở dữ liệu khuyến công — " + "; ".join(parts) + "."
     if demo:
         text += (" Số liệu minh họa được tạo để thử nghiệm, hiệu chỉnh khớp với số liệu đã công bố, không phải số liệu "
-                 "báo cáo thực; mỗi số liệu minh họa được đánh dấu * trong văn bản và các bảng.")
+                 "báo cáo thực; mỗi số liệu minh họa được đánh dấu * ngay sau số đó trong văn bản và các bảng (một kế "
+                 "hoạch đã công bố bên cạnh số thực hiện minh họa: chỉ số thực hiện và tỷ lệ tính từ nó mang dấu *); "
+                 "số không có dấu * là số nhập từ báo cáo hoặc đã được công bố.")
     n_pub = len(f.published)
     text += (f" Số liệu đã công bố về phạm vi và năm báo cáo: {n_pub} số liệu (Phụ lục III)." if n_pub else
              " Không có số liệu đã công bố về phạm vi và năm báo cáo trong cơ sở dữ liệu.")

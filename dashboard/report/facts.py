@@ -26,51 +26,60 @@ SELECT era, unit_code, name_vi, name_ascii, slug, unit_type FROM unit ORDER BY e
 
 GROUPS = DECK_GROUPS  # the regions and areas with their members per era, as the deck reads them
 
-# Every unit of an era in a year, with each fund's and each topic's origin: a value is marked as demo when a demo row
-# stands behind its fund (an imported KCQG row beside a demo KCĐP row leaves the KCQG figures unmarked). A fund whose
-# plan is published and whose spending is demo ('demo+published') is marked whole: never a demo value unmarked.
-UNIT_ROWS = """
+# Every unit in a year, with the origin of each amount: a number is marked as demo when a demo row stands behind that
+# amount itself, as the pages mark it (a published KCQG plan beside a demo KCQG actual: the plan unmarked, the actual
+# marked). <fund>_demo says the fund has any demo amount, <topic>_demo the same for a topic. Two shapes of one query:
+# the units of the year's own era, or a pre-2025 year expressed in the 34 units (the 63 summed through the crosswalk,
+# never split; a merged amount is demo when that amount of any province behind it is).
+_AMOUNT_FLAGS = ",\n           ".join(
+    f"bool_or(contains({status}_origin, 'demo')) FILTER (fund = '{fund}') AS {fund}_{status}_demo"
+    for fund in ("kcqg", "kcdp") for status in ("planned", "actual"))
+_UNIT_ROWS = """
 WITH f AS (
-    SELECT unit_code,
-           bool_or(contains(origin, 'demo')) FILTER (fund = 'kcqg') AS kcqg_demo,
-           bool_or(contains(origin, 'demo')) FILTER (fund = 'kcdp') AS kcdp_demo
-    FROM budget_current WHERE era = ? AND year = ? GROUP BY unit_code)
-SELECT v.unit_code, v.name_vi, v.vung_id, v.kc_area_id,
+    SELECT {flag_unit} AS unit_code,
+           {flags}
+    FROM budget_current b {flag_join}
+    WHERE {flag_where} GROUP BY ALL)
+SELECT v.unit_code, v.name_vi, {groups},
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd,
        v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total, v.staff_grassroots,
        v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
        v.communes_covered, v.communes_total,
-       coalesce(f.kcqg_demo, false) AS kcqg_demo, coalesce(f.kcdp_demo, false) AS kcdp_demo,
-       contains(coalesce(v.project_origin, ''), 'demo') AS projects_demo,
+       coalesce(f.kcqg_planned_demo, false) AS kcqg_planned_demo, coalesce(f.kcqg_actual_demo, false) AS kcqg_actual_demo,
+       coalesce(f.kcdp_planned_demo, false) AS kcdp_planned_demo, coalesce(f.kcdp_actual_demo, false) AS kcdp_actual_demo,
+       coalesce(f.kcqg_planned_demo OR f.kcqg_actual_demo, false) AS kcqg_demo,
+       coalesce(f.kcdp_planned_demo OR f.kcdp_actual_demo, false) AS kcdp_demo,
+       contains(coalesce({project_origin}, ''), 'demo') AS projects_demo,
        contains(coalesce(v.staffing_origin, ''), 'demo') AS staffing_demo,
        contains(coalesce(v.collaborators_origin, ''), 'demo') AS collaborators_demo,
-       v.budget_origin, v.project_origin, v.staffing_origin, v.collaborators_origin
-FROM v_unit_year v LEFT JOIN f USING (unit_code)
-WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""
+       v.budget_origin, {project_origin} AS project_origin, v.staffing_origin, v.collaborators_origin
+FROM {view} v LEFT JOIN f USING (unit_code){group_joins}
+WHERE {where} ORDER BY v.unit_code"""
+_UNIT_SHAPES = {
+    # (SQL fragments, the parameters' order as (era, year) names)
+    "own_era": (dict(flag_unit="b.unit_code", flag_join="", flag_where="b.era = ? AND b.year = ?",
+                     groups="v.vung_id, v.kc_area_id", project_origin="v.project_origin", view="v_unit_year",
+                     group_joins="", where="v.era = ? AND v.year = ?"), ("era", "year", "era", "year")),
+    # v_unit34_year keeps no project origin: the budget's stands for it, as before the cleanup
+    "as_34": (dict(flag_unit="coalesce(r.unit_code, b.unit_code)",
+                   flag_join="LEFT JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code",
+                   flag_where="b.year = ?", groups="vung.group_id AS vung_id, kca.group_id AS kc_area_id",
+                   project_origin="v.budget_origin", view="v_unit34_year",
+                   group_joins="\nLEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' "
+                               "AND vung.member_code = v.unit_code"
+                               "\nLEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' "
+                               "AND kca.member_code = v.unit_code",
+                   where="v.year = ?"), ("year", "year")),
+}
 
-# The year before the reform expressed in the 34 units (the 63 summed through the crosswalk, never split); a merged
-# figure is demo when any province behind it is.
-UNIT_ROWS_AS_34 = """
-WITH f AS (
-    SELECT coalesce(r.unit_code, b.unit_code) AS unit_code,
-           bool_or(contains(b.origin, 'demo')) FILTER (fund = 'kcqg') AS kcqg_demo,
-           bool_or(contains(b.origin, 'demo')) FILTER (fund = 'kcdp') AS kcdp_demo
-    FROM budget_current b LEFT JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
-    WHERE b.year = ? GROUP BY ALL)
-SELECT v.unit_code, v.name_vi, vung.group_id AS vung_id, kca.group_id AS kc_area_id,
-       v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd,
-       v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total, v.staff_grassroots,
-       v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
-       v.communes_covered, v.communes_total,
-       coalesce(f.kcqg_demo, false) AS kcqg_demo, coalesce(f.kcdp_demo, false) AS kcdp_demo,
-       contains(coalesce(v.budget_origin, ''), 'demo') AS projects_demo,
-       contains(coalesce(v.staffing_origin, ''), 'demo') AS staffing_demo,
-       contains(coalesce(v.collaborators_origin, ''), 'demo') AS collaborators_demo,
-       v.budget_origin, v.budget_origin AS project_origin, v.staffing_origin, v.collaborators_origin
-FROM v_unit34_year v LEFT JOIN f USING (unit_code)
-LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
-LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
-WHERE v.year = ? ORDER BY v.unit_code"""
+
+def unit_rows_query(shape: str, era: str, year: int) -> tuple[str, list]:
+    """The units query in one of its two shapes ('own_era', 'as_34') and its ? parameters in order. The shape picks
+    fixed SQL fragments; era and year reach the database only as parameters."""
+    fragments, order = _UNIT_SHAPES[shape]
+    values = {"era": era, "year": year}
+    return _UNIT_ROWS.format(flags=_AMOUNT_FLAGS, **fragments), [values[k] for k in order]
+
 
 # Đề án of a set of units by activity type (content category) and fund.
 CATEGORIES = """
@@ -111,7 +120,8 @@ AMOUNTS = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_a
            "total_actual_mvnd")
 COUNTS = ("projects", "staff_total", "staff_grassroots", "collaborators_district", "collaborators_commune",
           "districts_covered", "districts_total", "communes_covered", "communes_total")
-FLAGS = ("kcqg_demo", "kcdp_demo", "projects_demo", "staffing_demo", "collaborators_demo")
+FLAGS = ("kcqg_planned_demo", "kcqg_actual_demo", "kcdp_planned_demo", "kcdp_actual_demo", "kcqg_demo", "kcdp_demo",
+         "projects_demo", "staffing_demo", "collaborators_demo")
 
 
 @dataclass(frozen=True)
@@ -296,9 +306,9 @@ def change(now, before) -> float:
 
 def unit_rows(wh: Warehouse, year: int, era: str) -> pd.DataFrame:
     if era_of(year) == era:
-        return wh.df(UNIT_ROWS, [era, year, era, year])
+        return wh.df(*unit_rows_query("own_era", era, year))
     if era == "34":
-        return wh.df(UNIT_ROWS_AS_34, [year, year])
+        return wh.df(*unit_rows_query("as_34", era, year))
     raise ValueError("a post-reform year cannot be shown in the 63 provinces (units are never split)")
 
 

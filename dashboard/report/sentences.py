@@ -1,5 +1,7 @@
 """Sentences made from numbers and nothing else: a change is 'tăng 12,3% so với năm 2023' because the two figures say
-so; no sentence judges ('tốt', 'hiệu quả') what the figures do not state. A number from a demo row carries '*'."""
+so; no sentence judges ('tốt', 'hiệu quả') what the figures do not state. A number a demo amount stands behind carries
+'*': the mark sits on each amount (a published plan beside a demo actual: only the actual and what is computed from it
+are marked), as the dashboard's pages mark them."""
 from __future__ import annotations
 
 import math
@@ -10,7 +12,8 @@ from .. import fmt
 from .facts import Facts, change, ratio
 
 DEMO_MARK = "*"
-DEMO_NOTE = "(*) Số liệu minh họa, không phải số liệu báo cáo thực."
+DEMO_NOTE = ("(*) Số liệu minh họa, không phải số liệu báo cáo thực. Số không có dấu * là số nhập từ báo cáo hoặc đã "
+             "được công bố.")
 
 
 def _missing(x) -> bool:
@@ -85,13 +88,14 @@ def scope_intro(f: Facts, half: bool = False) -> str:
 
 def overview(f: Facts) -> list[str]:
     t, p, y0 = f.total, f.prev, f.prev_year
-    bd = bool(t["kcqg_demo"] or t["kcdp_demo"])
-    pbd = bd or bool(p is not None and (p["kcqg_demo"] or p["kcdp_demo"]))
-    money = (f"Năm {f.year}, tổng kinh phí khuyến công kế hoạch là {mvnd(t['total_planned_mvnd'], bd)} "
-             f"(KCQG {mvnd(t['kcqg_planned_mvnd'], bool(t['kcqg_demo']))}, KCĐP {mvnd(t['kcdp_planned_mvnd'], bool(t['kcdp_demo']))}); "
-             f"kinh phí thực hiện là {mvnd(t['total_actual_mvnd'], bd)}")
-    tail = _join(execution_phrase(t["total_actual_mvnd"], t["total_planned_mvnd"], bd),
-                 change_phrase(t["total_actual_mvnd"], None if p is None else p["total_actual_mvnd"], y0, pbd))
+    pa = amount_demo(t, "total", "actual") or amount_demo(p, "total", "actual")
+    money = (f"Năm {f.year}, tổng kinh phí khuyến công kế hoạch là "
+             f"{mvnd(t['total_planned_mvnd'], amount_demo(t, 'total', 'planned'))} "
+             f"(KCQG {mvnd(t['kcqg_planned_mvnd'], amount_demo(t, 'kcqg', 'planned'))}, "
+             f"KCĐP {mvnd(t['kcdp_planned_mvnd'], amount_demo(t, 'kcdp', 'planned'))}); "
+             f"kinh phí thực hiện là {mvnd(t['total_actual_mvnd'], amount_demo(t, 'total', 'actual'))}")
+    tail = _join(execution_phrase(t["total_actual_mvnd"], t["total_planned_mvnd"], amount_demo(t, "total", "execution")),
+                 change_phrase(t["total_actual_mvnd"], None if p is None else p["total_actual_mvnd"], y0, pa))
     out = [money + (", " + tail if tail else "") + "."]
     extra = []
     if not _missing(t["projects"]):
@@ -109,35 +113,36 @@ FUND_NAMES = {"kcqg": "Kinh phí khuyến công quốc gia (KCQG)", "kcdp": "Kin
               "total": "Tổng kinh phí khuyến công (KCQG và KCĐP)"}
 
 
-def fund_demo(row, fund: str) -> bool:
+def amount_demo(row, fund: str, status: str = "any") -> bool:
+    """Whether a demo amount stands behind `row`'s figure for `fund` (kcqg, kcdp, total) and `status`: planned,
+    actual, execution (planned and actual both count), or any."""
     if row is None:
         return False
-    if fund == "total":
-        return bool(row["kcqg_demo"] or row["kcdp_demo"])
-    return bool(row[f"{fund}_demo"])
+    funds = ("kcqg", "kcdp") if fund == "total" else (fund,)
+    statuses = {"planned": ("planned",), "actual": ("actual",)}.get(status, ("planned", "actual"))
+    return any(bool(row[f"{x}_{st}_demo"]) for x in funds for st in statuses)
 
 
 def fund_sentence(f: Facts, fund: str) -> str:
     t, p, y0 = f.total, f.prev, f.prev_year
-    d = fund_demo(t, fund)
-    pd_ = d or fund_demo(p, fund)
     planned, actual = t[f"{fund}_planned_mvnd"], t[f"{fund}_actual_mvnd"]
-    text = f"{FUND_NAMES[fund]}: kế hoạch {mvnd(planned, d)}, thực hiện {mvnd(actual, d)}"
-    ex = execution_phrase(actual, planned, d)
+    text = (f"{FUND_NAMES[fund]}: kế hoạch {mvnd(planned, amount_demo(t, fund, 'planned'))}, "
+            f"thực hiện {mvnd(actual, amount_demo(t, fund, 'actual'))}")
+    ex = execution_phrase(actual, planned, amount_demo(t, fund, "execution"))
     if ex:
         text += f", {ex}"
     if p is not None:
-        ch = change_phrase(actual, p[f"{fund}_actual_mvnd"], y0, pd_)
+        before_demo = amount_demo(p, fund, "actual")
+        ch = change_phrase(actual, p[f"{fund}_actual_mvnd"], y0, amount_demo(t, fund, "actual") or before_demo)
         if ch:
-            text += f"; kinh phí thực hiện {ch} ({mvnd(p[f'{fund}_actual_mvnd'], fund_demo(p, fund))})"
+            text += f"; kinh phí thực hiện {ch} ({mvnd(p[f'{fund}_actual_mvnd'], before_demo)})"
     return text + "."
 
 
 def comparison(f: Facts) -> list[str]:
     """For a unit: its share of its region and of the nation, its rank, its execution rate beside theirs."""
     s, t, r, n = f.scope, f.total, f.region, f.nation
-    d = fund_demo(t, "total")
-    rd, nd = fund_demo(r, "total"), fund_demo(n, "total")
+    d, rd, nd = (amount_demo(x, "total", "actual") for x in (t, r, n))  # shares of actual spending
     share_r = ratio(t["total_actual_mvnd"], r["total_actual_mvnd"]) if r is not None else float("nan")
     share_n = ratio(t["total_actual_mvnd"], n["total_actual_mvnd"])
     out = []
@@ -148,6 +153,7 @@ def comparison(f: Facts) -> list[str]:
         first += f"; đứng thứ {f.rank}/{num(n['units'])} tỉnh, thành phố về kinh phí thực hiện"
     out.append(first + ".")
     mine, reg, nat = t["total_execution_pct"], None if r is None else r["total_execution_pct"], n["total_execution_pct"]
+    d, rd, nd = (amount_demo(x, "total", "execution") for x in (t, r, n))
     parts = [compare_phrase(mine, reg, f"vùng ({pct(reg, rd)})") if s.region_name else "",
              compare_phrase(mine, nat, f"cả nước ({pct(nat, nd)})")]
     parts = [x for x in parts if x]
@@ -171,48 +177,55 @@ def categories(f: Facts) -> list[str]:
     return out
 
 
-def staffing(f: Facts) -> list[str]:
-    t, p = f.total, f.prev
-    if _missing(t["staff_total"]):
-        return [f"Cơ sở dữ liệu không có số liệu nhân lực của {f.scope.name_vi} năm {f.year}."]
-    d = bool(t["staffing_demo"])
-    text = (f"Tổng số cán bộ làm công tác khuyến công là {people(t['staff_total'], d)}, trong đó "
+def _staffing_body(f: Facts, t, d: bool) -> str:
+    return (f"Tổng số cán bộ làm công tác khuyến công là {people(t['staff_total'], d)}, trong đó "
             f"{people(t['staff_grassroots'], d)} làm việc đến cơ sở "
             f"({pct(ratio(t['staff_grassroots'], t['staff_total']), d)})")
-    # staff are counted per centre: 63 centres before 1/7/2025, 34 after, so no change is stated across the reform
-    if p is not None and era_of(f.year) == era_of(f.prev_year):
-        ch = change_phrase(t["staff_total"], p["staff_total"], f.prev_year, d or bool(p["staffing_demo"]))
-        if ch:
-            text += f"; tổng số cán bộ {ch} ({people(p['staff_total'], bool(p['staffing_demo']))})"
-    out = [text + "."]
-    if f.scope.kind != "unit" and t["units"]:
-        out.append(f"Bình quân {num(t['staff_total'] / t['units'], d, 1)} người mỗi đơn vị.")
-    return out
 
 
-def collaborators(f: Facts) -> list[str]:
-    t, p = f.total, f.prev
-    if _missing(t["collaborators_total"]):
-        return [f"Cơ sở dữ liệu không có số liệu cộng tác viên của {f.scope.name_vi} năm {f.year}."]
-    d = bool(t["collaborators_demo"])
+def _staffing_after(f: Facts, t, d: bool) -> list[str]:
+    return [f"Bình quân {num(t['staff_total'] / t['units'], d, 1)} người mỗi đơn vị."] \
+        if f.scope.kind != "unit" and t["units"] else []
+
+
+def _collaborators_body(f: Facts, t, d: bool) -> str:
     parts = []
-    if not _missing(t["collaborators_district"]):
-        cover = "" if _missing(t["districts_covered"]) else f" tại {num(t['districts_covered'], d)}" + (
-            "" if _missing(t["districts_total"]) else f"/{num(t['districts_total'], d)} huyện")
-        parts.append(f"{people(t['collaborators_district'], d)} cấp huyện{cover}")
-    if not _missing(t["collaborators_commune"]):
-        cover = "" if _missing(t["communes_covered"]) else f" tại {num(t['communes_covered'], d)}" + (
-            "" if _missing(t["communes_total"]) else f"/{num(t['communes_total'], d)} xã")
-        parts.append(f"{people(t['collaborators_commune'], d)} cấp xã{cover}")
+    for level, covered, total, name in (("district", "districts_covered", "districts_total", "huyện"),
+                                        ("commune", "communes_covered", "communes_total", "xã")):
+        if not _missing(t[f"collaborators_{level}"]):
+            cover = "" if _missing(t[covered]) else f" tại {num(t[covered], d)}" + (
+                "" if _missing(t[total]) else f"/{num(t[total], d)} {name}")
+            parts.append(f"{people(t[f'collaborators_{level}'], d)} cấp {name}{cover}")
     text = f"Mạng lưới cộng tác viên khuyến công có {people(t['collaborators_total'], d)}"
-    if parts:
-        text += ": " + "; ".join(parts)
-    if p is not None:
-        ch = change_phrase(t["collaborators_total"], p["collaborators_total"], f.prev_year,
-                           d or bool(p["collaborators_demo"]))
+    return text + (": " + "; ".join(parts) if parts else "")
+
+
+def _collaborators_after(f: Facts, t, d: bool) -> list[str]:
+    return ["Từ ngày 01/7/2025 không còn cấp huyện; mạng lưới tính theo cấp xã."] if f.scope.era == "34" else []
+
+
+# The two people topics (sections IV and V) follow one pattern: a gap sentence when the total is missing, else the
+# body, the change against the year before, and what follows. Staff are counted per centre (63 centres before
+# 1/7/2025, 34 after), so no staff change is stated across the reform; the collaborator network is.
+PEOPLE_TOPICS = {
+    "staffing": dict(total="staff_total", flag="staffing_demo", missing="nhân lực", change="tổng số cán bộ",
+                     before_shown=True, across_reform=False, body=_staffing_body, after=_staffing_after),
+    "collaborators": dict(total="collaborators_total", flag="collaborators_demo", missing="cộng tác viên",
+                          change="tổng số cộng tác viên", before_shown=False, across_reform=True,
+                          body=_collaborators_body, after=_collaborators_after),
+}
+
+
+def people_topic(f: Facts, topic: str) -> list[str]:
+    """Section IV ('staffing') or V ('collaborators') in sentences."""
+    spec, t, p = PEOPLE_TOPICS[topic], f.total, f.prev
+    total, flag = spec["total"], spec["flag"]
+    if _missing(t[total]):
+        return [f"Cơ sở dữ liệu không có số liệu {spec['missing']} của {f.scope.name_vi} năm {f.year}."]
+    d = bool(t[flag])
+    text = spec["body"](f, t, d)
+    if p is not None and (spec["across_reform"] or era_of(f.year) == era_of(f.prev_year)):
+        ch = change_phrase(t[total], p[total], f.prev_year, d or bool(p[flag]))
         if ch:
-            text += f"; tổng số cộng tác viên {ch}"
-    out = [text + "."]
-    if f.scope.era == "34":
-        out.append("Từ ngày 01/7/2025 không còn cấp huyện; mạng lưới tính theo cấp xã.")
-    return out
+            text += f"; {spec['change']} {ch}" + (f" ({people(p[total], bool(p[flag]))})" if spec["before_shown"] else "")
+    return [text + "."] + spec["after"](f, t, d)
