@@ -81,7 +81,7 @@ def test_the_2025_profile_names_the_population_source(warehouse):
 
 @pytest.mark.parametrize("column, value, needle", [
     ("value_text", "1,865,270", "1,865,270"),          # English-style thousands: never read as 1,865
-    ("quote", "quy mô dân số là 1.865.270 người (bịa)", "bản lưu"),  # a quote the snapshot does not hold
+    ("quote", "quy mô dân số là 1.865.270 người (bịa)", "snapshot"),  # a quote the snapshot does not hold
 ])
 def test_a_bad_population_row_is_rejected_with_its_place(tmp_path, column, value, needle):
     import csv
@@ -100,4 +100,18 @@ def test_a_bad_population_row_is_rejected_with_its_place(tmp_path, column, value
         w.writerows(rows)
     with pytest.raises(DataError) as e:
         reference.sourced_populations(pub)
-    assert needle in str(e.value) and "dòng 2" in str(e.value) and f"«{column}»" in str(e.value) or column in str(e.value)
+    err = e.value
+    assert (err.row, err.column) == (2, column) and err.file.endswith("population.csv")
+    assert needle in str(err) and "row 2" in str(err) and "dòng 2" in str(err)
+
+
+def test_the_budgets_page_counts_the_2025_units_with_a_sourced_population(warehouse, db_path):
+    import duckdb
+    con = duckdb.connect(str(db_path), read_only=True)
+    n = con.execute("SELECT count(*) FROM v_unit_year WHERE era = '34' AND year = 2025 "
+                    "AND kcdp_actual_per_1000 IS NOT NULL").fetchone()[0]
+    con.close()
+    assert n == 4  # Tuyên Quang, Lào Cai, Thái Nguyên, Hồ Chí Minh: the Resolution's figure, confirmed
+    at = run_page("pages/kinh_phi.py", year="2025", measure="per_1000", view="34")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Dân số có nguồn cho 4/34 đơn vị" in c.value for c in at.caption)
