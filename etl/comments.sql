@@ -485,7 +485,7 @@ COMMENT ON COLUMN admin_count.source_id IS 'The source of the count. Where the c
 COMMENT ON COLUMN admin_count.districts_curated IS 'The district count as curated from the GSO export of 4/1/2025 (PROVINCE_FIGURES.csv), kept beside the one used so a disagreement stays visible.';
 COMMENT ON COLUMN admin_count.communes_curated IS 'The commune count as curated from the GSO export of 4/1/2025; differs from communes in 7 provinces (communes merged on 1/1/2025 still listed).';
 COMMENT ON TABLE population IS 'Population (dân số) per unit with its source and year; one row per published figure, from the curated research rows and data/published/population.csv. Only confirmed exact counts are used for per-capita figures; where sources disagree every figure is kept (v_population_disagreement).';
-COMMENT ON COLUMN population.era IS '63: a pre-reform province; 34: a unit in force from 1/7/2025 (figures of Nghị quyết 202/2025/QH15).';
+COMMENT ON COLUMN population.era IS '63: a pre-reform province; 34: a unit in force from 1/7/2025 (figures of Nghị quyết 202/2025/QH15, and for the 11 units the reform left alone a copy of their province''s confirmed counts, same pf_id).';
 COMMENT ON COLUMN population.province_code IS 'The unit code in its era (province_code of the 63, unit_code of the 34).';
 COMMENT ON COLUMN population.year IS 'The year the count holds for (e.g. the 2019 census; 2025 for the figures of the 2025 reform).';
 COMMENT ON COLUMN population.population IS 'People (người), as the source wrote it, converted exactly (1.029,4 nghìn người = 1.029.400).';

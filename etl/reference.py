@@ -328,8 +328,21 @@ def populations(curated: pd.DataFrame, pub_dir: Path = DATA / "published") -> pd
                      "source_id": r.source_id, "confirmed": r.confirmation == "primary", "pf_id": r.pf_id,
                      "value_text": r.value_text, "qualifier": r.qualifier or "exact", "quote": r.quote, "url": r.url})
     rows += [{k: v for k, v in r.items() if k in POPULATION_COLUMNS} for r in sourced_populations(pub_dir)]
+    # The 11 units the reform left whole and alone (Nghị quyết 202/2025/QH15: "11 tỉnh, thành phố không thực hiện
+    # sắp xếp") are the same territory as their province: a confirmed count of the province also counts the unit.
+    alone = _unchanged_units(pub_dir.parent / "reference")
+    rows += [{**r, "era": "34", "province_code": alone[r["province_code"]]} for r in list(rows)
+             if r["era"] == "63" and r["confirmed"] and r["qualifier"] == "exact" and r["province_code"] in alone]
     out = pd.DataFrame(rows, columns=POPULATION_COLUMNS)
     return out.astype({"year": "Int64", "population": "Int64", "confirmed": bool})
+
+
+def _unchanged_units(ref_dir: Path) -> dict[str, str]:
+    """Province code → unit code for the provinces that alone make a unit of 2025 (reform_2025.csv)."""
+    by_unit: dict[str, list[str]] = {}
+    for r in read_csv_rows(ref_dir / "reform_2025.csv", ["province_code", "unit_code"]):
+        by_unit.setdefault(r["unit_code"], []).append(r["province_code"])
+    return {codes[0]: unit for unit, codes in by_unit.items() if len(codes) == 1}
 
 
 def sourced_populations(pub_dir: Path = DATA / "published") -> list[dict]:

@@ -111,7 +111,21 @@ def test_the_budgets_page_counts_the_2025_units_with_a_sourced_population(wareho
     n = con.execute("SELECT count(*) FROM v_unit_year WHERE era = '34' AND year = 2025 "
                     "AND kcdp_actual_per_1000 IS NOT NULL").fetchone()[0]
     con.close()
-    assert n == 4  # Tuyên Quang, Lào Cai, Thái Nguyên, Hồ Chí Minh: the Resolution's figure, confirmed
+    # Tuyên Quang, Lào Cai, Thái Nguyên, Hồ Chí Minh (the Resolution's figure, confirmed) and six of the 11 units the
+    # reform left alone, whose province has a confirmed count (Hà Nội, Điện Biên, Lai Châu, Thanh Hóa, Nghệ An, Huế)
+    assert n == 10
     at = run_page("pages/kinh_phi.py", year="2025", measure="per_1000", view="34")
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Dân số có nguồn cho 4/34 đơn vị" in c.value for c in at.caption)
+    assert any("Dân số có nguồn cho 10/34 đơn vị" in c.value for c in at.caption)
+
+
+def test_a_unit_the_reform_left_alone_keeps_its_provinces_confirmed_count(con):
+    """Điện Biên was not rearranged in 2025: its statistics office's 2023 average population (646.182) counts the unit;
+    the office's mid-2024 estimate for 2024 (656.717) is kept but, being an estimate, never used."""
+    assert con.execute("SELECT population FROM v_unit_year WHERE era = '34' AND unit_code = '11' AND year = 2025"
+                       ).fetchone() == (646182,)
+    assert con.execute("SELECT confirmed FROM population WHERE era = '63' AND province_code = '11' AND year = 2024"
+                       ).fetchone() == (False,)
+    # a merged unit never borrows a member province's count: Bắc Ninh (Bắc Giang + Bắc Ninh) has none confirmed
+    assert con.execute("SELECT population FROM v_unit_year WHERE era = '34' AND unit_code = '24' AND year = 2025"
+                       ).fetchone() == (None,)
