@@ -75,17 +75,6 @@ WHERE f.scope = 'province'
   AND (f.scope_key = ? OR (? = '34' AND f.scope_key IN (SELECT province_code FROM reform_2025 WHERE unit_code = ?)))
 ORDER BY f.year NULLS LAST, f.figure_id"""
 
-# People trained and establishments supported of one unit, every year that holds one (published or imported; there
-# is no demo); for a unit of the 34, also those of the provinces merged into it, in their own years.
-OUTREACH_FOR = """
-SELECT o.era, o.unit_code, o.name_vi, o.year, o.measure, o.value, o.origin, o.source_id, o.source_title,
-       o.source_url, o.figure_id, o.quote
-FROM mart_unit_outreach o
-WHERE (o.era = ? AND o.unit_code = ?)
-   OR (? = '34' AND o.era = '63' AND o.unit_code IN (SELECT province_code FROM reform_2025 WHERE unit_code = ?))
-ORDER BY o.year, o.measure, o.unit_code"""
-
-
 def _topic_sql(table: dict[str, str], topic: str) -> str:
     if topic not in table:
         raise ValueError(f"unknown topic {topic!r}; one of {', '.join(TOPICS)}")
@@ -119,13 +108,6 @@ def published_figures_for(unit_code: str, era: str) -> pd.DataFrame:
     """Every published figure about one province (scope 'province'), with its quote and where the source is; for a
     unit of the 34, about every province merged into it."""
     return query(PUBLISHED_FOR, [str(unit_code), era, str(unit_code)])
-
-
-@st.cache_data(show_spinner=False, ttl=600)
-def outreach_for(unit_code: str, era: str) -> pd.DataFrame:
-    """People trained and establishments supported of one unit (and, for a unit of the 34, of the provinces merged
-    into it): year, measure, value, origin, and the quote and link of a published value."""
-    return query(OUTREACH_FOR, [era, str(unit_code), era, str(unit_code)])
 
 
 # ------------------------------------------------------------------------------------- origins: order, words, colour

@@ -203,7 +203,7 @@ else:
 
 # People trained and establishments supported: only what a report or a source states (there is no demo), with origin.
 st.markdown(f"**{t('profile_outreach', lang)}**")
-outreach = coverage.outreach_for(code, era)
+outreach = queries.outreach(code, era)
 if outreach.empty:
     st.info(t("profile_outreach_none", lang, name=name))
 else:

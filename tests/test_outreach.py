@@ -135,3 +135,11 @@ def test_the_profile_of_a_province_without_figures_says_so_rather_than_showing_z
     at = run_page("pages/ho_so_tinh.py", unit="01")
     assert not at.exception
     assert any("Chưa có báo cáo hay nguồn công bố nào nêu số người được đào tạo" in i.value for i in at.info)
+
+
+def test_the_new_bac_ninh_of_2025_lists_the_figure_of_the_old_province_it_absorbed(session_db):
+    from dashboard import queries
+    rows = queries.outreach("24", "34")  # the 34-unit Bắc Ninh (code 24) = Bắc Giang + Bắc Ninh
+    assert list(zip(rows.era, rows.unit_code, rows.year, rows.value, rows.origin)) == [
+        ("63", "27", 2019, 240, "published")]
+    assert queries.outreach("24", "63").empty  # the old Bắc Giang: no figure for any one year
