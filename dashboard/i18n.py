@@ -364,6 +364,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "src_topic_staffing": ("Nhân lực", "Staffing"),
     "src_topic_collaborators": ("Cộng tác viên", "Collaborators"),
     "src_topic_outreach": ("Đào tạo, hỗ trợ cơ sở", "Training, establishments supported"),
+    "src_topic_training": ("Đào tạo", "Training"),
     "src_topic_target": ("Mục tiêu", "Targets"),
     "src_topic_reference": ("Tham chiếu", "Reference"),
     "src_q_exact": ("đúng bằng", "exactly"),

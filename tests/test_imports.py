@@ -137,7 +137,7 @@ def test_a_filled_template_lands_with_converted_units_and_takes_precedence_over_
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     r = wh.load(path)
     assert r.ok and r.db_changed and r.files[0].outcome == "loaded", load.report(r)
-    assert r.rows == {"budget": 2, "project": 2, "staffing": 1, "collaborators": 1}
+    assert r.rows == {"budget": 2, "project": 2, "staffing": 1, "collaborators": 1, "outreach": 0}
     sid = f"import:{sha[:12]}"
     # 'Tỉnh Hoà Bình', 2023, KCQG: plan 1,25 tỷ đồng = 1250 triệu; actual 1.180.000 nghìn đồng = 1180 triệu
     assert wh.one(BUDGET, ["63", "17", 2023, "kcqg"]) == (1250, 1180, "imported")

@@ -143,3 +143,11 @@ def test_the_new_bac_ninh_of_2025_lists_the_figure_of_the_old_province_it_absorb
     assert list(zip(rows.era, rows.unit_code, rows.year, rows.value, rows.origin)) == [
         ("63", "27", 2019, 240, "published")]
     assert queries.outreach("24", "63").empty  # the old Bắc Giang: no figure for any one year
+
+
+def test_the_sources_page_offers_training_figures_among_its_topics(session_db):
+    at = run_page("pages/nguon_du_lieu.py")
+    assert not at.exception
+    options = [[o.content for o in p.proto.options] for p in at.get("button_group")]
+    topics = next(o for o in options if "Kinh phí" in o)
+    assert "Đào tạo" in topics  # Bắc Ninh 2019's 240 trained and the FACTS training figures can be filtered to
