@@ -23,7 +23,8 @@ NONE = "none"  # no figure at all for that unit and year
 COLORS = {"imported": "#5aae61", "published": "#6baed6", "demo": "#fdb863", NONE: "#eeeeee"}
 OTHER_COLOR = "#a0a0a0"
 TOPICS = {"budget": "budget_current", "projects": "project_current", "staffing": "staffing_current",
-          "collaborators": "collaborators_current"}
+          "collaborators": "collaborators_current", "training": "training_current",
+          "establishments": "establishments_current"}
 
 
 # ------------------------------------------------------------------------------------------------------ SQL
@@ -73,7 +74,6 @@ LEFT JOIN calibration_check c USING (figure_id)
 WHERE f.scope = 'province'
   AND (f.scope_key = ? OR (? = '34' AND f.scope_key IN (SELECT province_code FROM reform_2025 WHERE unit_code = ?)))
 ORDER BY f.year NULLS LAST, f.figure_id"""
-
 
 def _topic_sql(table: dict[str, str], topic: str) -> str:
     if topic not in table:

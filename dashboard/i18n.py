@@ -363,6 +363,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "src_topic_projects": ("Đề án", "Projects (đề án)"),
     "src_topic_staffing": ("Nhân lực", "Staffing"),
     "src_topic_collaborators": ("Cộng tác viên", "Collaborators"),
+    "src_topic_outreach": ("Đào tạo, hỗ trợ cơ sở", "Training, establishments supported"),
+    "src_topic_training": ("Đào tạo", "Training"),
     "src_topic_target": ("Mục tiêu", "Targets"),
     "src_topic_reference": ("Tham chiếu", "Reference"),
     "src_q_exact": ("đúng bằng", "exactly"),
@@ -765,6 +767,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "cov_topic_projects": ("Đề án", "Projects (đề án)"),
     "cov_topic_staffing": ("Nhân lực", "Staffing"),
     "cov_topic_collaborators": ("Cộng tác viên", "Collaborators"),
+    "cov_topic_training": ("Người được đào tạo", "People trained"),
+    "cov_topic_establishments": ("Cơ sở được hỗ trợ", "Establishments supported"),
     "cov_none": ("chưa có số liệu", "no figures"),
     "cov_word_imported": ("nhập", "imported"),
     "cov_word_published": ("công bố", "published"),
@@ -948,6 +952,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "profile_no_published_own": ("Chưa có số liệu công bố nào nói riêng về {name}.",
                                  "No published figure is about {name} alone yet."),
     "col_link": ("Nguồn (liên kết)", "Source link"),
+    "profile_outreach": ("Người được đào tạo, cơ sở được hỗ trợ", "People trained, establishments supported"),
+    "profile_outreach_none": ("Chưa có báo cáo hay nguồn công bố nào nêu số người được đào tạo hoặc số cơ sở được hỗ "
+                              "trợ của {name} trong một năm. Không có dữ liệu minh họa cho hai số liệu này: chỗ trống "
+                              "là chưa biết, không phải bằng 0.",
+                              "No report or published source gives {name}'s people trained or establishments supported "
+                              "for a year. These two figures have no demo values: a gap means not known, not zero."),
+    "profile_outreach_caption": ("Chỉ số liệu nhập từ báo cáo hoặc do nguồn công bố nêu (không có dữ liệu minh họa); "
+                                 "năm không có trong bảng là chưa biết.",
+                                 "Only figures from imported reports or published sources (no demo values); a year "
+                                 "not in the table is not known."),
+    "outreach_people_trained": ("Người được đào tạo (người)", "People trained (people)"),
+    "outreach_establishments_supported": ("Cơ sở được hỗ trợ (cơ sở)", "Establishments supported (establishments)"),
     "open_source": ("Mở nguồn", "Open source"),
     # --- programme periods (pages/chuong_trinh.py)
     "page_programme": ("Chương trình khuyến công", "Programme"),
@@ -1023,7 +1039,7 @@ def import_log_labels(lang: str) -> dict[str, str]:
     """Column headers of the import log (table import_log) wherever it is shown, in the reader's language."""
     rows = {f"rows_{table}": f"{t('src_col_rows', lang)}: {t(f'src_topic_{topic}', lang).lower()}"
             for table, topic in (("budget", "budget"), ("project", "projects"), ("staffing", "staffing"),
-                                 ("collaborators", "collaborators"))}
+                                 ("collaborators", "collaborators"), ("outreach", "outreach"))}
     return {"import_id": t("src_col_import_id", lang), "file_name": t("src_col_file_name", lang),
             "file_sha256": "SHA-256", "imported_at": t("src_col_imported_at", lang),
             "imported_by": t("src_col_imported_by", lang), **rows, "outcome": t("src_col_outcome", lang),

@@ -182,6 +182,21 @@ def own_figures_table(own: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
+def outreach_table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """People trained and establishments supported, one row per value: year, what, how many, its origin, the
+    sentence that states a published one and a link to it (the unit is named where a 2025 unit lists its members)."""
+    return pd.DataFrame({
+        t("col_year", lang): rows.year.astype(str),
+        t("province", lang): rows.name_vi,
+        t("col_metric", lang): [t(f"outreach_{m}", lang) for m in rows.measure],
+        t("col_value", lang): [fmt.number(v, 0, lang) for v in rows.value],
+        t("origin", lang): [coverage.label(o, lang) for o in rows.origin],
+        t("col_quote", lang): rows.quote.fillna(""),
+        t("col_source", lang): rows.source_title.fillna(rows.source_id),
+        t("col_link", lang): rows.source_url,
+    })
+
+
 def group_figures(code: str, era: str, vung_id: str, kc_area_id: str) -> pd.DataFrame:
     """Published figures about the province's region, its khuyến công area, or a named set of provinces that includes
     it (sources name the 63 provinces: a 2025 unit gathers those of the provinces it was formed from)."""

@@ -867,3 +867,21 @@ def groups_year(grouping: str, year: int, metric: str, chosen: list[str]) -> pd.
     gy = gy.assign(per_unit=gy[metric] / gy.units, share_nation_pct=share,
                    rank=gy[gy.group_id != "nation"][metric].rank(ascending=False, method="min"))
     return gy[gy.group_id.isin(["nation", *chosen])]
+
+
+# People trained and establishments supported of one unit, every year that holds one (published or imported; there
+# is no demo); for a unit of the 34, also those of the provinces merged into it, in their own years.
+OUTREACH_FOR = """
+SELECT o.era, o.unit_code, o.name_vi, o.year, o.measure, o.value, o.origin, o.source_id, o.source_title,
+       o.source_url, o.figure_id, o.quote
+FROM mart_unit_outreach o
+WHERE (o.era = ? AND o.unit_code = ?)
+   OR (? = '34' AND o.era = '63' AND o.unit_code IN (SELECT province_code FROM reform_2025 WHERE unit_code = ?))
+ORDER BY o.year, o.measure, o.unit_code"""
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def outreach(unit_code: str, era: str) -> pd.DataFrame:
+    """People trained and establishments supported of one unit (and, for a unit of the 34, of the provinces merged
+    into it): year, measure, value, origin, and the quote and link of a published value."""
+    return query(OUTREACH_FOR, [era, str(unit_code), era, str(unit_code)])

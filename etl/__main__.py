@@ -40,8 +40,8 @@ COMMANDS = {
               "python -m etl check"),
     "template": ("write the import template (.xlsx): one sheet per kind of data, dropdowns, README",
                  "Write the Excel template provinces fill in for `python -m etl load`: one sheet per kind of data "
-                 "(budgets, đề án, staffing, collaborators), dropdowns for provinces, funds and activity types, and a "
-                 "README sheet in Vietnamese and English.",
+                 "(budgets, đề án, staffing, collaborators, people trained and establishments supported), dropdowns "
+                 "for provinces, funds and activity types, and a README sheet in Vietnamese and English.",
                  "python -m etl template -o mau-nhap-lieu.xlsx"),
     "load": ("load filled templates or CSV/XLSX files into the database",
              "Load filled templates (python -m etl template) or plain CSV/XLSX files with the same columns. Each file "

@@ -41,6 +41,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
     ref["admin_count"] = reference.admin_counts(curated, data_dir / "reference")  # the demo's real denominators
     facts = demo.generate(ref, figures, demo_opts)
     facts["budget"] = pd.concat([facts["budget"], published.published_facts(curated, ref)], ignore_index=True)
+    facts["outreach"] = published.published_outreach(curated, ref)  # no demo rows: a gap where no source states one
     imported = archive.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
 
     tmp = warehouse.new_temporary(db_path)
@@ -72,7 +73,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
             warehouse.insert(con, "source_check", consistency)
             con.execute("INSERT INTO source VALUES ('demo-generator', 'demo', 'Dữ liệu minh họa (etl/demo.py)', "
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")
-            for table in ("budget", "project", "staffing", "collaborators"):
+            for table in ("budget", "project", "staffing", "collaborators", "outreach"):
                 warehouse.insert(con, table, facts[table])
             archive.insert_replayed(con, imported)
             checks = calibration.check_all(con, figures, ref)
@@ -92,7 +93,8 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
             ])
             con.execute("CHECKPOINT")
             summary = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 — fixed table names
-                       for t in ("budget", "project", "staffing", "collaborators", "published_figure")}
+                       for t in ("budget", "project", "staffing", "collaborators", "outreach",
+                                 "published_figure")}
             summary["discrepancies"] = int((consistency.status == "discrepancy").sum())
             summary["calibration_failed"] = int(len(failed))
         finally:

@@ -20,6 +20,10 @@ COLUMN = {"staffing.total": "staff_total", "staffing.grassroots": "staff_grassro
           "collab.district_people": "collaborators_district", "collab.communes_total": "communes_total",
           "collab.total_people": "coalesce(collaborators_district, 0) + coalesce(collaborators_commune, 0)"}
 
+# People trained and establishments supported: the demo generates none, so these hold published or imported values
+# only, and a published one is contradicted only by an import that says otherwise.
+OUTREACH = {"training.people": "people_trained", "support.establishments": "establishments_supported"}
+
 
 def check_all(con: duckdb.DuckDBPyConnection, figures: pd.DataFrame, ref: dict) -> pd.DataFrame:
     rows = []
@@ -66,6 +70,9 @@ def _year_value(con, m: str, year: int, codes: list[str]) -> float | None:
     if m in COLUMN:
         return _one(con, f"SELECT sum({COLUMN[m]}) FROM v_unit_year WHERE year = ? AND list_contains(?, unit_code)",
                     [year, codes])
+    if m in OUTREACH:
+        return _one(con, "SELECT sum(value) FROM outreach_current WHERE measure = ? AND year = ? "
+                         "AND list_contains(?, unit_code)", [OUTREACH[m], year, codes])
     if m in BANDS:
         lo, hi = BANDS[m]
         return _one(con, "SELECT count(*) FROM v_unit_year WHERE year = ? AND list_contains(?, unit_code) "

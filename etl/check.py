@@ -15,7 +15,7 @@ def report(db_path: Path, out=print) -> int:
     try:
         errors = 0
         out("== Nguồn gốc dữ liệu / Data origin ==")
-        for t in ("budget", "project", "staffing", "collaborators"):
+        for t in ("budget", "project", "staffing", "collaborators", "outreach"):
             rows = con.execute(f"SELECT origin, count(*) FROM {t} GROUP BY origin ORDER BY origin").fetchall()  # noqa: S608
             out(f"  {t:<14} " + ", ".join(f"{o}: {n:,}".replace(",", ".") for o, n in rows))
         out("== Mâu thuẫn trong nguồn / Source discrepancies ==")

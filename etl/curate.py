@@ -33,6 +33,9 @@ FACT_MEASURES = {"budget.kcqg.planned", "budget.kcqg.actual", "budget.kcdp.plann
 TARGET_MEASURES = FACT_MEASURES | {"budget.total.planned", "budget.total.actual", "projects.count.kcqg",
                                    "projects.count.kcdp", "projects.count.all"}
 FIRST, LAST = 2013, 2025
+# People trained and establishments supported: facts only (a unit's own figure for one year); the demo does not
+# generate them, so a multi-year or regional figure has nothing to be a target for and stays shown, not modelled.
+OUTREACH_MEASURES = {"training.people", "support.establishments"}
 
 MONEY = {"tỷ đồng", "tỉ đồng", "triệu đồng", "VND billion", "VND million"}
 MEASURE = {  # the research vocabulary → the model's measures (budget.<fund>.<status>, projects.count.<fund>, …)
@@ -242,6 +245,8 @@ def _use(r: dict) -> str:
     """'fact': the unit's own figure for a year (origin 'published'); 'target': the demo is calibrated to agree;
     'no': kept and shown, not modelled (the flags say why)."""
     flags = set(r["flags"].split())
+    if r["measure"] in OUTREACH_MEASURES:
+        return _outreach_use(r, flags)
     if (r["measure"] not in TARGET_MEASURES or flags & NOT_A_FACT or not r["year"] or r["period"] not in ("year", "multi")
             or not (FIRST <= int(r["year"]) and int(r["year_to"]) <= LAST) or r["confirmation"] == "unconfirmed"
             or r["scope"] not in ("province", "region")):
@@ -252,6 +257,14 @@ def _use(r: dict) -> str:
             and r["qualifier"] == "exact"):
         return "fact"
     return "target"
+
+
+def _outreach_use(r: dict, flags: set[str]) -> str:
+    """'fact' for a province's exact count in one year the warehouse holds; anything else 'no'."""
+    if (r["scope"] == "province" and r["period"] == "year" and r["qualifier"] == "exact" and r["year"]
+            and FIRST <= int(r["year"]) <= LAST and not flags & NOT_A_FACT and r["confirmation"] != "unconfirmed"):
+        return "fact"
+    return "no"
 
 
 def _apply_fixes(rows: list[dict]) -> None:

@@ -14,6 +14,7 @@ MARTS = {  # mart → the view it snapshots (fixed names: they are spliced into 
     "mart_unit34_year": "v_unit34_year",
     "mart_group_year": "v_group_year",
     "mart_nation_year": "v_nation_year",
+    "mart_unit_outreach": "v_unit_outreach",
 }
 
 

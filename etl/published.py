@@ -294,7 +294,7 @@ def published_facts(curated: pd.DataFrame, ref: dict) -> pd.DataFrame:
     """Budget rows of origin 'published': a unit's own KCQG / KCĐP plan or actual in one year, as its source states.
     A column the source does not state is NULL (the demo, calibrated to agree, fills it in the views)."""
     cols = ["era", "unit_code", "year", "fund", "planned_mvnd", "actual_mvnd", "origin", "source_id"]
-    facts = curated[curated.use == "fact"]
+    facts = curated[(curated.use == "fact") & curated.measure.str.startswith("budget.")]
     out: dict[tuple, dict] = {}
     for r in facts.itertuples():
         year = int(r.year)
@@ -316,6 +316,37 @@ def published_facts(curated: pd.DataFrame, ref: dict) -> pd.DataFrame:
     df = pd.DataFrame(list(out.values()), columns=cols)
     for c in ("planned_mvnd", "actual_mvnd"):
         df[c] = df[c].astype("Float64")
+    return df
+
+
+# ---------------------------------------------------------------- outreach (people trained, establishments supported)
+OUTREACH_COLUMNS = {"training.people": "people_trained", "support.establishments": "establishments_supported"}
+
+
+def published_outreach(curated: pd.DataFrame, ref: dict) -> pd.DataFrame:
+    """Outreach rows of origin 'published': a unit's people trained or establishments supported in one year, as its
+    source states it (curated rows with use 'fact'). One row per unit, year and source; a measure the source does not
+    state is NULL. A pre-reform province inside a merged 2025 unit is skipped: its figure is only part of the unit's."""
+    cols = ["era", "unit_code", "year", "people_trained", "establishments_supported", "origin", "source_id"]
+    facts = curated[(curated.use == "fact") & curated.measure.isin(list(OUTREACH_COLUMNS))]
+    cross = dict(zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code))
+    units_34 = set(ref["unit_2025"].unit_code)
+    out: dict[tuple, dict] = {}
+    for r in facts.itertuples():
+        year, code = int(r.year), r.scope_key
+        era = era_of(year)
+        if era == "34" and (code not in units_34 or list(cross.values()).count(code) != 1):
+            continue
+        row = out.setdefault((era, code, year, r.source_id), dict.fromkeys(cols) | {
+            "era": era, "unit_code": code, "year": year, "origin": "published", "source_id": r.source_id})
+        col = OUTREACH_COLUMNS[r.measure]
+        if row[col] is not None and row[col] != int(r.value):
+            raise DataError("data/published/province_figures.csv", f"{r.pf_id}: nguồn nêu hai giá trị khác nhau",
+                            f"{r.pf_id}: the source states two different values", column="value")
+        row[col] = int(r.value)
+    df = pd.DataFrame(list(out.values()), columns=cols)
+    for c in ("people_trained", "establishments_supported"):
+        df[c] = df[c].astype("Int64")
     return df
 
 

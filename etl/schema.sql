@@ -70,7 +70,7 @@ CREATE TABLE calibration_check (figure_id VARCHAR, measure VARCHAR, low DOUBLE, 
     warehouse_value DOUBLE, ok BOOLEAN);
 CREATE TABLE import_log (import_id VARCHAR PRIMARY KEY, file_name VARCHAR, file_sha256 VARCHAR,
     imported_at VARCHAR, imported_by VARCHAR, rows_budget INTEGER, rows_project INTEGER, rows_staffing INTEGER,
-    rows_collaborators INTEGER, outcome VARCHAR, archive_path VARCHAR);
+    rows_collaborators INTEGER, outcome VARCHAR, archive_path VARCHAR, rows_outreach INTEGER);
 CREATE TABLE admin_count (era VARCHAR NOT NULL, province_code VARCHAR NOT NULL, year_of_count INTEGER NOT NULL,
     districts INTEGER, communes INTEGER, source_id VARCHAR NOT NULL, districts_curated INTEGER, communes_curated INTEGER,
     PRIMARY KEY (era, province_code));
@@ -325,3 +325,38 @@ SELECT a.era, a.province_code AS unit_code, a.year, a.pf_id AS pf_id_a, a.popula
 FROM population a JOIN population b
   ON a.era = b.era AND a.province_code = b.province_code AND a.year = b.year AND a.pf_id < b.pf_id
  AND a.population <> b.population AND a.qualifier = 'exact' AND b.qualifier = 'exact';
+
+-- ------------------------------------------------------------------------------------------------ outreach (R1)
+-- What the programme reached: people trained (đào tạo nghề, truyền nghề, tập huấn) and establishments supported
+-- (cơ sở công nghiệp nông thôn được hỗ trợ) per unit and year. The demo generates none: sources state these mostly
+-- as multi-year totals or for one kind of class, so a generated year would make figures no source states. Where no
+-- report or source gives a value, the pages show a gap. Two sources may each state one measure of the same unit and
+-- year, so a row is keyed by its source as well.
+CREATE TABLE outreach (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+    people_trained INTEGER, establishments_supported INTEGER, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
+    PRIMARY KEY (era, unit_code, year, origin, source_id));
+
+-- One row per unit, year and measure: each value from the strongest row that states it (imported > published > demo),
+-- so an imported report that leaves a cell blank keeps the published figure rather than hiding it.
+CREATE VIEW outreach_current AS
+WITH long AS (
+    UNPIVOT outreach ON people_trained, establishments_supported INTO NAME measure VALUE value)
+SELECT era, unit_code, year, measure, value, origin, source_id
+FROM long
+QUALIFY row_number() OVER (PARTITION BY era, unit_code, year, measure
+                           ORDER BY CASE origin WHEN 'imported' THEN 0 WHEN 'published' THEN 1 ELSE 2 END,
+                                    source_id) = 1;
+CREATE VIEW training_current AS SELECT * FROM outreach_current WHERE measure = 'people_trained';
+CREATE VIEW establishments_current AS SELECT * FROM outreach_current WHERE measure = 'establishments_supported';
+
+-- What the pages read: every outreach value with its unit's name, its origin and, for a published one, the sentence
+-- and the address of the source that states it (the curated row of the same source, unit, year and measure).
+CREATE VIEW v_unit_outreach AS
+SELECT o.era, o.unit_code, u.name_vi, o.year, o.measure, o.value, o.origin, o.source_id, s.title AS source_title,
+    CASE WHEN s.location LIKE 'http%' THEN s.location END AS source_url, f.pf_id AS figure_id, f.quote
+FROM outreach_current o
+JOIN unit u USING (era, unit_code)
+LEFT JOIN source s USING (source_id)
+LEFT JOIN province_figure f ON o.origin = 'published' AND f.use = 'fact' AND f.source_id = o.source_id
+    AND f.scope_key = o.unit_code AND f.year = o.year
+    AND f.measure = CASE o.measure WHEN 'people_trained' THEN 'training.people' ELSE 'support.establishments' END;

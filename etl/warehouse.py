@@ -105,6 +105,8 @@ def validate(con) -> None:
         UNION ALL SELECT 'staffing', count(*) FROM staffing s ANTI JOIN unit u USING (era, unit_code)
         UNION ALL SELECT 'collaborators', count(*) FROM collaborators c ANTI JOIN unit u USING (era, unit_code)
         UNION ALL SELECT 'project', count(*) FROM project p ANTI JOIN unit u USING (era, unit_code)
+        UNION ALL SELECT 'outreach', count(*) FROM outreach o ANTI JOIN unit u USING (era, unit_code)
+        UNION ALL SELECT 'outreach source', count(*) FROM outreach ANTI JOIN source USING (source_id)
         UNION ALL SELECT 'project category', count(*) FROM project p ANTI JOIN content_category USING (category_id)
         UNION ALL SELECT 'budget fund', count(*) FROM budget ANTI JOIN fund USING (fund)
         UNION ALL SELECT 'budget source', count(*) FROM budget ANTI JOIN source USING (source_id)

@@ -201,6 +201,17 @@ else:
                        t("col_link", lang): st.column_config.LinkColumn(display_text=t("open_source", lang))})
     st.caption(t("profile_published_own_caption", lang, n=fmt.number(len(own), 0, lang)))
 
+# People trained and establishments supported: only what a report or a source states (there is no demo), with origin.
+st.markdown(f"**{t('profile_outreach', lang)}**")
+outreach = queries.outreach(code, era)
+if outreach.empty:
+    st.info(t("profile_outreach_none", lang, name=name))
+else:
+    st.dataframe(profile.outreach_table(outreach, lang), hide_index=True, width="stretch", key="outreach",
+                 column_config={t("col_quote", lang): st.column_config.TextColumn(width="large"),
+                                t("col_link", lang): st.column_config.LinkColumn(display_text=t("open_source", lang))})
+    st.caption(t("profile_outreach_caption", lang))
+
 # Figures about its region, its khuyến công area, or a named set of provinces that includes it.
 figs = profile.group_figures(code, era, last.vung_id, last.kc_area_id)
 st.markdown(f"**{t('profile_published', lang, name=name)}**")

@@ -20,7 +20,7 @@ if "section" in st.query_params:
 if section in SECTION_PAGES:
     st.switch_page(SECTION_PAGES[section], query_params=st.query_params.to_dict())
 
-TOPICS = ("budget", "projects", "staffing", "collaborators", "target", "reference")
+TOPICS = ("budget", "projects", "staffing", "collaborators", "training", "target", "reference")
 figures = in_language(queries.figures_with_kind(), "note", lang)
 stored, in_use, origins_in_use = queries.origin_summary()
 warehouse_origin = " + ".join(t(f"origin_{o}", lang) for o in origins_in_use) or "–"

@@ -20,7 +20,8 @@ from etl.reports import load
 
 PAGE = "pages/muc_do_day_du.py"
 VIEWS = {"budget": "budget_current", "projects": "project_current", "staffing": "staffing_current",
-         "collaborators": "collaborators_current"}
+         "collaborators": "collaborators_current", "training": "training_current",
+         "establishments": "establishments_current"}
 
 
 def use(db, monkeypatch):

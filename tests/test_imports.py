@@ -97,7 +97,7 @@ def test_template_has_a_sheet_per_kind_with_dropdowns_and_instructions(tmp_path)
     r = subprocess.run([sys.executable, "-m", "etl", "template", "-o", str(out)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["README", "lists", "Kinh phí", "Đề án", "Nhân lực", "Cộng tác viên"]
+    assert wb.sheetnames == ["README", "lists", "Kinh phí", "Đề án", "Nhân lực", "Cộng tác viên", "Đào tạo, hỗ trợ"]
     assert [c.value for c in wb["Kinh phí"][1]] == ["Tỉnh/thành", "Năm", "Nguồn (KCQG/KCĐP)", "Kế hoạch (triệu đồng)",
                                                    "Thực hiện (triệu đồng)"]
     assert [c.value for c in wb["Đề án"][1]] == ["Mã đề án", "Tỉnh/thành", "Năm", "Nguồn (KCQG/KCĐP)", "Nội dung",
@@ -120,7 +120,7 @@ def test_template_has_a_sheet_per_kind_with_dropdowns_and_instructions(tmp_path)
 
 def test_template_bytes_is_the_same_workbook():
     wb = openpyxl.load_workbook(io.BytesIO(template_bytes()))
-    assert wb.sheetnames[2:] == ["Kinh phí", "Đề án", "Nhân lực", "Cộng tác viên"]
+    assert wb.sheetnames[2:] == ["Kinh phí", "Đề án", "Nhân lực", "Cộng tác viên", "Đào tạo, hỗ trợ"]
 
 
 def test_an_empty_template_is_rejected_not_loaded(wh):
@@ -137,7 +137,7 @@ def test_a_filled_template_lands_with_converted_units_and_takes_precedence_over_
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     r = wh.load(path)
     assert r.ok and r.db_changed and r.files[0].outcome == "loaded", load.report(r)
-    assert r.rows == {"budget": 2, "project": 2, "staffing": 1, "collaborators": 1}
+    assert r.rows == {"budget": 2, "project": 2, "staffing": 1, "collaborators": 1, "outreach": 0}
     sid = f"import:{sha[:12]}"
     # 'Tỉnh Hoà Bình', 2023, KCQG: plan 1,25 tỷ đồng = 1250 triệu; actual 1.180.000 nghìn đồng = 1180 triệu
     assert wh.one(BUDGET, ["63", "17", 2023, "kcqg"]) == (1250, 1180, "imported")

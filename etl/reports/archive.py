@@ -53,7 +53,8 @@ def apply(con, parsed: ParsedFile, manifest: Manifest) -> None:
         sid, manifest.original_name, manifest.imported_by, manifest.imported_at[:10], f"imports/{manifest.archive}",
         "imported report; takes precedence over demo rows"])
     keys = {"budget": ("era", "unit_code", "year", "fund"), "project": ("era", "unit_code", "year", "fund"),
-            "staffing": ("era", "unit_code", "year"), "collaborators": ("era", "unit_code", "year")}
+            "staffing": ("era", "unit_code", "year"), "collaborators": ("era", "unit_code", "year"),
+            "outreach": ("era", "unit_code", "year")}
     for table, cols in keys.items():
         rows = parsed.tables[table]
         if not rows:
@@ -69,9 +70,9 @@ def apply(con, parsed: ParsedFile, manifest: Manifest) -> None:
         finally:
             con.unregister("import_rows")
     n = parsed.counts()
-    con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)", [
+    con.execute("INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)", [
         sid, manifest.original_name, parsed.sha256, manifest.imported_at, manifest.imported_by,
-        n["budget"], n["project"], n["staffing"], n["collaborators"], f"imports/{manifest.archive}"])
+        n["budget"], n["project"], n["staffing"], n["collaborators"], f"imports/{manifest.archive}", n["outreach"]])
 
 
 def read_manifests(imports_dir: Path) -> list[Manifest]:

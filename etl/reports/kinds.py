@@ -1,4 +1,5 @@
-"""What a provincial report may contain: the four kinds of data (budgets, đề án, staffing, collaborator networks),
+"""What a provincial report may contain: the five kinds of data (budgets, đề án, staffing, collaborator networks,
+people trained and establishments supported),
 their columns with the template's headers and the other spellings real reports use, and the units a money header
 may declare. The template writes from this table and the parser reads by it, so a filled template always loads."""
 from __future__ import annotations
@@ -102,6 +103,19 @@ KINDS: dict[str, Kind] = {k.table: k for k in (
                "All districts of the province (blank from 2025)"),
         _count("communes_total", "Tổng số xã", "Tổng số xã của tỉnh", "All communes of the province")),
          ("unit_code", "year"), "Mạng lưới cộng tác viên khuyến công", "Collaborator networks"),
+    Kind("outreach", "Đào tạo, hỗ trợ", ("dao tao ho tro", "dao tao", "ket qua", "outreach"), (
+        PROVINCE, YEAR,
+        _count("people_trained", "Số người được đào tạo (người)",
+               "Số người được đào tạo nghề, truyền nghề, tập huấn trong năm",
+               "People trained in the year (vocational training, craft teaching, courses)",
+               "so nguoi duoc dao tao", "nguoi duoc dao tao", "so lao dong duoc dao tao", "lao dong duoc dao tao",
+               "so hoc vien", "dao tao nghe", "people trained", "trained"),
+        _count("establishments_supported", "Số cơ sở được hỗ trợ (cơ sở)",
+               "Số cơ sở công nghiệp nông thôn được hỗ trợ trong năm",
+               "Rural industrial establishments supported in the year",
+               "so co so duoc ho tro", "co so duoc ho tro", "so co so cnnt duoc ho tro", "co so cnnt duoc ho tro",
+               "establishments supported", "establishments")),
+         ("unit_code", "year"), "Người được đào tạo, cơ sở được hỗ trợ", "People trained, establishments supported"),
 )}
 TABLES = tuple(KINDS)
 COVERAGE_PAIRS = (("staff_grassroots", "staff_total"), ("districts_covered", "districts_total"),

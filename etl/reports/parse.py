@@ -698,6 +698,11 @@ def _read_header(parsed: ParsedFile, sheet: str | None, rows: list[tuple]):
         if col.required and col not in cols.values():
             parsed.error(f"thiếu cột bắt buộc «{col.header}»", f"required column «{col.header}» is missing",
                          row=header_row, column=col.header, sheet=sheet)
+        elif col.type == "count" and col not in cols.values() and kind.table == "outreach":
+            # Outreach values stand one by one (etl/schema.sql outreach_current): a published figure stays.
+            parsed.warn(f"không có cột «{col.header}»; giữ số liệu đã có (nếu có) cho số liệu này",
+                        f"no column «{col.header}»; the figure already held (if any) is kept", row=header_row,
+                        sheet=sheet)
         elif col.type == "count" and col not in cols.values():
             # An imported row replaces the demo row whole: a figure it lacks is stored as unknown, not kept.
             parsed.warn(f"không có cột «{col.header}»; số liệu này sẽ để trống",

@@ -111,7 +111,8 @@ def _data_sheet(ws, kind) -> None:
 
 MB = MAX_BYTES // (1024 * 1024)
 README_VI = [
-    "Điền số liệu vào các trang Kinh phí, Đề án, Nhân lực, Cộng tác viên (để trống trang không có số liệu), rồi nạp "
+    "Điền số liệu vào các trang Kinh phí, Đề án, Nhân lực, Cộng tác viên, Đào tạo, hỗ trợ (để trống trang không có "
+    "số liệu), rồi nạp "
     "tệp bằng trang «Nạp số liệu» của ứng dụng hoặc lệnh: python -m etl load TỆP.xlsx",
     "• Mỗi dòng một tỉnh/thành và một năm (và một nguồn với Kinh phí). Năm đến 2024 dùng tên 63 tỉnh cũ; từ "
     f"{REFORM_YEAR} dùng tên 34 đơn vị mới. Mọi cách viết thông dụng đều được (Hoà Bình, Hòa Bình, Tỉnh Hòa Bình, "
@@ -123,16 +124,16 @@ README_VI = [
     "«Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» hoặc «(đồng)»; số được đổi ra triệu đồng, giữ chính xác đến "
     "nghìn đồng (3 chữ số thập phân), không làm tròn; số lẻ hơn nghìn đồng bị từ chối.",
     "• Viết số kiểu Việt Nam (1.234.567 hoặc 1.234,5) hoặc nhập số trực tiếp vào ô. Không nhập số âm. Kinh phí và "
-    "đề án cần đủ cả kế hoạch và thực hiện; nhân lực và cộng tác viên có thể để trống ô chưa có số liệu (cấp huyện "
-    "để trống từ năm 2025). Xóa những dòng chỉ có tên tỉnh và năm mà không có số liệu.",
+    "đề án cần đủ cả kế hoạch và thực hiện; nhân lực, cộng tác viên, người được đào tạo và cơ sở được hỗ trợ có thể "
+    "để trống ô chưa có số liệu (cấp huyện để trống từ năm 2025). Xóa những dòng chỉ có tên tỉnh và năm mà không có số liệu.",
     "• Ô có công thức phải được Excel tính sẵn: mở tệp bằng Excel và lưu lại trước khi nạp.",
     f"• Tệp tối đa {MB} MB. Nếu có bất kỳ lỗi nào, cả tệp bị từ chối và cơ sở dữ liệu giữ nguyên; thông báo lỗi ghi "
     "rõ trang, dòng và cột. Nạp lại cùng một tệp không thay đổi gì. Tệp nạp sau thay số liệu nạp trước cho cùng "
     "tỉnh, năm (và nguồn); đề án nạp vào thay toàn bộ đề án minh họa của cùng tỉnh, năm và nguồn.",
 ]
 README_EN = [
-    "Fill the sheets Kinh phí (budgets), Đề án (projects), Nhân lực (staffing) and Cộng tác viên (collaborator "
-    "networks) — leave a sheet empty if you have no data for it — and load the file from the app's upload page or "
+    "Fill the sheets Kinh phí (budgets), Đề án (projects), Nhân lực (staffing), Cộng tác viên (collaborator "
+    "networks) and Đào tạo, hỗ trợ (people trained, establishments supported) — leave a sheet empty if you have no data for it — and load the file from the app's upload page or "
     "with: python -m etl load FILE.xlsx",
     "• One row per province and year (and fund, for budgets). Years up to 2024 use the 63 former provinces; from "
     f"{REFORM_YEAR} the 34 new units. Any common spelling of a name is accepted. «Tổng cộng» (total) rows are skipped.",
@@ -142,7 +143,8 @@ README_EN = [
     "«Kế hoạch (tỷ đồng)», «Thực hiện (nghìn đồng)» or «(đồng)»; values are converted to triệu đồng exactly, to "
     "the nghìn đồng (3 decimals), never rounded; finer amounts are refused.",
     "• Write numbers the Vietnamese way (1.234.567 or 1.234,5) or as plain numbers in the cell. No negative numbers. "
-    "Budgets and projects need both plan and actual; staffing and collaborator cells may be left blank when unknown "
+    "Budgets and projects need both plan and actual; staffing, collaborator, people-trained and establishment cells "
+    "may be left blank when unknown "
     "(district level is blank from 2025). Delete rows that have a province and year but no figures.",
     "• Formula cells must carry a value calculated by Excel: open the file in Excel and save it before loading.",
     f"• Up to {MB} MB. Any error rejects the whole file and leaves the database unchanged; messages name the sheet, "
