@@ -5,6 +5,7 @@ If the boundary file is missing or broken the map falls back to a clearly labell
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -102,10 +103,14 @@ def served_url(key: str, geo_dir: str = str(GEO), static_dir: str = str(STATIC_D
     geo = _static_source(key, geo_dir)
     path = Path(static_dir) / STATIC_FILES[key]
     try:
-        same = geo is not None and path.read_bytes() == geometry_bytes(geo)
+        served = path.read_bytes()
     except OSError:
-        same = False
-    return STATIC_URL + STATIC_FILES[key] if same else None
+        return None
+    if geo is None or served != geometry_bytes(geo):
+        return None
+    # the content's hash in the URL: a browser (or nginx's Cache-Control) may keep a file for long, and new borders
+    # get a new URL
+    return f"{STATIC_URL}{STATIC_FILES[key]}?v={hashlib.sha256(served).hexdigest()[:12]}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -121,7 +126,7 @@ def inline(fig: go.Figure) -> go.Figure:
     out = go.Figure(fig)
     for tr in out.data:
         if isinstance(getattr(tr, "geojson", None), str) and tr.geojson.startswith(STATIC_URL):
-            tr.geojson = _served_geometry(tr.geojson[len(STATIC_URL):])
+            tr.geojson = _served_geometry(tr.geojson[len(STATIC_URL):].split("?")[0])
     return out
 
 

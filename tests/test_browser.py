@@ -111,7 +111,7 @@ def test_page_renders_in_chromium(server, browser, path, lang):
 def test_map_draws_provinces_and_archipelagos(server, browser):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
     fetched = []  # the borders come as a static file the figure names, not inside every rerun's figure
-    page.on("response", lambda r: fetched.append((r.url.split("/app/static/geo/")[1], r.status))
+    page.on("response", lambda r: fetched.append((r.url.split("/app/static/geo/")[1].split("?")[0], r.status))
             if "/app/static/geo/" in r.url else None)
     try:
         page.goto(f"{server}/kinh-phi?year=2024&view=63")
