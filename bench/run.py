@@ -326,7 +326,8 @@ def measure_map(db: Path) -> list[dict]:
         served = [tr.geojson for tr in fig.data if isinstance(getattr(tr, "geojson", None), str)]
         rows.append({"year": year, "view": view, "real_map": real, "bytes": len(fig.to_json().encode("utf-8")),
                      "inline_bytes": len(maps.inline(fig).to_json().encode("utf-8")),
-                     "static_bytes": sum((maps.STATIC_DIR / u.rsplit("/", 1)[1]).stat().st_size for u in served)})
+                     "static_bytes": sum((maps.STATIC_DIR / u.rsplit("/", 1)[1].split("?")[0]).stat().st_size
+                                        for u in served)})
     return rows
 
 
