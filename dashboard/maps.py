@@ -240,5 +240,9 @@ def legend_note(lang: str) -> str:
 
 
 if __name__ == "__main__":
+    import argparse
+    argparse.ArgumentParser(prog="python -m dashboard.maps", description=(
+        "Rewrite static/geo/ (the borders the app's maps fetch once per browser) from data/geo/, as the maps draw "
+        "them; commit the result. `python -m etl geo` does it after regenerating data/geo/.")).parse_args()
     for p in write_static():
         print(f"{p.relative_to(ROOT)}  {p.stat().st_size / 1024:.0f} KB")
