@@ -313,7 +313,7 @@ def measure_map(db: Path) -> list[dict]:
     os.environ["KHUYENCONG_DB"] = str(db)
     st.cache_data.clear()
     st.cache_resource.clear()
-    from dashboard import charts, maps, metrics, queries
+    from dashboard import charts, exports, maps, metrics, queries
     rows = []
     last = queries.years()[-1]
     for year, view in ((last, "34"), (last - 1, "63"), (last - 1, "34")):
@@ -325,7 +325,7 @@ def measure_map(db: Path) -> list[dict]:
         # as every rerun did before, and as the HTML/PNG/SVG exports still do
         served = [tr.geojson for tr in fig.data if isinstance(getattr(tr, "geojson", None), str)]
         rows.append({"year": year, "view": view, "real_map": real, "bytes": len(fig.to_json().encode("utf-8")),
-                     "inline_bytes": len(maps.inline(fig).to_json().encode("utf-8")),
+                     "inline_bytes": len(exports.with_borders(fig).to_json().encode("utf-8")),
                      "static_bytes": sum((maps.STATIC_DIR / u.rsplit("/", 1)[1].split("?")[0]).stat().st_size
                                         for u in served)})
     return rows

@@ -19,7 +19,7 @@ from shapely.geometry.polygon import orient
 
 from etl.paths import GEO_DIR as GEO, ROOT
 
-from . import fmt, palette
+from . import exports, fmt, palette
 from .db import query
 from .i18n import t
 
@@ -30,9 +30,9 @@ ARCHIPELAGOS = ("48", "56")  # Hoàng Sa (Đà Nẵng), Trường Sa (Khánh Hò
 # URL instead of carrying 60–80 KB of coordinates on every rerun, and the browser fetches each file once (plotly.js
 # keeps it in window.PlotlyGeoAssets). Written by `python -m dashboard.maps` from what geometry() and
 # region_outlines() return, committed, and checked equal to them (tests/test_maps.py); a file that is missing or
-# differs is not used: the figure then carries its geometry inline, as before. Exports inline it again (inline()).
-STATIC_DIR = ROOT / "static" / "geo"
-STATIC_URL = "app/static/geo/"  # relative, like charts.PLOTLY_CONFIG's topojsonURL: also right behind nginx
+# differs is not used: the figure then carries its geometry inline, as before. Exports put it back inside
+# (exports.with_borders).
+STATIC_DIR, STATIC_URL = exports.SERVED_GEO_DIR, exports.SERVED_GEO_URL
 STATIC_FILES = {"63": "provinces_63.json", "34": "units_34.json",
                 "vung": "regions_vung.json", "kc_area": "regions_kc_area.json"}
 
@@ -111,23 +111,6 @@ def served_url(key: str, geo_dir: str = str(GEO), static_dir: str = str(STATIC_D
     # the content's hash in the URL: a browser (or nginx's Cache-Control) may keep a file for long, and new borders
     # get a new URL
     return f"{STATIC_URL}{STATIC_FILES[key]}?v={hashlib.sha256(served).hexdigest()[:12]}"
-
-
-@st.cache_resource(show_spinner=False)
-def _served_geometry(name: str) -> dict:
-    return json.loads((STATIC_DIR / name).read_bytes())
-
-
-def inline(fig: go.Figure) -> go.Figure:
-    """`fig` with the geometry it references by URL put back inside: for what is drawn without our server (the
-    offline HTML download, kaleido's PNG/SVG, which cannot fetch a relative URL). `fig` itself is not changed."""
-    if not any(isinstance(getattr(tr, "geojson", None), str) and tr.geojson.startswith(STATIC_URL) for tr in fig.data):
-        return fig
-    out = go.Figure(fig)
-    for tr in out.data:
-        if isinstance(getattr(tr, "geojson", None), str) and tr.geojson.startswith(STATIC_URL):
-            tr.geojson = _served_geometry(tr.geojson[len(STATIC_URL):].split("?")[0])
-    return out
 
 
 def _clockwise(geom: dict) -> dict:

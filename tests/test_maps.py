@@ -68,10 +68,10 @@ def test_a_stale_or_foreign_geometry_is_carried_inline(unit_year, tmp_path):
     assert real and isinstance(fig.data[0].geojson, dict) and len(fig.data[0].geojson["features"]) == 65
 
 
-def test_inline_puts_the_borders_back_for_exports(unit_year):
-    from dashboard import maps
+def test_with_borders_puts_them_back_for_exports(unit_year):
+    from dashboard import exports, maps
     fig, _ = maps.choropleth(unit_year(2024, "63"), "total_planned_mvnd", "63", "mvnd", "vi", grouping="kc_area")
-    out = maps.inline(fig)
+    out = exports.with_borders(fig)
     assert isinstance(fig.data[0].geojson, str)  # the screen figure is left as it is
     assert {f["properties"]["fid"] for f in out.data[0].geojson["features"]} >= {"01", "48", "48-archipelago", "56-archipelago"}
     assert out.data[1].geojson == json.loads((maps.STATIC_DIR / "regions_kc_area.json").read_bytes())
