@@ -11,7 +11,7 @@ import plotly.io as pio
 
 from etl.paths import ROOT
 
-from . import fmt, palette, tools
+from . import exports, fmt, palette, tools
 from .i18n import t
 
 os.environ.setdefault("BROWSER_PATH", tools.chromium() or "/usr/bin/chromium")  # kaleido 1.x drives the system Chromium
@@ -196,7 +196,7 @@ def to_png(fig: go.Figure) -> bytes:
     """A projector-ready PNG (1920×1080) rendered by kaleido through the system Chromium.
     Raises tools.ToolMissing / tools.ToolFailed (messages in Vietnamese and English), never kaleido's own errors."""
     tools.require("chromium")
-    big = go.Figure(fig)
+    big = go.Figure(exports.with_borders(fig))  # kaleido cannot fetch the app's relative URL of a map's borders
     big.update_layout(font=dict(size=22), title=dict(font=dict(size=34)), height=PNG_SIZE[1], width=PNG_SIZE[0],
                       margin=dict(l=90, r=40, t=150, b=110), legend=dict(font=dict(size=20)))
     big.update_xaxes(automargin=True)

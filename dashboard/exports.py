@@ -1,13 +1,44 @@
-"""What leaves the app as a file: CSV/XLSX bytes of a table and download file names marked when the data is demo."""
+"""What leaves the app as a file: CSV/XLSX bytes of a table, download file names marked when the data is demo, and
+figures with the map borders they reference by URL put back inside."""
 from __future__ import annotations
 
+import functools
 import io
+import json
 import re
 import zipfile
 from decimal import Decimal
 from typing import Callable
 
 import pandas as pd
+import plotly.graph_objects as go
+
+from etl.paths import ROOT
+
+# Where dashboard/maps.py's served borders live and the URL figures name them by (Streamlit's static serving).
+SERVED_GEO_DIR = ROOT / "static" / "geo"
+SERVED_GEO_URL = "app/static/geo/"  # relative, like charts.PLOTLY_CONFIG's topojsonURL: also right behind nginx
+
+
+def _served(geojson) -> bool:
+    return isinstance(geojson, str) and geojson.startswith(SERVED_GEO_URL)
+
+
+@functools.lru_cache(maxsize=8)
+def _served_geometry(name: str) -> dict:
+    return json.loads((SERVED_GEO_DIR / name).read_bytes())
+
+
+def with_borders(fig: go.Figure) -> go.Figure:
+    """`fig` with the borders it references by URL put back inside: for what is drawn without our server (the
+    offline HTML download; kaleido's PNG/SVG, which cannot fetch a relative URL). `fig` itself is not changed."""
+    if not any(_served(getattr(tr, "geojson", None)) for tr in fig.data):
+        return fig
+    out = go.Figure(fig)
+    for tr in out.data:
+        if _served(getattr(tr, "geojson", None)):
+            tr.geojson = _served_geometry(tr.geojson[len(SERVED_GEO_URL):].split("?")[0])
+    return out
 
 
 def file_stem(name: str, demo: bool) -> str:

@@ -395,15 +395,15 @@ def to_svg(fig: go.Figure) -> bytes:
     Raises tools.ToolMissing / tools.ToolFailed (Vietnamese and English), never kaleido's own errors."""
     tools.require("chromium")
     try:
-        return fig.to_image(format="svg", width=1200, height=fig.layout.height or 600)
+        return exports.with_borders(fig).to_image(format="svg", width=1200, height=fig.layout.height or 600)
     except Exception as e:  # noqa: BLE001 — kaleido/choreographer raise many kinds; the user gets one message
         raise tools.ToolFailed("chromium", f"{type(e).__name__}: {e}") from e
 
 
 def to_html(fig: go.Figure, lang: str) -> bytes:
-    """One HTML file that works without a network: plotly.js inline, and the world outline a geo figure asks for
-    inline too (plotly.js would fetch it from a CDN)."""
-    html = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False},
+    """One HTML file that works without a network: plotly.js inline, the map's borders (served by URL on screen)
+    and the world outline a geo figure asks for inline too (plotly.js would fetch it from a CDN)."""
+    html = exports.with_borders(fig).to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False},
                        default_width="100%", default_height=f"{fig.layout.height or 600}px")
     html = html.replace("<html>", f'<html lang="{lang}">', 1)
     if any(tr.type in ("choropleth", "scattergeo") for tr in fig.data):

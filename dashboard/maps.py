@@ -5,6 +5,7 @@ If the boundary file is missing or broken the map falls back to a clearly labell
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -16,14 +17,24 @@ import streamlit as st
 from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
 
-from etl.paths import GEO_DIR as GEO
+from etl.paths import GEO_DIR as GEO, ROOT
 
-from . import fmt, palette
+from . import exports, fmt, palette
 from .db import query
 from .i18n import t
 
 FILES = {"63": "provinces_63_simplified.geojson", "34": "units_34_simplified.geojson"}
 ARCHIPELAGOS = ("48", "56")  # Hoàng Sa (Đà Nẵng), Trường Sa (Khánh Hòa): labelled on every map, t("archipelago_…")
+
+# The geometry a figure draws, as files Streamlit serves (server.enableStaticServing): a figure names its file by
+# URL instead of carrying 60–80 KB of coordinates on every rerun, and the browser fetches each file once (plotly.js
+# keeps it in window.PlotlyGeoAssets). Written by `python -m dashboard.maps` from what geometry() and
+# region_outlines() return, committed, and checked equal to them (tests/test_maps.py); a file that is missing or
+# differs is not used: the figure then carries its geometry inline, as before. Exports put it back inside
+# (exports.with_borders).
+STATIC_DIR, STATIC_URL = exports.SERVED_GEO_DIR, exports.SERVED_GEO_URL
+STATIC_FILES = {"63": "provinces_63.json", "34": "units_34.json",
+                "vung": "regions_vung.json", "kc_area": "regions_kc_area.json"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,7 +65,52 @@ def region_outlines(grouping: str, geo_dir: str = str(GEO)) -> dict | None:
         return None
     feats = [f for f in data["features"] if f["properties"].get("grouping_id") == grouping
              and f["properties"].get("kind") != "archipelago"]
+    for f in feats:
+        f["id"] = f["properties"]["group_id"]
     return {"type": "FeatureCollection", "features": feats}
+
+
+def geometry_bytes(geo: dict) -> bytes:
+    """The file form of a geometry: compact, keys in a fixed order, so equal geometries give equal bytes."""
+    return json.dumps(geo, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def _static_source(key: str, geo_dir: str) -> dict | None:
+    return geometry(key, geo_dir) if key in ("63", "34") else region_outlines(key, geo_dir)
+
+
+def write_static(out_dir: Path = STATIC_DIR, geo_dir: str = str(GEO)) -> list[Path]:
+    """Write the served geometry files from data/geo (after `python -m etl geo`, then commit them)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for key, name in STATIC_FILES.items():
+        geo = _static_source(key, geo_dir)
+        if geo is None or not geo["features"]:
+            raise SystemExit(f"{geo_dir}: không đọc được ranh giới cho {key} / cannot read the boundaries for {key}")
+        tmp = out_dir / f".{name}.tmp"
+        tmp.write_bytes(geometry_bytes(geo))
+        tmp.replace(out_dir / name)  # atomic: a running app never serves half a file
+        written.append(out_dir / name)
+    return written
+
+
+@st.cache_resource(show_spinner=False)
+def served_url(key: str, geo_dir: str = str(GEO), static_dir: str = str(STATIC_DIR)) -> str | None:
+    """The URL of the served file holding exactly the geometry `key` draws from `geo_dir`, or None (then inline).
+    Checked once per process: a stale file would draw other borders than the hover data names."""
+    if key not in STATIC_FILES or Path(static_dir) != STATIC_DIR:
+        return None  # only the files the server actually serves have a URL
+    geo = _static_source(key, geo_dir)
+    path = Path(static_dir) / STATIC_FILES[key]
+    try:
+        served = path.read_bytes()
+    except OSError:
+        return None
+    if geo is None or served != geometry_bytes(geo):
+        return None
+    # the content's hash in the URL: a browser (or nginx's Cache-Control) may keep a file for long, and new borders
+    # get a new URL
+    return f"{STATIC_URL}{STATIC_FILES[key]}?v={hashlib.sha256(served).hexdigest()[:12]}"
 
 
 def _clockwise(geom: dict) -> dict:
@@ -105,17 +161,16 @@ def choropleth(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, di
         z, scale, colorbar, zmin, zmax = _classed(z, classes, scale, kind, lang)
         zmid = None
     fig = go.Figure(go.Choropleth(
-        geojson=geo, featureidkey="properties.fid", locations=d["fid"], z=z, colorscale=scale, zmid=zmid,
-        zmin=zmin, zmax=zmax, marker_line_color="white", marker_line_width=0.6,
+        geojson=served_url(view, geo_dir) or geo, featureidkey="properties.fid", locations=d["fid"], z=z,
+        colorscale=scale, zmid=zmid, zmin=zmin, zmax=zmax, marker_line_color="white", marker_line_width=0.6,
         customdata=list(zip(d["unit_code"], fmt.hover(d[value], kind, lang))), text=d["name_vi"],
         hovertemplate="<b>%{text}</b><br>%{customdata[1]}<extra></extra>", colorbar=colorbar))
     if grouping:
         outlines = region_outlines(grouping, geo_dir)
         if outlines and outlines["features"]:
             ids = [f"{f['properties']['group_id']}" for f in outlines["features"]]
-            for f in outlines["features"]:
-                f["id"] = f["properties"]["group_id"]
-            fig.add_trace(go.Choropleth(geojson=outlines, locations=ids, z=[0] * len(ids), showscale=False,
+            fig.add_trace(go.Choropleth(geojson=served_url(grouping, geo_dir) or outlines, locations=ids,
+                                        z=[0] * len(ids), showscale=False,
                                         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
                                         marker_line_color="#333", marker_line_width=1.6, hoverinfo="skip"))
     centres = _archipelago_centres(geo)
@@ -165,3 +220,12 @@ def tile_grid(df: pd.DataFrame, value: str, view: str, kind: str, lang: str, div
 def legend_note(lang: str) -> str:
     return t("archipelago_note", lang)
 
+
+
+if __name__ == "__main__":
+    import argparse
+    argparse.ArgumentParser(prog="python -m dashboard.maps", description=(
+        "Rewrite static/geo/ (the borders the app's maps fetch once per browser) from data/geo/, as the maps draw "
+        "them; commit the result. `python -m etl geo` does it after regenerating data/geo/.")).parse_args()
+    for p in write_static():
+        print(f"{p.relative_to(ROOT)}  {p.stat().st_size / 1024:.0f} KB")

@@ -21,6 +21,8 @@ OTHER_COMMANDS = """other commands of the product:
                               e.g. python -m dashboard.tools --packages
   python -m dashboard.auth    editor accounts for the Import reports page
                               e.g. python -m dashboard.auth add "Nguyễn Văn A"
+  python -m dashboard.maps    rewrite static/geo/ (the maps' borders the app serves) from data/geo/ (etl geo does it too)
+                              e.g. python -m dashboard.maps
   make run | make test        serve the app on the built warehouse | run the whole test suite
   make serve                  replicas of the app behind nginx (REPLICAS=2, SERVE_PORT=8500)
 

@@ -110,12 +110,16 @@ def test_page_renders_in_chromium(server, browser, path, lang):
 
 def test_map_draws_provinces_and_archipelagos(server, browser):
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    fetched = []  # the borders come as a static file the figure names, not inside every rerun's figure
+    page.on("response", lambda r: fetched.append((r.url.split("/app/static/geo/")[1].split("?")[0], r.status))
+            if "/app/static/geo/" in r.url else None)
     try:
         page.goto(f"{server}/kinh-phi?year=2024&view=63")
         _settle(page)
         page.wait_for_selector(".js-plotly-plot .choroplethlayer path", timeout=60_000)
         # 63 provinces + Hoàng Sa + Trường Sa, each a path of the choropleth layer
         assert page.locator(".js-plotly-plot .choroplethlayer .choroplethlocation").count() >= 65
+        assert ("provinces_63.json", 200) in fetched and ("regions_vung.json", 200) in fetched
         assert page.locator("text=Hoàng Sa").count() >= 1 and page.locator("text=Trường Sa").count() >= 1
     finally:
         page.close()

@@ -6,6 +6,8 @@ Docker and Kubernetes do not run here: their files are parsed and cross-checked.
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import re
 import shutil
 import socket
@@ -111,6 +113,13 @@ def test_two_replicas_behind_nginx_keep_each_browser_on_one_replica(tmp_path, db
             finally:
                 await tab.close()
         assert len(asyncio.run(one_page())) >= 8
+        # the maps' borders pass through nginx from app/static/, compressed and cacheable
+        req = urllib.request.Request(cluster.url + "/app/static/geo/provinces_63.json?v=1",
+                                     headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            body = gzip.decompress(r.read()) if r.headers.get("Content-Encoding") == "gzip" else None
+            assert body and len(json.loads(body)["features"]) == 65
+            assert "max-age=86400" in r.headers.get("Cache-Control", "")
     finally:
         cluster.stop()
     assert all(p.poll() is not None for p in cluster.replicas) and cluster.nginx.poll() is not None

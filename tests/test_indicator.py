@@ -137,6 +137,8 @@ def test_svg_of_the_map_is_a_vector_image():
     svg = indicator.to_svg(fig)
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg") and b"<path" in svg
+    # every province and both archipelagos drawn (the screen figure only names its borders' URL)
+    assert svg.count(b'class="choroplethlocation"') >= 65
 
 
 def test_html_download_is_self_contained_and_plays():
@@ -151,5 +153,6 @@ def test_html_download_is_self_contained_and_plays():
     assert "Plotly" in html and len(html) > 3_000_000  # plotly.js is inside the file
     assert not re.search(r"<script[^>]*src=[\"']?https?:", html)
     assert "window.PlotlyGeoAssets" in html and '"world_110m"' in html  # the world outline too: no CDN fetch
+    assert "app/static/geo" not in html and '"48-archipelago"' in html  # the borders inside, not by the app's URL
     assert html.count('"name":"2020"') == 1  # the frames travel with it: a presenter can play the years offline
     assert "Total planned 2024" in html  # each frame carries its year's title

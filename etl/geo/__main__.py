@@ -28,7 +28,13 @@ def run(args: argparse.Namespace) -> int:
     except (GeoBuildError, BoundaryError) as e:
         print(f"LỖI / ERROR: {e}", file=sys.stderr)
         return 1
-    for p in written.values():
+    served = []
+    if Path(args.out_dir).resolve() == GEO_DIR.resolve():  # the app's maps fetch these borders from static/geo/
+        from dashboard.maps import geometry, region_outlines, write_static
+        geometry.clear()
+        region_outlines.clear()
+        served = write_static()
+    for p in [*written.values(), *served]:
         print(f"{p}  {p.stat().st_size / 1024:.0f} KB")
     return 0
 
