@@ -46,13 +46,13 @@ def demo_badge(demo: bool, lang: str, imported: bool = False) -> None:
 
 def chart(fig: go.Figure, data: pd.DataFrame, name: str, lang: str, demo: bool, key: str,
           selectable: bool = False):
-    """The chart, then CSV of exactly the plotted data and a projector PNG (rendered only when asked for).
+    """The chart, then CSV of exactly the plotted data and a projector PNG (both made only when asked for).
     A demo chart's one mark is inside the figure (charts.style), so no badge above it."""
     event = st.plotly_chart(fig, key=key, on_select="rerun" if selectable else "ignore",
                             selection_mode="points", config=charts.PLOTLY_CONFIG)
     c1, c2, _ = st.columns([1, 1, 1])
     stem = exports.file_stem(name, demo)
-    c1.download_button(t("download_csv", lang), exports.csv_bytes(data, demo), file_name=f"{stem}.csv",
+    c1.download_button(t("download_csv", lang), lambda: exports.csv_bytes(data, demo), file_name=f"{stem}.csv",
                        mime="text/csv", key=f"{key}-csv", icon=":material/download:")
     no_png = tools.missing_tools("chromium")  # a PNG button that cannot work says so instead of doing nothing
     c2.download_button(t("download_png", lang), lambda: charts.to_png(fig), file_name=f"{stem}.png",
@@ -72,7 +72,7 @@ def table(df: pd.DataFrame, name: str, lang: str, demo: bool, key: str, column_c
     st.dataframe(df if shown is None else shown, hide_index=True, column_config=column_config, width="stretch", **size)
     c1, c2, _ = st.columns([1, 1, 3])
     stem = exports.file_stem(name, demo)
-    c1.download_button(t("download_csv", lang), exports.csv_bytes(df, demo), file_name=f"{stem}.csv", mime="text/csv",
+    c1.download_button(t("download_csv", lang), lambda: exports.csv_bytes(df, demo), file_name=f"{stem}.csv", mime="text/csv",
                        key=f"{key}-csv", icon=":material/download:")
     c2.download_button(t("download_xlsx", lang), lambda: exports.xlsx_bytes(df, demo), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
