@@ -15,6 +15,7 @@ once too: plotly re-encodes every array on each call, which was most of a cached
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Callable, TypeVar
 
 import plotly.graph_objects as go
@@ -60,9 +61,12 @@ def cached(build: F) -> F:
     def keyed(warehouse_file, real_only, *args, **kwargs):
         return _freeze(build(*args, **kwargs))
 
-    # Streamlit names a cache by its function's module and qualified name: one cache per builder. (Not
-    # functools.wraps: Streamlit would then read the builder's parameter names for these positional arguments.)
-    keyed.__module__, keyed.__qualname__ = build.__module__, build.__qualname__
+    # Streamlit names a cache by its function's module and qualified name: one cache per builder. A builder in a
+    # page script has the module __main__, so its file and line name it too. (Not functools.wraps: Streamlit
+    # would then read the builder's parameter names for these positional arguments.)
+    code = build.__code__
+    keyed.__module__ = build.__module__
+    keyed.__qualname__ = f"{build.__qualname__}@{Path(code.co_filename).name}:{code.co_firstlineno}"
     keyed = st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)(keyed)
 
     @functools.wraps(build)
