@@ -67,7 +67,9 @@ def cached(build: F) -> F:
     code = build.__code__
     keyed.__module__ = build.__module__
     keyed.__qualname__ = f"{build.__qualname__}@{Path(code.co_filename).name}:{code.co_firstlineno}"
-    keyed = st.cache_resource(show_spinner=False, max_entries=512, ttl=3600)(keyed)
+    # A budget map with its 13 frames holds about 0.8 MB (dict included): 128 views per builder keep the worst case
+    # near 100 MB, and a conference opens a handful of views.
+    keyed = st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)(keyed)
 
     @functools.wraps(build)
     def figure(*args, **kwargs):
