@@ -3,8 +3,9 @@ the downloads keep. The rows themselves come from queries.peer_year and queries.
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from . import fmt
+from . import charts, figcache, fmt, palette
 from .i18n import t
 
 RATES = {"total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct"}
@@ -55,3 +56,34 @@ def groups_table(gy: pd.DataFrame, metric: str, names: dict, rate: bool,
     raw = gy[["year", "group_id", metric, "per_unit", "share_nation_pct", "rank"]].reset_index(drop=True)
     numbers = [t(c, lang) for c in ("col_units", "col_total", "col_per_unit", "col_share_nation", "rank")]
     return pd.concat([table.reset_index(drop=True), raw], axis=1), numbers, list(raw.columns)
+
+
+# ---- the page's figures, each built once per (rows, labels, view, language): see dashboard/figcache.py
+@figcache.cached
+def units_figure(d: pd.DataFrame, kind: str, lang: str, colors: dict, labels: dict, title: str, subtitle: str,
+                 demo: bool) -> go.Figure:
+    """One metric of the chosen units over the years, each beside its region and the nation."""
+    fig = charts.compare_lines(d, kind, lang, colors, labels)
+    charts.mark_reform(fig, lang, t("reform_mark", lang))
+    charts.style(fig, title, subtitle, lang, demo, height=560)
+    return charts.legend_right(fig)
+
+
+@figcache.cached  # the slowest figure of the app: a subplot per metric
+def every_metric_figure(peer: pd.DataFrame, panels: dict, lang: str, colors: dict, title: str, subtitle: str,
+                        demo: bool) -> go.Figure:
+    """Every metric of the chosen units (rows in the chosen order), small multiples against the nation."""
+    fig = charts.small_multiples(peer, panels, lang, colors, t("nation", lang))
+    charts.mark_reform(fig, lang, "")
+    charts.style(fig, title, subtitle, lang, demo, height=fig.layout.height)
+    return charts.legend_top(fig)
+
+
+@figcache.cached
+def groups_figure(wide: pd.DataFrame, series: dict, kind: str, lang: str, title: str, subtitle: str,
+                  demo: bool) -> go.Figure:
+    """One metric of the chosen regions and the nation over the years."""
+    fig = charts.trend(wide, "year", series, kind, lang, colors={**palette.REGION, "nation": palette.NATION},
+                       dash={"nation": "dot"})
+    charts.mark_reform(fig, lang, t("reform_mark", lang)).update_yaxes(tickformat=",~r")
+    return charts.style(fig, title, subtitle, lang, demo, height=540)

@@ -78,6 +78,13 @@ def _check_complete(con: duckdb.DuckDBPyConnection, size: int) -> None:
         raise duckdb.IOException("the file is shorter than its own catalog says (truncated)")
 
 
+def identity() -> tuple:
+    """The file now at db_path() as (path, device, inode, mtime_ns, size): what cached figures are keyed on, so a
+    rebuild or load renamed over it is drawn afresh (raises OSError when there is no file)."""
+    path = db_path()
+    return (str(path), *_identity(os.stat(path)))
+
+
 _seen: dict[str, tuple] = {}
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import blocks, charts, exports, filters, fmt, maps, palette, queries, tools
+from . import blocks, charts, exports, figcache, filters, fmt, maps, palette, queries, tools
 from .i18n import date_text, name_col, t
 
 TABS = ["map", "chart", "table"]
@@ -154,11 +154,9 @@ def _map_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, na
                                        lambda v, lg: t(f"scale_{v}", lg), t("scale", lang), lang, kind="segmented",
                                        container=st)
             classes = 5 if scale == "classes" else None
-        fig, real = maps.choropleth(df, col, view, kind, lang, grouping=grouping, diverging=diverging, classes=classes)
-        charts.style(fig, title(year), f"{unit} · {units_label}", lang, demo, height=680)
-        played = fig
-        if real and not classes and year in years and len(years) > 1:
-            played = map_frames(go.Figure(fig), panel, year, years, kind, lang, title, diverging)
+        titles = {y: title(y) for y in {year, *years}}
+        played, fig, _ = map_figures(df[["unit_code", "name_vi", col]], col, view, kind, lang, grouping, diverging,
+                                     classes, titles, f"{unit} · {units_label}", demo, panel, year, years)
         ev = chart(played, fig, df[data_cols or ["unit_code", "name_vi", "vung_id", col]],
                    f"{name}map-{col}-{year}-{view}", lang, demo, key="map")
         notes = [maps.legend_note(lang), t("click_map_hint", lang)]
@@ -171,18 +169,41 @@ def _map_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, na
     with right:
         ranked_panel = panel[panel["value"] > 0] if positive_only else panel
         ranked = df if not positive_only else df[df[col] > 0]
-        ranked = ranked.assign(province=lambda d: d["name_vi"])
-        fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang, sign_colors=diverging)
-        n = max([len(ranked)] + [int(c) for c in ranked_panel.dropna(subset=["value"]).groupby("year").size()])
-        charts.style(fig, title(year), ranking_unit or f"{unit} · {units_label}", lang, demo,
-                     height=charts.bar_height(n))
-        played = fig
-        if year in years and len(years) > 1:
-            played = ranking_frames(go.Figure(fig), ranked_panel, year, years, kind, lang, title, diverging)
+        ranked = ranked.assign(province=lambda d: d["name_vi"])[["unit_code", "province", "name_vi", "vung_id", col]]
+        played, fig = ranking_figures(ranked, ranked_panel, col, kind, lang, diverging, titles,
+                                      ranking_unit or f"{unit} · {units_label}", demo, year, years)
         ev = chart(played, fig, ranked.sort_values(col, ascending=False)[["unit_code", "province", col]],
                    f"{name}ranking-{col}-{year}-{view}", lang, demo, key="ranking")
         blocks.open_profile_on_click(ev, lang)
     return right
+
+
+@figcache.cached  # with its frames, the costliest figure of the budget, staffing and collaborator pages
+def map_figures(rows: pd.DataFrame, col: str, view: str, kind: str, lang: str, grouping: str, diverging: bool,
+                classes: int | None, titles: dict[int, str], subtitle: str, demo: bool, panel: pd.DataFrame,
+                year: int, years: list[int]) -> tuple[go.Figure, go.Figure, bool]:
+    """(the map as drawn, with its player when it can play; the still map for PNG/SVG; whether it is the real map
+    rather than the tile grid). `titles` names the measure in each year."""
+    fig, real = maps.choropleth(rows, col, view, kind, lang, grouping=grouping, diverging=diverging, classes=classes)
+    charts.style(fig, titles[year], subtitle, lang, demo, height=680)
+    played = fig
+    if real and not classes and year in years and len(years) > 1:
+        played = map_frames(go.Figure(fig), panel, year, years, kind, lang, titles.__getitem__, diverging)
+    return played, fig, real
+
+
+@figcache.cached
+def ranking_figures(ranked: pd.DataFrame, ranked_panel: pd.DataFrame, col: str, kind: str, lang: str,
+                    diverging: bool, titles: dict[int, str], subtitle: str, demo: bool, year: int,
+                    years: list[int]) -> tuple[go.Figure, go.Figure]:
+    """(the ranking as drawn, playing through the years when there are several; the still ranking)."""
+    fig = charts.ranked_bars(ranked, col, "province", "vung_id", kind, lang, sign_colors=diverging)
+    n = max([len(ranked)] + [int(c) for c in ranked_panel.dropna(subset=["value"]).groupby("year").size()])
+    charts.style(fig, titles[year], subtitle, lang, demo, height=charts.bar_height(n))
+    played = fig
+    if year in years and len(years) > 1:
+        played = ranking_frames(go.Figure(fig), ranked_panel, year, years, kind, lang, titles.__getitem__, diverging)
+    return played, fig
 
 
 def _wrapped(title: Callable[[int], str], width: int) -> Callable[[int], str]:
@@ -284,6 +305,15 @@ def over_time(panel: pd.DataFrame, year: int, kind: str, lang: str, view: str) -
     return fig
 
 
+@figcache.cached
+def series_figure(panel: pd.DataFrame, year: int, kind: str, lang: str, view: str, title: str, subtitle: str,
+                  demo: bool) -> go.Figure:
+    fig = over_time(panel, year, kind, lang, view)
+    charts.style(fig, title, subtitle, lang, demo, height=680, source_gap=150)
+    # the five names under the plot: over it, on a phone, three rows of them would cover the title
+    return fig.update_layout(legend=dict(y=-0.1, yanchor="top"), margin=dict(t=80))
+
+
 def _line(part: pd.DataFrame, kind: str, lang: str, color: str, width: float, legend: bool) -> go.Scatter:
     part = part.sort_values("year")
     label = part["name_vi"].iloc[-1]
@@ -295,12 +325,10 @@ def _line(part: pd.DataFrame, kind: str, lang: str, color: str, width: float, le
 
 def _chart_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, name, panel):
     years = sorted(set(panel["year"]))
-    fig = over_time(panel, year, kind, lang, view)
     metric = title(year).removesuffix(f", {year}")
-    charts.style(fig, t("ind_chart_title", lang, metric=metric, first=years[0], last=years[-1]),
-                 f"{unit} · {t(f'view_{view}', lang)}", lang, demo, height=680, source_gap=150)
-    # the five names under the plot: over it, on a phone, three rows of them would cover the title
-    fig.update_layout(legend=dict(y=-0.1, yanchor="top"), margin=dict(t=80))
+    fig = series_figure(panel, year, kind, lang, view,
+                        t("ind_chart_title", lang, metric=metric, first=years[0], last=years[-1]),
+                        f"{unit} · {t(f'view_{view}', lang)}", demo)
     data = panel.rename(columns={"value": col})[["year", "unit_code", "name_vi", "vung_id", col, "origin"]]
     ev = chart(fig, fig, data, f"{name}series-{col}-{view}", lang, demo, key="series")
     st.caption(t("ind_chart_note", lang, year=year))
@@ -360,7 +388,7 @@ def _table_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, 
     raw = raw.rename(columns={"change": f"change_{'pp' if kind == 'pct' else 'pct'}"})
     c1, c2, _ = st.columns([1, 1, 3])
     stem = exports.file_stem(f"{name}table-{col}-{year}-{view}", demo)
-    c1.download_button(t("download_csv", lang), exports.csv_bytes(raw, demo), file_name=f"{stem}.csv",
+    c1.download_button(t("download_csv", lang), lambda: exports.csv_bytes(raw, demo), file_name=f"{stem}.csv",
                        mime="text/csv", key="table-csv", icon=":material/download:")
     c2.download_button(t("download_xlsx", lang), lambda: exports.xlsx_bytes(raw, demo), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="table-xlsx",
@@ -375,7 +403,7 @@ def chart(fig: go.Figure, still: go.Figure, data: pd.DataFrame, name: str, lang:
     stem = exports.file_stem(name, demo)
     no_png = tools.missing_tools("chromium")
     c1, c2, c3, c4 = st.columns(4)
-    c1.download_button(t("download_csv", lang), exports.csv_bytes(data, demo), file_name=f"{stem}.csv",
+    c1.download_button(t("download_csv", lang), lambda: exports.csv_bytes(data, demo), file_name=f"{stem}.csv",
                        mime="text/csv", key=f"{key}-csv", icon=":material/download:")
     c2.download_button(t("download_png", lang), lambda: charts.to_png(still), file_name=f"{stem}.png",
                        mime="image/png", key=f"{key}-png", icon=":material/image:", disabled=bool(no_png),

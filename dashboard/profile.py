@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import coverage, fmt, palette, queries
+from . import charts, coverage, figcache, fmt, palette, queries
 from .i18n import t
 
 # The headline indicators of the profile: KPIs, rank table rows first, rank history lines.
@@ -235,3 +235,48 @@ def series_table(series: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[st
                        "collaborators_origin"]].reset_index(drop=True)
     return (pd.concat([shown_cols.reset_index(drop=True), raw_cols], axis=1), list(shown_cols.columns[1:-1]),
             list(raw_cols.columns))
+
+
+# ---- the profile's figures, each built once per (rows, titles, language): see dashboard/figcache.py
+FUNDS = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd")
+PEOPLE = ("staff_total", "staff_grassroots", "collaborators_district", "collaborators_commune")
+
+
+@figcache.cached
+def funds_figure(series: pd.DataFrame, lang: str, title: str, demo: bool) -> go.Figure:
+    fig = charts.trend(series, "year", {c: t(c, lang) for c in FUNDS}, "mvnd", lang,
+                       colors={c: palette.FUND[c[:4]] for c in FUNDS},
+                       dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
+    charts.style(fig, charts.wrap(title, 40), t("unit_mvnd", lang), lang, demo)
+    return charts.narrow(fig).update_yaxes(tickformat=",~r")
+
+
+@figcache.cached
+def execution_figure(d: pd.DataFrame, code: str, labels: dict, lang: str, title: str, demo: bool) -> go.Figure:
+    fig = charts.compare_lines(d, "pct", lang, {code: palette.UNIT[0]}, labels)
+    charts.style(fig, charts.wrap(title, 40), "%", lang, demo)
+    return charts.narrow(fig)
+
+
+@figcache.cached
+def mix_figure(mix: pd.DataFrame, categories: dict, lang: str, title: str, demo: bool) -> go.Figure:
+    fig = charts.stacked_bars(mix, "year", "category_id", "projects",
+                              {k: charts.wrap(v, 34) for k, v in categories.items()}, "count", lang)
+    charts.style(fig, title, t("projects", lang), lang, demo, height=500)
+    return charts.legend_right(fig)
+
+
+@figcache.cached
+def people_figure(series: pd.DataFrame, lang: str, title: str, demo: bool) -> go.Figure:
+    fig = charts.trend(series, "year", {c: t(c, lang) for c in PEOPLE}, "count", lang, colors=palette.SERIES,
+                       dash={"collaborators_district": "dot", "collaborators_commune": "dot"})
+    charts.style(fig, charts.wrap(title, 40), t("unit_people", lang), lang, demo)
+    return charts.narrow(fig)
+
+
+@figcache.cached
+def rank_history_styled(hist: pd.DataFrame, lang: str, title: str, demo: bool) -> go.Figure:
+    fig = rank_history_figure(hist, lang)
+    charts.mark_reform(fig, lang, t("reform_mark", lang))
+    charts.style(fig, title, t("profile_rank_history_unit", lang), lang, demo, height=460)
+    return charts.legend_right(fig)

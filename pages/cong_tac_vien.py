@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, filters, fmt, indicator, palette, queries
+from dashboard import blocks, charts, figcache, filters, fmt, indicator, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -88,7 +88,25 @@ none = df[df[shown] == 0]
 if len(none):
     ranking.caption(t("ranking_zero", lang, n=fmt.number(len(none), 0, lang), names=", ".join(sorted(none.name_vi))))
 
-# ---- the developed networks, and how coverage relates to budget
+# ---- the developed networks, and how coverage relates to budget; each figure built once per (rows, filters,
+# language): see dashboard/figcache.py
+@figcache.cached
+def budget_figure(df, shown: str, kind: str, lang: str, region_names: dict, title: str, unit: str, demo: bool):
+    fig = charts.metric_vs_budget(df, shown, kind, t(shown, lang), lang, region_names)
+    charts.style(fig, title, unit, lang, demo, height=600, source_gap=150)
+    fig.update_layout(legend=dict(y=-0.16, yanchor="top"))
+    return fig.update_xaxes(tickformat=",d")
+
+
+@figcache.cached
+def trend_figure(nation, lang: str, title: str, demo: bool):
+    fig = charts.trend(nation, "year", {"collaborators_district": t("collaborators_district", lang),
+                                        "collaborators_commune": t("collaborators_commune", lang)}, "count", lang,
+                       colors=palette.SERIES)
+    charts.style(fig, title, t("unit_people", lang), lang, demo)
+    return fig.update_yaxes(rangemode="tozero", tickformat=",d")
+
+
 left, right = st.columns([2, 3])
 with left:
     st.subheader(t("developed_title", lang))
@@ -114,11 +132,8 @@ with right:
     groups = queries.groups("vung", "34" if view == "34" else "63")
     region_names = dict(zip(groups.group_id, groups[name_col(lang)]))
     sdemo = demo or bool(df["budget_origin"].fillna("").str.contains("demo").any())
-    fig = charts.metric_vs_budget(df, shown, kind, t(shown, lang), lang, region_names)
-    charts.style(fig, t("collab_budget_title", lang, metric=t(shown, lang), year=year),
-                 f"{t('unit_mvnd', lang)} · {unit}", lang, sdemo, height=600, source_gap=150)
-    fig.update_layout(legend=dict(y=-0.16, yanchor="top"))
-    fig.update_xaxes(tickformat=",d")
+    fig = budget_figure(df, shown, kind, lang, region_names, t("collab_budget_title", lang, metric=t(shown, lang),
+                                                                year=year), f"{t('unit_mvnd', lang)} · {unit}", sdemo)
     ev = blocks.chart(fig, df[["unit_code", "name_vi", "vung_id", "total_planned_mvnd", shown]],
                   f"collab-budget-{shown}-{year}-{view}", lang, sdemo, key="scatter", selectable=True)
     rho, pairs = queries.rank_correlation(df, "total_planned_mvnd", shown)
@@ -129,12 +144,8 @@ with right:
 # ---- national trend
 nation = queries.nation_series()
 tdemo = bool(queries.topic_demo_by_year()["collaborators_demo"].any())
-fig = charts.trend(nation, "year", {"collaborators_district": t("collaborators_district", lang),
-                                    "collaborators_commune": t("collaborators_commune", lang)}, "count", lang,
-                   colors=palette.SERIES)
 first, last = int(nation.year.min()), int(nation.year.max())
-charts.style(fig, t("collab_trend_title", lang, first=first, last=last), t("unit_people", lang), lang, tdemo)
-fig.update_yaxes(rangemode="tozero", tickformat=",d")
+fig = trend_figure(nation, lang, t("collab_trend_title", lang, first=first, last=last), tdemo)
 blocks.chart(fig, nation[["year", "units", "collaborators_district", "collaborators_commune", "districts_covered",
                       "communes_covered"]], "collab-trend", lang, tdemo, key="trend")
 if queries.REFORM_YEAR in set(nation.year):

@@ -3,7 +3,7 @@ unit among the 34 from 2025), its rank history, every metric over 2013–2024, i
 spending, and the sources and published figures behind it. ?unit=<code> opens a province, ?year= a year."""
 import streamlit as st
 
-from dashboard import blocks, charts, coverage, filters, fmt, palette, profile, queries
+from dashboard import blocks, coverage, filters, fmt, profile, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -89,44 +89,28 @@ else:
 
 left, right = st.columns(2)
 with left:
-    funds = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd")
-    fig = charts.trend(series, "year", {c: t(c, lang) for c in funds}, "mvnd", lang,
-                       colors={c: palette.FUND[c[:4]] for c in funds},
-                       dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
-    charts.style(fig, charts.wrap(t("profile_budget_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_mvnd", lang),
-                 lang, budget_demo)
-    charts.narrow(fig).update_yaxes(tickformat=",~r")
-    blocks.chart(fig, series[["year", *funds, "budget_origin"]], f"profile-{code}-funds", lang, budget_demo, key="funds")
+    fig = profile.funds_figure(series, lang, t("profile_budget_title", lang, name=name, y0=y0, y1=y1), budget_demo)
+    blocks.chart(fig, series[["year", *profile.FUNDS, "budget_origin"]], f"profile-{code}-funds", lang, budget_demo, key="funds")
 with right:
     d = peer[peer.metric == "total_execution_pct"]
     labels = {f"region:{last.vung_id}": t("peer_region_rate", lang, region=region_names["vung"][last.vung_id]),
               "nation": t("peer_nation_rate", lang)}
-    fig = charts.compare_lines(d, "pct", lang, {code: palette.UNIT[0]}, labels)
-    charts.style(fig, charts.wrap(t("profile_exec_title", lang, name=name, y0=y0, y1=y1), 40), "%", lang, peers_demo)
-    charts.narrow(fig)
+    fig = profile.execution_figure(d, code, labels, lang, t("profile_exec_title", lang, name=name, y0=y0, y1=y1),
+                                   peers_demo)
     blocks.chart(fig, d[["year", "unit_code", "value", "region_value", "nation_value", "rank_nation", "rank_region",
                      "origin"]], f"profile-{code}-execution", lang, peers_demo, key="execution")
 
 mix = queries.project_mix(era, code)
 cats = mix.drop_duplicates("category_id").set_index("category_id")[names_in]
 mix_demo = bool(mix.origin.fillna("").str.contains("demo").any())
-fig = charts.stacked_bars(mix, "year", "category_id", "projects", {k: charts.wrap(v, 34) for k, v in cats.items()},
-                          "count", lang)
-charts.style(fig, t("profile_mix_title", lang, name=name, y0=y0, y1=y1), t("projects", lang), lang, mix_demo, height=500)
-charts.legend_right(fig)
+fig = profile.mix_figure(mix, dict(cats.items()), lang, t("profile_mix_title", lang, name=name, y0=y0, y1=y1), mix_demo)
 blocks.chart(fig, mix.drop(columns=[c for c in ("name_vi", "name_en") if c != names_in]), f"profile-{code}-projects", lang,
          mix_demo, key="projects")
 
 left, right = st.columns(2)
 with left:
-    people = ("staff_total", "staff_grassroots", "collaborators_district", "collaborators_commune")
-    fig = charts.trend(series, "year", {c: t(c, lang) for c in people}, "count", lang,
-                       colors=palette.SERIES,
-                       dash={"collaborators_district": "dot", "collaborators_commune": "dot"})
-    charts.style(fig, charts.wrap(t("profile_people_title", lang, name=name, y0=y0, y1=y1), 40), t("unit_people", lang),
-                 lang, people_demo)
-    charts.narrow(fig)
-    blocks.chart(fig, series[["year", *people, "staffing_origin", "collaborators_origin"]], f"profile-{code}-people", lang,
+    fig = profile.people_figure(series, lang, t("profile_people_title", lang, name=name, y0=y0, y1=y1), people_demo)
+    blocks.chart(fig, series[["year", *profile.PEOPLE, "staffing_origin", "collaborators_origin"]], f"profile-{code}-people", lang,
              people_demo, key="people")
 with right:  # the 2025 successor unit
     st.subheader(t("profile_successor" if era == "63" else "profile_members", lang))
@@ -174,12 +158,8 @@ st.caption(t("rank_hint", lang) + " " + t("col_region", lang) + ": " + region_na
 
 hist = profile.rank_history(code, era)
 if len(hist):
-    fig = profile.rank_history_figure(hist, lang)
-    charts.mark_reform(fig, lang, t("reform_mark", lang))
     hist_demo = bool(hist.origin.fillna("").str.contains("demo").any())
-    charts.style(fig, t("profile_rank_history_title", lang, name=name), t("profile_rank_history_unit", lang), lang,
-                 hist_demo, height=460)
-    charts.legend_right(fig)
+    fig = profile.rank_history_styled(hist, lang, t("profile_rank_history_title", lang, name=name), hist_demo)
     blocks.chart(fig, hist, f"profile-{code}-rank-history", lang, hist_demo, key="rank-history")
 
 # Sources behind each figure: the rows as shown, then every published figure that concerns the province.

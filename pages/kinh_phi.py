@@ -1,7 +1,7 @@
 """Kinh phí / Budgets: map and ranking by metric, region → province shares, planned vs actual, content categories."""
 import streamlit as st
 
-from dashboard import blocks, charts, filters, indicator, metrics, palette, queries
+from dashboard import blocks, charts, figcache, filters, indicator, metrics, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -35,31 +35,50 @@ indicator.show(df, col, year=year, view=view, kind=kind, lang=lang, demo=demo,
                                             status=t(f"def_status_{status}", lang)),
                ranking_unit=unit, diverging=measure == "change", scale_control=True)
 
+
+
+# each figure built once per (rows, filters, language): see dashboard/figcache.py
+@figcache.cached
+def treemap_figure(df, amount: str, lang: str, region_names: dict, title: str, demo: bool):
+    fig = charts.region_treemap(df, amount, lang, region_names)
+    # half width: two lines, not cut
+    return charts.style(fig, charts.wrap(title, 48), t("unit_mvnd", lang), lang, demo, height=560)
+
+
+@figcache.cached
+def scatter_figure(df, fund: str, lang: str, title: str, demo: bool):
+    fig = charts.planned_vs_actual(df, fund, lang)
+    return charts.legend_inside(charts.style(fig, charts.wrap(title, 48), t("unit_mvnd", lang), lang, demo,
+                                             height=560))
+
+
+@figcache.cached
+def categories_figure(cats, fund: str, lang: str, title: str, demo: bool):
+    fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id=""), "share_pct", "category", "vung_id",
+                             "pct", lang)
+    fig.update_traces(marker_color=palette.FUND[fund])
+    return charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, demo, height=460)
+
+
 amount = metrics.amount_col(fund, status)
 left, right = st.columns(2)
 with left:
     region_names = dict(zip(*[queries.groups("vung", view)[c] for c in ("group_id", name_col(lang))]))
-    fig = charts.region_treemap(df, amount, lang, region_names)
-    title = charts.wrap(t("budget_tree_title", lang, what=what, year=year), 48)  # half width: two lines, not cut
-    charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
+    fig = treemap_figure(df, amount, lang, region_names, t("budget_tree_title", lang, what=what, year=year), demo)
     blocks.chart(fig, df[["vung_id", "unit_code", "name_vi", amount, f"{amount}_share_nation_pct", f"{amount}_share_region_pct"]],
              f"treemap-{amount}-{year}", lang, demo, key="treemap")
 with right:
     scatter_fund = fund
     region_label = {g: n for g, n in region_names.items()}
-    fig = charts.planned_vs_actual(df.assign(region_name=df["vung_id"].map(region_label)), scatter_fund, lang)
-    title = t("budget_scatter_title", lang, fund=t(f"fund_{fund}", lang), year=year)
-    charts.legend_inside(charts.style(fig, charts.wrap(title, 48), t("unit_mvnd", lang), lang, demo, height=560))
+    fig = scatter_figure(df.assign(region_name=df["vung_id"].map(region_label)), scatter_fund, lang,
+                         t("budget_scatter_title", lang, fund=t(f"fund_{fund}", lang), year=year), demo)
     ev = blocks.chart(fig, df[["unit_code", "name_vi", f"{fund}_planned_mvnd", f"{fund}_actual_mvnd", f"{fund}_execution_pct"]],
                   f"planned-actual-{fund}-{year}", lang, demo, key="scatter", selectable=True)
     blocks.open_profile_on_click(ev, lang)
 
 cats = queries.category_mix(year, fund, status)
 cats["category"] = cats[name_col(lang)]
-fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id=""), "share_pct", "category", "vung_id", "pct", lang)
-fig.update_traces(marker_color=palette.FUND[fund])
-title = t("budget_categories_title", lang, what=what, year=year)
 cat_demo = bool(cats.origin.fillna("").str.contains("demo").any())
-charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, cat_demo, height=460)
+fig = categories_figure(cats, fund, lang, t("budget_categories_title", lang, what=what, year=year), cat_demo)
 blocks.chart(fig, cats[["category_id", "category", "projects", "planned_mvnd", "actual_mvnd", "share_pct"]],
          f"categories-{fund}-{status}-{year}", lang, cat_demo, key="categories")

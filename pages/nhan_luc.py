@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import blocks, charts, filters, fmt, indicator, palette, queries
+from dashboard import blocks, charts, figcache, filters, fmt, indicator, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -68,13 +68,40 @@ indicator.show(df, metric, year=year, view=view, kind=kind, lang=lang, demo=demo
                grouping=grouping, name="staff", topic="staffing", definition=t(f"def_{metric}", lang),
                data_cols=["unit_code", "name_vi", "vung_id", "staff_total", "staff_grassroots", "grassroots_share_pct"])
 
-# ---- size bands, and regions
+# ---- size bands, and regions; each figure built once per (rows, filters, language): see dashboard/figcache.py
+@figcache.cached
+def bands_figure(bands, lang: str, title: str, demo: bool):
+    return charts.style(charts.band_bars(bands, lang), title, t("unit_centres", lang), lang, demo, height=460)
+
+
+@figcache.cached
+def regions_figure(ry, lang: str, title: str, unit: str, demo: bool):
+    fig = charts.grouped_bars(ry, "region", {"staff_total": t("staff_total", lang),
+                                             "staff_grassroots": t("staff_grassroots", lang)}, "count", lang,
+                              colors=palette.SERIES)
+    charts.style(fig, title, unit, lang, demo, source_gap=95, height=460)
+    fig.update_xaxes(tickangle=0, tickfont=dict(size=11))
+    return fig.update_yaxes(tickformat=",d")
+
+
+@figcache.cached
+def trend_figure(nation, lang: str, title: str, demo: bool):
+    fig = charts.trend(nation, "year", {"staff_total": t("staff_total", lang),
+                                        "staff_grassroots": t("staff_grassroots", lang)}, "count", lang,
+                       colors=palette.SERIES)
+    if queries.REFORM_YEAR in set(nation.year):
+        fig.add_vline(x=queries.REFORM_YEAR - 0.5, line_dash="dot", line_color="#999")
+        fig.add_annotation(x=queries.REFORM_YEAR - 0.5, y=0.02, yref="paper", text=t("trend_2025_note", lang),
+                           showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=11, color="#555"))
+    charts.style(fig, title, t("unit_people", lang), lang, demo)
+    return fig.update_yaxes(rangemode="tozero", tickformat=",d")
+
+
 left, right = st.columns(2)
 with left:
     bands = queries.staff_bands(centres, pub, year, label=lambda b: t(b, lang))
     cdemo = staffing_demo(centres)
-    fig = charts.band_bars(bands, lang)
-    charts.style(fig, t("bands_title", lang, year=year), t("unit_centres", lang), lang, cdemo, height=460)
+    fig = bands_figure(bands, lang, t("bands_title", lang, year=year), cdemo)
     blocks.chart(fig, bands[["band", "label", "warehouse", "published"]], f"staff-bands-{year}", lang, cdemo, key="bands")
     st.caption(t("bands_note", lang, units=len(centres)))
     if year == 2022 and len(pub) == 7:
@@ -86,28 +113,15 @@ with left:
 with right:
     ry = queries.groups_in_year(grouping, year)
     ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 12)))
-    fig = charts.grouped_bars(ry, "region", {"staff_total": t("staff_total", lang),
-                                             "staff_grassroots": t("staff_grassroots", lang)}, "count", lang,
-                              colors=palette.SERIES)
     rdemo = bool(demo_years.get(year, True))
-    charts.style(fig, t("staff_regions_title", lang, year=year),
-                 f"{t('unit_people', lang)} · {filters.FILTERS['grouping'].label(grouping, lang)}", lang, rdemo,
-                 source_gap=95, height=460)
-    fig.update_xaxes(tickangle=0, tickfont=dict(size=11))
-    fig.update_yaxes(tickformat=",d")
+    fig = regions_figure(ry, lang, t("staff_regions_title", lang, year=year),
+                         f"{t('unit_people', lang)} · {filters.FILTERS['grouping'].label(grouping, lang)}", rdemo)
     blocks.chart(fig, ry[["group_id", "region", "units", "staff_total", "staff_grassroots"]], f"staff-regions-{grouping}-{year}",
              lang, rdemo, key="regions")
 
 # ---- national trend
 nation = queries.nation_series()
 tdemo = bool(demo_years.any())
-fig = charts.trend(nation, "year", {"staff_total": t("staff_total", lang), "staff_grassroots": t("staff_grassroots", lang)},
-                   "count", lang, colors=palette.SERIES)
-if queries.REFORM_YEAR in set(nation.year):
-    fig.add_vline(x=queries.REFORM_YEAR - 0.5, line_dash="dot", line_color="#999")
-    fig.add_annotation(x=queries.REFORM_YEAR - 0.5, y=0.02, yref="paper", text=t("trend_2025_note", lang),
-                       showarrow=False, xanchor="right", yanchor="bottom", font=dict(size=11, color="#555"))
 first, last = int(nation.year.min()), int(nation.year.max())
-charts.style(fig, t("staff_trend_title", lang, first=first, last=last), t("unit_people", lang), lang, tdemo)
-fig.update_yaxes(rangemode="tozero", tickformat=",d")
+fig = trend_figure(nation, lang, t("staff_trend_title", lang, first=first, last=last), tdemo)
 blocks.chart(fig, nation[["year", "units", "staff_total", "staff_grassroots"]], "staff-trend", lang, tdemo, key="trend")

@@ -2,7 +2,7 @@
 nation, over the years. View '63' covers 2013–2024; view '34' every year through the 34 units (2025 included)."""
 import streamlit as st
 
-from dashboard import blocks, charts, compare, filters, palette, queries
+from dashboard import blocks, compare, filters, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -44,7 +44,8 @@ if mode == "provinces":
     names = dict(zip(units.unit_code, units.name_vi))
     chosen = pick("units", t("compare_units", lang), names, ["01", "79", "48"], view)
     peer = queries.peer_series(view, grouping, tuple(chosen))
-    metrics = [m for m in queries.PEER_METRICS if m in set(peer.metric)]
+    present = set(peer.metric)
+    metrics = [m for m in queries.PEER_METRICS if m in present]
     metric = choose("metric", metrics, metrics[0], "compare_metric")
     colors = dict(zip(chosen, palette.UNIT))
     regions = queries.groups(grouping, view).set_index("group_id")[names_in]
@@ -54,23 +55,19 @@ if mode == "provinces":
     d = queries.peer_metric(peer, metric, chosen)
     y0, y1 = int(peer.year.min()), int(peer.year.max())
     demo = bool(d.origin.fillna("").str.contains("demo").any())
-    fig = charts.compare_lines(d, kind_of(metric), lang, colors, labels)
-    charts.mark_reform(fig, lang, t("reform_mark", lang))
-    charts.style(fig, t("compare_title", lang, metric=t(f"peer_{metric}", lang), who=t("compare_who_units", lang),
-                        y0=y0, y1=y1), t(f"view_{view}", lang), lang, demo, height=560)
-    charts.legend_right(fig)
+    fig = compare.units_figure(d, kind_of(metric), lang, colors, labels,
+                               t("compare_title", lang, metric=t(f"peer_{metric}", lang),
+                                 who=t("compare_who_units", lang), y0=y0, y1=y1), t(f"view_{view}", lang), demo)
     blocks.chart(fig, d[["unit_code", "name_vi", "region_id", "year", "metric", "value", "region_value", "nation_value",
                      "rank_nation", "units_nation", "rank_region", "units_region", "origin"]],
              f"compare-{metric}-{view}-{grouping}", lang, demo, key="compare")
     st.caption(t("peer_note", lang, grouping=grouping_name) + (" " + t("view34_note", lang) if view == "34" else ""))
 
     panels = {m: (t(f"peer_{m}", lang), kind_of(m)) for m in metrics}
-    fig = charts.small_multiples(queries.in_chosen_order(peer, chosen), panels, lang, colors, t("nation", lang))
-    charts.mark_reform(fig, lang, "")
     all_demo = bool(peer.origin.fillna("").str.contains("demo").any())
-    charts.style(fig, t("compare_every_metric", lang, y0=y0, y1=y1), t(f"view_{view}", lang), lang, all_demo,
-                 height=fig.layout.height)
-    charts.legend_top(fig)
+    fig = compare.every_metric_figure(queries.in_chosen_order(peer, chosen), panels, lang, colors,
+                                      t("compare_every_metric", lang, y0=y0, y1=y1), t(f"view_{view}", lang),
+                                      all_demo)
     blocks.chart(fig, peer, f"compare-every-metric-{view}", lang, all_demo, key="every")
     st.caption(t("compare_every_note", lang))
 
@@ -94,9 +91,6 @@ else:
     order = [c for c in [*chosen, "nation"] if c in wide.columns]
     kind = "pct" if rate or basis == "share" else kind_of(metric)
     nation_label = t("nation", lang)
-    fig = charts.trend(wide, "year", {c: names.get(c, nation_label) for c in order}, kind, lang,
-                       colors={**palette.REGION, "nation": palette.NATION}, dash={"nation": "dot"})
-    charts.mark_reform(fig, lang, t("reform_mark", lang)).update_yaxes(tickformat=",~r")
     demo = bool(g.any_demo.fillna(False).any())
     if rate or basis == "total":  # the metric's own label carries its unit
         what, unit = t(f"peer_{metric}", lang), "%" if rate else t("basis_total", lang)
@@ -104,9 +98,10 @@ else:
         what = f"{t(metric, lang)} – {t(f'basis_{basis}', lang).lower()}"
         unit = "%" if basis == "share" else t("unit_mvnd" if kind == "mvnd" else
                                               "projects" if metric == "projects" else "unit_people", lang)
-    charts.style(fig, t("compare_title", lang, metric=what, who=t("compare_who_groups", lang),
-                        y0=int(wide.year.min()), y1=int(wide.year.max())), f"{unit} · {grouping_name}", lang, demo,
-                 height=540)
+    fig = compare.groups_figure(wide, {c: names.get(c, nation_label) for c in order}, kind, lang,
+                                t("compare_title", lang, metric=what, who=t("compare_who_groups", lang),
+                                  y0=int(wide.year.min()), y1=int(wide.year.max())), f"{unit} · {grouping_name}",
+                                demo)
     blocks.chart(fig, g[["year", "era", "group_id", "name_vi", "name_en", "units", metric, "shown"]],
              f"compare-regions-{grouping}-{metric}-{basis}", lang, demo, key="regions")
     st.caption(t("basis_rate_note", lang) if rate else t("groups_2025_note", lang)
