@@ -22,7 +22,7 @@ REAL = frozenset({"imported", "published"})  # what the "real values only" switc
 NONE = "none"  # no figure at all for that unit and year
 COLORS = {"imported": "#5aae61", "published": "#6baed6", "demo": "#fdb863", NONE: "#eeeeee"}
 OTHER_COLOR = "#a0a0a0"
-TOPICS = {"budget": "budget_current", "projects": "project_current", "staffing": "staffing_current",
+TOPICS = {"budget": "budget_current", "projects": "project_count_current", "staffing": "staffing_current",
           "collaborators": "collaborators_current"}
 
 

@@ -93,3 +93,32 @@ def _year_value(con, m: str, year: int, codes: list[str]) -> float | None:
 def _one(con, sql: str, params: list | None = None):
     v = con.execute(sql, params or []).fetchone()[0]
     return None if v is None else float(v)
+
+
+def demo_contradictions(con) -> pd.DataFrame:
+    """Every published value whose demo value beneath it differs: a published count or amount replaces the demo's on
+    screen, but the demo's stays in every sum the demo was calibrated on, so it must agree. One row per mismatch."""
+    return con.execute("""
+    WITH demo_counts AS (
+        SELECT era, unit_code, year, fund, count(*) AS n FROM project WHERE origin = 'demo' GROUP BY ALL),
+    checks AS (
+        SELECT c.figure_id, 'projects.count.' || c.fund AS what, c.projects::DOUBLE AS published,
+            (SELECT sum(d.n) FROM demo_counts d WHERE d.era = c.era AND d.unit_code = c.unit_code AND d.year = c.year
+               AND (c.fund = 'all' OR d.fund = c.fund))::DOUBLE AS demo
+        FROM project_count c WHERE c.origin = 'published'
+        UNION ALL
+        SELECT p.source_id, 'collaborators_district', p.collaborators_district::DOUBLE, d.collaborators_district::DOUBLE
+        FROM collaborators p LEFT JOIN collaborators d
+            ON d.origin = 'demo' AND (d.era, d.unit_code, d.year) = (p.era, p.unit_code, p.year)
+        WHERE p.origin = 'published' AND p.collaborators_district IS NOT NULL
+        UNION ALL
+        SELECT p.source_id, 'budget.' || p.fund || '.planned', p.planned_mvnd::DOUBLE, d.planned_mvnd::DOUBLE
+        FROM budget p LEFT JOIN budget d
+            ON d.origin = 'demo' AND (d.era, d.unit_code, d.year, d.fund) = (p.era, p.unit_code, p.year, p.fund)
+        WHERE p.origin = 'published' AND p.planned_mvnd IS NOT NULL
+        UNION ALL
+        SELECT p.source_id, 'budget.' || p.fund || '.actual', p.actual_mvnd::DOUBLE, d.actual_mvnd::DOUBLE
+        FROM budget p LEFT JOIN budget d
+            ON d.origin = 'demo' AND (d.era, d.unit_code, d.year, d.fund) = (p.era, p.unit_code, p.year, p.fund)
+        WHERE p.origin = 'published' AND p.actual_mvnd IS NOT NULL)
+    SELECT * FROM checks WHERE demo IS DISTINCT FROM published ORDER BY figure_id, what""").df()

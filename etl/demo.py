@@ -664,6 +664,11 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     t = {f.figure_id: f for f in figures[figures.calibrate == "target"].itertuples() if f.measure.startswith("collab.")}
     # provinces a published figure says have collaborators (e.g. Long Khánh's six, in Đồng Nai) get a network
     must_have = {f.scope_key for f in figures.itertuples() if f.measure == "collab.total_people" and f.value > 0}
+    # a province's district collaborators stated for one year (Tuyên Quang 2017: none; Ninh Bình 2016: 8, one per
+    # district): the demo holds that many, in as many districts, and the network exists from then on
+    district_people = {(f.scope_key, int(f.year)): int(f.value) for f in t.values()
+                       if f.measure == "collab.district_people" and f.period == "year"}
+    must_have |= {p for (p, _), n in district_people.items() if n > 0}
     at_least = [f for f in figures.itertuples() if f.measure == "collab.total_people" and f.qualifier == "atleast"]
     by_measure = {f.measure: f for f in t.values() if f.scope == "nation"}
     developed = next(f for f in t.values() if f.measure == "collab.developed").scope_key.split()
@@ -679,7 +684,7 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     communes_total = {p: int(pre.communes[p]) for p in prov}
     post = counts[counts.era == "34"].set_index("province_code")
     communes_2025 = {u: (None if pd.isna(post.communes[u]) else int(post.communes[u])) for u in post.index}
-    zero_district = {(f.scope_key, int(f.year)) for f in t.values() if f.measure == "collab.district_people"}
+
 
     # 2022: which provinces have a network, and how far it reaches
     n_d = int(_target(by_measure["collab.districts_covered"]))
@@ -694,6 +699,14 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     lo = {p: (districts_total[p] if p in developed else (1 if p in with_network else 0)) for p in prov}
     hi = {p: (districts_total[p] if p in developed else (int(districts_total[p] * 0.8) if p in with_network else 0))
           for p in prov}
+    # a network a source saw never shrinks below what it saw (Ninh Bình: every district from 2016)
+    seen = {}
+    for (p, y), n in district_people.items():
+        if n > 0:
+            seen[p] = (y, min(districts_total[p], n))
+            lo[p] = max(lo[p], seen[p][1])
+            hi[p] = max(hi[p], lo[p])
+            dcov[p] = max(dcov[p], lo[p])
     _fit_sum(dcov, n_d, lo, hi, rng)
     commune_net = developed + sorted(rng.choice(with_network, size=9, replace=False).tolist())
     ccov = {p: (int(rng.integers(8, 30)) if p in commune_net else 0) for p in prov}
@@ -701,6 +714,9 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
              {p: (communes_total[p] if p in commune_net else 0) for p in prov}, rng)
 
     start = {p: int(rng.integers(2013, 2021)) for p in prov}
+    for (p, y), n in district_people.items():
+        if n > 0:
+            start[p] = min(start[p], y)
     rows = []
     for y in years:
         vals = {}
@@ -708,10 +724,13 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
             grow = 1.0 if y == 2022 else (min(1.0, max(0.0, (y - start[p] + 1) / (2022 - start[p] + 1))) if y < 2022
                                           else 1 + 0.04 * (y - 2022))
             d = min(districts_total[p], int(round(dcov[p] * grow)))
+            if p in seen and y > seen[p][0]:
+                d = max(d, seen[p][1])
             c = min(communes_total[p], int(round(ccov[p] * grow)))
-            if (p, y) in zero_district:
-                d = 0
             vals[p] = [d, d + int(round(d * 0.3)), c, c, districts_total[p], communes_total[p]]
+            if (p, y) in district_people:
+                people = district_people[(p, y)]
+                vals[p][:2] = [min(districts_total[p], people), people]
         for f in t.values():
             if f.measure == "collab.total_people" and int(f.year) == y and f.calibrate == "target":
                 v = vals[f.scope_key]
