@@ -468,6 +468,7 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
     (at every scale — the benchmark's larger builds must still agree with every published figure)."""
     counts = {}
     fixed: set = set()
+    fixed_by: dict = {}  # which published figure fixed each count, to name it when a broader one cannot be met
     for unit, year, fund, planned in zip(budget.unit_code, budget.year, budget.fund, budget.planned_mvnd):
         if planned <= 0:
             continue
@@ -491,9 +492,10 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
         stated = int(_target(fig))  # 'at most 106 đề án and tasks' (2024): the demo's share, see the figure's note
         left = stated - sum(counts[k] for k in keys if k in fixed)
         if left < len(free) or (not free and left != 0):
+            inside = sorted({fixed_by[k] for k in keys if k in fixed})
             raise BuildError(f"demo: {fig.figure_id} states {stated} đề án in {y}, which the đề án other "
-                             f"published figures fix inside it ({stated - left}) and one per other funded "
-                             f"budget ({len(free)}) cannot meet")
+                             f"published figures fix inside it ({stated - left}: {', '.join(inside) or '–'}) "
+                             f"and one per other funded budget ({len(free)}) cannot meet")
         if free:
             # at least one đề án per funded budget, at least 1 triệu each: proportional shares within those bounds.
             # At larger scales the drawn counts dwarf the published one (230 national đề án against thousands
@@ -503,6 +505,7 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
             for k, n in zip(free, new):
                 counts[k] = n
                 fixed.add(k)
+                fixed_by[k] = fig.figure_id
         assert sum(counts[k] for k in keys) == stated, fig.figure_id
     # A published count of one activity type (e.g. Quảng Ninh's 13 KCQG demonstration models in 2014–2018) needs
     # enough đề án under the 500 triệu ceiling: split those budgets finer (never a count fixed above).
