@@ -103,6 +103,17 @@ def coverage_counts(topic: str, year: int) -> pd.DataFrame:
     return pd.DataFrame({"origin": keys, "units": [int(counts.get(k, 0)) for k in keys]})
 
 
+PUBLISHED_VALUES_FOR = """
+SELECT year, metric, value, figure_id, value_text, quote, source_url, publisher, published
+FROM v_published_value WHERE era = ? AND unit_code = ? ORDER BY year, metric"""
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def published_values_for(unit_code: str, era: str) -> pd.DataFrame:
+    """Every value shown for the unit that a source states (origin published), with its figure, quote and URL."""
+    return query(PUBLISHED_VALUES_FOR, [era, str(unit_code)])
+
+
 @st.cache_data(show_spinner=False, ttl=600)
 def published_figures_for(unit_code: str, era: str) -> pd.DataFrame:
     """Every published figure about one province (scope 'province'), with its quote and where the source is; for a

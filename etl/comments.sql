@@ -511,3 +511,16 @@ COMMENT ON COLUMN population.confirmed IS 'true: a primary source; false: an unc
 COMMENT ON COLUMN population.pf_id IS 'The curated row (province_figure.pf_id) the count comes from.';
 COMMENT ON COLUMN v_unit_year.population IS 'Population of the province (người): the confirmed count nearest in time to the year (the earlier on a tie); NULL where no confirmed count is sourced, and for the 34 units of 2025.';
 COMMENT ON COLUMN v_unit_year.kcdp_actual_per_1000 IS 'KCĐP actual spending per 1.000 people (triệu đồng / 1.000 người) = kcdp_actual_mvnd × 1000 / population; NULL where the population is not sourced.';
+
+COMMENT ON VIEW v_published_value IS 'Every value the dashboard shows from a published source (origin published), with the figure, the quote and the URL behind it: one row per unit, year and metric.';
+COMMENT ON COLUMN v_published_value.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_published_value.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN v_published_value.year IS 'Year of the value (năm).';
+COMMENT ON COLUMN v_published_value.metric IS 'The v_unit_year column it is shown in (kcqg_actual_mvnd, projects, collaborators_district, …); projects_kcqg / projects_kcdp for a count of one fund.';
+COMMENT ON COLUMN v_published_value.value IS 'The value as the source states it: triệu đồng (million VND) for amounts, a count (đề án, người) otherwise.';
+COMMENT ON COLUMN v_published_value.figure_id IS 'The published figure (published_figure.figure_id).';
+COMMENT ON COLUMN v_published_value.value_text IS 'The number as the quote writes it.';
+COMMENT ON COLUMN v_published_value.quote IS 'The sentence the figure comes from, verbatim.';
+COMMENT ON COLUMN v_published_value.source_url IS 'Where the source is (a URL).';
+COMMENT ON COLUMN v_published_value.publisher IS 'Who published the source.';
+COMMENT ON COLUMN v_published_value.published IS 'When the source was published (YYYY[-MM[-DD]]).';

@@ -380,3 +380,30 @@ SELECT t.period_id, p.name_vi AS period_name_vi, t.figure_id, t.measure, t.value
     CASE WHEN t.warehouse_metric LIKE '%projects%' THEN p.project_origin ELSE p.budget_origin END AS origin
 FROM programme_target t JOIN v_period_totals p USING (period_id)
 ORDER BY p.sort_order, t.figure_id;
+
+-- Every value the dashboard shows from a published source, with the figure, quote and URL behind it: one row per
+-- unit, year and metric (v_unit_year's column names; a count of one fund is projects_kcqg / projects_kcdp). A
+-- table, download or slide that shows a published value joins here for its quote and link.
+CREATE VIEW v_published_value AS
+WITH shown AS (
+    SELECT era, unit_code, year, fund || '_' || s.status || '_mvnd' AS metric,
+        'budget.' || fund || '.' || s.status AS measure,
+        CASE s.status WHEN 'planned' THEN planned_mvnd ELSE actual_mvnd END::DOUBLE AS value, source_id
+    FROM budget_current CROSS JOIN (VALUES ('planned'), ('actual')) s(status)
+    WHERE CASE s.status WHEN 'planned' THEN planned_origin ELSE actual_origin END = 'published'
+    UNION ALL
+    SELECT c.era, c.unit_code, c.year, CASE c.fund WHEN 'all' THEN 'projects' ELSE 'projects_' || c.fund END,
+        'projects.count.' || c.fund, c.projects::DOUBLE, c.source_id
+    FROM project_count c JOIN project_count_current s
+        ON (s.era, s.unit_code, s.year) = (c.era, c.unit_code, c.year) AND list_contains(string_split(s.figure_id, ' '), c.figure_id)
+    WHERE c.origin = 'published'
+    UNION ALL
+    SELECT era, unit_code, year, 'collaborators_district', 'collab.district_people', collaborators_district::DOUBLE,
+        source_id
+    FROM collaborators_current WHERE collaborators_district_origin = 'published')
+SELECT v.era, v.unit_code, v.year, v.metric, v.value, f.figure_id, f.value_text, f.quote,
+    s.location AS source_url, s.publisher, s.published
+FROM shown v
+JOIN published_figure f ON f.source_id = v.source_id AND f.scope = 'province' AND f.scope_key = v.unit_code
+    AND f.year = v.year AND f.year_to = v.year AND f.measure = v.measure AND f.value = v.value
+JOIN source s ON s.source_id = f.source_id;

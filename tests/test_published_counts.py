@@ -172,3 +172,29 @@ def test_the_build_fails_when_a_demo_value_contradicts_a_published_one(tmp_path,
         build.build(tmp_path / "kc.duckdb", data_dir=data, log=lambda *_: None)
     assert "pf063" in str(err.value) and "collab.district_people" in str(err.value)
     assert not (tmp_path / "kc.duckdb").exists()
+
+
+def test_every_fact_row_is_shown_with_its_quote_and_link(con):
+    """Every curated 'fact' row the dashboard shows as a value has one row in v_published_value with its quote and
+    URL; the few that are not shown are a fund's count under a published total of both funds."""
+    facts = dict(con.execute("SELECT pf_id, measure FROM province_figure WHERE use = 'fact' AND year < 2025").fetchall())
+    shown = dict(con.execute("SELECT figure_id, quote FROM v_published_value").fetchall())
+    hidden = {f for f in facts if f not in shown}
+    under_total = {f for f, in con.execute("""
+        SELECT c.figure_id FROM project_count c JOIN project_count a ON a.fund = 'all'
+            AND (a.era, a.unit_code, a.year) = (c.era, c.unit_code, c.year) WHERE c.fund <> 'all'""").fetchall()}
+    assert hidden == under_total and hidden == {"pf093"}  # Bình Định's 25 KCĐP of its 33 đề án in 2021
+    url = scalar(con, "SELECT source_url FROM v_published_value WHERE figure_id = 'pf063'")
+    assert url == _curated("pf063")["url"]
+
+
+def test_the_profile_table_links_each_published_value_to_its_source(session_db):
+    from conftest import run_page
+    from dashboard import profile
+    series = queries.unit_series("52", "63")
+    table, numbers, raw = profile.series_table(series, "vi")
+    links = dict(zip(table["year"], table["Nguồn (liên kết)"]))
+    assert "(pf092)" in links[2021] and _curated("pf092")["url"] in links[2021] and "Số đề án: 33" in links[2021]
+    assert "project_origin" in raw and table.loc[table.year == 2021, "project_origin"].item() == "published"
+    at = run_page("pages/ho_so_tinh.py", unit="52", era="63")
+    assert not at.exception
