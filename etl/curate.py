@@ -252,8 +252,8 @@ def _use(r: dict) -> str:
             or not (FIRST <= int(r["year"]) and int(r["year_to"]) <= LAST) or r["confirmation"] == "unconfirmed"
             or r["scope"] not in ("province", "region")):
         return "no"
-    if r["period"] == "multi" and (r["measure"].startswith("projects.") or int(r["year_to"]) >= 2025):
-        return "no"  # đề án counts are met per year; a span across the 2025 reform has no single set of units
+    if r["period"] == "multi" and int(r["year_to"]) >= 2025:
+        return "no"  # a span across the 2025 reform has no single set of units
     if r["period"] == "multi" and r["measure"] in HEADCOUNTS:
         return "no"
     if (r["scope"] == "province" and r["period"] == "year" and r["measure"] in FACT_MEASURES | COUNT_FACT_MEASURES

@@ -483,10 +483,13 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
         if len(parts) == 4:  # a category count: handled when categories are drawn
             continue
         funds = ["kcqg", "kcdp"] if parts[2] == "all" else [parts[2]]
-        for y in years_of(fig):
-            if y in years:
-                jobs.append((fig, y, [(u, y, f) for u in members(fig.scope, fig.scope_key, y, ref) for f in funds
-                                      if budget_of.get((u, y, f), 0) > 0]))
+        keys_of = {y: [(u, y, f) for u in members(fig.scope, fig.scope_key, y, ref) for f in funds
+                       if budget_of.get((u, y, f), 0) > 0] for y in years_of(fig) if y in years}
+        if fig.period == "multi":  # a period total (Quảng Bình's 152 KCĐP đề án in 2016–2020): one sum over its years
+            if keys_of:
+                jobs.append((fig, f"{min(keys_of)}–{max(keys_of)}", [k for ks in keys_of.values() for k in ks]))
+            continue
+        jobs.extend((fig, y, ks) for y, ks in keys_of.items())
     for fig, y, keys in sorted(jobs, key=lambda j: (len(j[2]), j[0].figure_id)):
         free = [k for k in keys if k not in fixed]
         stated = int(_target(fig))  # 'at most 106 đề án and tasks' (2024): the demo's share, see the figure's note

@@ -198,3 +198,17 @@ def test_the_profile_table_links_each_published_value_to_its_source(session_db):
     assert "project_origin" in raw and table.loc[table.year == 2021, "project_origin"].item() == "published"
     at = run_page("pages/ho_so_tinh.py", unit="52", era="63")
     assert not at.exception
+
+
+def test_a_period_total_of_đề_án_is_a_calibration_target_not_a_years_figure(con):
+    """Quảng Bình ran 152 KCĐP and 17 KCQG đề án in 2016–2020: the demo's đề án of those years add up to exactly
+    that, and no year of the span shows the total as its own published figure."""
+    for pf_id, fund, stated in (("pf170", "kcdp", 152), ("pf171", "kcqg", 17)):
+        row = _curated(pf_id)
+        assert row["use"] == "target" and "period_total" in row["flags"]
+        assert scalar(con, "SELECT count(*) FROM project_current WHERE era = '63' AND unit_code = '44' "
+                           "AND year BETWEEN 2016 AND 2020 AND fund = ?", [fund]) == stated
+        assert scalar(con, "SELECT ok FROM calibration_check WHERE figure_id = ?", [pf_id]) is True
+    origins = {o for o, in con.execute("SELECT project_origin FROM v_unit_year WHERE era = '63' AND unit_code = '44' "
+                                       "AND year BETWEEN 2016 AND 2020").fetchall()}
+    assert origins == {"demo"}
