@@ -22,7 +22,7 @@ REAL = frozenset({"imported", "published"})  # what the "real values only" switc
 NONE = "none"  # no figure at all for that unit and year
 COLORS = {"imported": "#5aae61", "published": "#6baed6", "demo": "#fdb863", NONE: "#eeeeee"}
 OTHER_COLOR = "#a0a0a0"
-TOPICS = {"budget": "budget_current", "projects": "project_current", "staffing": "staffing_current",
+TOPICS = {"budget": "budget_current", "projects": "project_count_current", "staffing": "staffing_current",
           "collaborators": "collaborators_current", "training": "training_current",
           "establishments": "establishments_current"}
 
@@ -101,6 +101,17 @@ def coverage_counts(topic: str, year: int) -> pd.DataFrame:
     counts = coverage_units(topic, year).groupby("origin").size()
     keys = sorted(set(ORIGINS) | {NONE} | set(counts.index), key=order)
     return pd.DataFrame({"origin": keys, "units": [int(counts.get(k, 0)) for k in keys]})
+
+
+PUBLISHED_VALUES_FOR = """
+SELECT year, metric, value, figure_id, value_text, quote, source_url, publisher, published
+FROM v_published_value WHERE era = ? AND unit_code = ? ORDER BY year, metric"""
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def published_values_for(unit_code: str, era: str) -> pd.DataFrame:
+    """Every value shown for the unit that a source states (origin published), with its figure, quote and URL."""
+    return query(PUBLISHED_VALUES_FOR, [era, str(unit_code)])
 
 
 @st.cache_data(show_spinner=False, ttl=600)

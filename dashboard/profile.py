@@ -231,9 +231,11 @@ def series_table(series: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[st
     shown_cols = pd.DataFrame({t("col_year", lang): series.year.astype(str),
                                **{t(f"peer_{c}", lang): [table_value(v, c, lang) for v in series[c]] for c in cols},
                                t("origin", lang): series.budget_origin})
-    raw_cols = series[["year", "unit_code", *cols, "budget_origin", "staffing_origin",
+    # the values a source states, each with its quote's link, so the table and its downloads lead to the source
+    shown_cols[t("col_link", lang)] = _published_links(series, lang)
+    raw_cols = series[["year", "unit_code", *cols, "budget_origin", "project_origin", "staffing_origin",
                        "collaborators_origin"]].reset_index(drop=True)
-    return (pd.concat([shown_cols.reset_index(drop=True), raw_cols], axis=1), list(shown_cols.columns[1:-1]),
+    return (pd.concat([shown_cols.reset_index(drop=True), raw_cols], axis=1), list(shown_cols.columns[1:-2]),
             list(raw_cols.columns))
 
 
@@ -280,3 +282,16 @@ def rank_history_styled(hist: pd.DataFrame, lang: str, title: str, demo: bool) -
     charts.mark_reform(fig, lang, t("reform_mark", lang))
     charts.style(fig, title, t("profile_rank_history_unit", lang), lang, demo, height=460)
     return charts.legend_right(fig)
+
+
+def _published_links(series: pd.DataFrame, lang: str) -> list[str]:
+    """Per year of the series: «metric value_text (figure) URL» for each value a source states, '' where none."""
+    if series.empty:
+        return []
+    pub = coverage.published_values_for(str(series.unit_code.iloc[0]), str(series.era.iloc[0]))
+    def name(metric: str) -> str:
+        base, _, fund = metric.partition("_")
+        return f"{t('peer_projects', lang)} {fund.upper()}" if base == "projects" and fund else t(f"peer_{metric}", lang)
+    by_year = {y: " · ".join(f"{name(r.metric)}: {r.value_text} ({r.figure_id}) {r.source_url}" for r in g.itertuples())
+               for y, g in pub.groupby("year")}
+    return [by_year.get(y, "") for y in series.year]

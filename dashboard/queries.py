@@ -444,7 +444,7 @@ GROUP BY ALL ORDER BY g.grouping_id DESC, g.sort_order, m.era"""
 DECK_ORIGINS = """
 SELECT 'budget' AS what, origin, count(*) AS rows FROM budget_current
  WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL
-UNION ALL SELECT 'projects', origin, count(*) FROM project_current
+UNION ALL SELECT 'projects', origin, count(*) FROM project_count_current  -- one row per unit: a count may be published
  WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL
 UNION ALL SELECT 'staffing', origin, count(*) FROM staffing_current
  WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL

@@ -39,9 +39,15 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
     figures = pd.concat([stated, province_figs], ignore_index=True)
     targets = reference.programme_targets(ref, stated, data_dir / "reference")
     ref["admin_count"] = reference.admin_counts(curated, data_dir / "reference")  # the demo's real denominators
+    disputed = published.count_disagreements(curated, stated)
+    consistency = pd.concat([consistency, disputed], ignore_index=True)
+    # two sources disagreeing on a count: both kept and listed as a discrepancy; no demo value can meet both
+    figures.loc[figures.figure_id.isin(disputed.figure_id), "calibrate"] = "no"
     facts = demo.generate(ref, figures, demo_opts)
     facts["budget"] = pd.concat([facts["budget"], published.published_facts(curated, ref)], ignore_index=True)
     facts["outreach"] = published.published_outreach(curated, ref)  # no demo rows: a gap where no source states one
+    facts["project_count"], collab_published = published.published_counts(curated, stated, ref)
+    facts["collaborators"] = pd.concat([facts["collaborators"], collab_published], ignore_index=True)
     imported = archive.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
 
     tmp = warehouse.new_temporary(db_path)
@@ -73,7 +79,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
             warehouse.insert(con, "source_check", consistency)
             con.execute("INSERT INTO source VALUES ('demo-generator', 'demo', 'Dữ liệu minh họa (etl/demo.py)', "
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")
-            for table in ("budget", "project", "staffing", "collaborators", "outreach"):
+            for table in ("budget", "project", "project_count", "staffing", "collaborators", "outreach"):
                 warehouse.insert(con, table, facts[table])
             archive.insert_replayed(con, imported)
             checks = calibration.check_all(con, figures, ref)
@@ -83,6 +89,12 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
             if len(failed) and not has_imports:
                 raise BuildError("demo data disagrees with published figures: " + ", ".join(
                     f"{r.figure_id} (warehouse {r.warehouse_value}, allowed {r.low}–{r.high})" for r in failed.itertuples()))
+            # a published value replaces the demo's on screen; the demo's own value beneath must still agree with it
+            contradicting = calibration.demo_contradictions(con)
+            if len(contradicting) and not has_imports:
+                raise BuildError("demo data contradicts published values: " + ", ".join(
+                    f"{r.figure_id} {r.what} (published {r.published}, demo {r.demo})"
+                    for r in contradicting.itertuples()))
             warehouse.validate(con)
             con.execute(COMMENTS.read_text(encoding="utf-8"))
             marts.refresh(con)  # after the comments: each mart takes its view's

@@ -100,3 +100,38 @@ def _year_value(con, m: str, year: int, codes: list[str]) -> float | None:
 def _one(con, sql: str, params: list | None = None):
     v = con.execute(sql, params or []).fetchone()[0]
     return None if v is None else float(v)
+
+
+def demo_contradictions(con) -> pd.DataFrame:
+    """Every published value whose demo value beneath it differs: a published count or amount replaces the demo's on
+    screen, but the demo's stays in every sum the demo was calibrated on, so it must agree. One row per mismatch,
+    naming the published figure (province_figure.pf_id or published_figure.figure_id)."""
+    return con.execute("""
+    WITH demo_counts AS (
+        SELECT era, unit_code, year, fund, count(*) AS n FROM project WHERE origin = 'demo' GROUP BY ALL),
+    checks AS (
+        SELECT c.figure_id, c.source_id, c.unit_code, c.year, 'projects.count.' || c.fund AS what,
+            c.projects::DOUBLE AS published,
+            (SELECT sum(d.n) FROM demo_counts d WHERE d.era = c.era AND d.unit_code = c.unit_code AND d.year = c.year
+               AND (c.fund = 'all' OR d.fund = c.fund))::DOUBLE AS demo
+        FROM project_count c WHERE c.origin = 'published'
+        UNION ALL
+        SELECT NULL, p.source_id, p.unit_code, p.year, 'collab.district_people', p.collaborators_district::DOUBLE,
+            d.collaborators_district::DOUBLE
+        FROM collaborators p LEFT JOIN collaborators d
+            ON d.origin = 'demo' AND (d.era, d.unit_code, d.year) = (p.era, p.unit_code, p.year)
+        WHERE p.origin = 'published' AND p.collaborators_district IS NOT NULL
+        UNION ALL
+        SELECT NULL, p.source_id, p.unit_code, p.year, 'budget.' || p.fund || '.' || s.status,
+            CASE s.status WHEN 'planned' THEN p.planned_mvnd ELSE p.actual_mvnd END::DOUBLE,
+            CASE s.status WHEN 'planned' THEN d.planned_mvnd ELSE d.actual_mvnd END::DOUBLE
+        FROM budget p CROSS JOIN (VALUES ('planned'), ('actual')) s(status)
+        LEFT JOIN budget d
+            ON d.origin = 'demo' AND (d.era, d.unit_code, d.year, d.fund) = (p.era, p.unit_code, p.year, p.fund)
+        WHERE p.origin = 'published'
+          AND (CASE s.status WHEN 'planned' THEN p.planned_mvnd ELSE p.actual_mvnd END) IS NOT NULL)
+    SELECT coalesce(c.figure_id, (SELECT min(f.pf_id) FROM province_figure f WHERE f.source_id = c.source_id
+                                   AND f.scope_key = c.unit_code AND f.year = c.year AND f.measure = c.what),
+                    c.source_id) AS figure_id,
+        c.unit_code, c.year, c.what, c.published, c.demo
+    FROM checks c WHERE c.demo IS DISTINCT FROM c.published ORDER BY 1, c.what""").df()

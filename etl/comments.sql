@@ -117,7 +117,7 @@ COMMENT ON COLUMN collaborators.communes_covered IS 'Communes with collaborators
 COMMENT ON COLUMN collaborators.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
 COMMENT ON COLUMN collaborators.districts_total IS 'All districts of the unit (tổng số huyện), huyện (districts): the official count of January 2025 (admin_count), used for every year 2013–2024 because earlier per-province counts are not sourced (the nation had 705 districts in 2023, 696 in January 2025); empty from 2025, when the district level was abolished.';
 COMMENT ON COLUMN collaborators.communes_total IS 'All communes of the unit (tổng số xã), xã (communes): for 2013–2024 the official count of January 2025 (admin_count; the nation had 10.598 communes in 2023, 10.035 in January 2025, so coverage in earlier years is slightly overstated); from 2025 the unit''s new communes (3.321 in all), empty where no source gives them.';
-COMMENT ON COLUMN collaborators.origin IS 'demo (dữ liệu minh họa) or imported (nhập từ báo cáo thực).';
+COMMENT ON COLUMN collaborators.origin IS 'demo (dữ liệu minh họa), published (a province''s own figure as a public source states it; only the values it states, the rest empty) or imported (nhập từ báo cáo thực).';
 COMMENT ON COLUMN collaborators.source_id IS 'Source of the row: demo-generator or the imported report.';
 
 -- Published figures and the checks made on them -------------------------------------------------------------------
@@ -235,15 +235,32 @@ COMMENT ON COLUMN project_current.title_vi IS 'Title of the đề án (tên đ�
 COMMENT ON COLUMN project_current.planned_mvnd IS 'Approved funding of the đề án (kinh phí kế hoạch), triệu đồng (million VND).';
 COMMENT ON COLUMN project_current.actual_mvnd IS 'Funds spent on the đề án (kinh phí thực hiện), triệu đồng (million VND).';
 COMMENT ON COLUMN project_current.origin IS 'demo or imported: which row is in use.';
-COMMENT ON VIEW staffing_current IS 'staffing as used by the dashboard: the imported row for a unit and year if there is one, else the demo row.';
+COMMENT ON TABLE project_count IS 'A unit''s own number of đề án in one year as a public source states it (origin published): by fund, or all when the source gives only the total. The đề án themselves are in project.';
+COMMENT ON COLUMN project_count.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN project_count.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN project_count.year IS 'Year of the đề án (năm).';
+COMMENT ON COLUMN project_count.fund IS 'kcqg (KCQG, national), kcdp (KCĐP, local) or all (both, when the source states only the total).';
+COMMENT ON COLUMN project_count.projects IS 'Number of đề án (số đề án), as the source writes it.';
+COMMENT ON COLUMN project_count.origin IS 'published.';
+COMMENT ON COLUMN project_count.source_id IS 'The source that states the count (see source).';
+COMMENT ON COLUMN project_count.figure_id IS 'The published figure (province_figure.pf_id or published_figure.figure_id) with the quote and URL.';
+COMMENT ON VIEW project_count_current IS 'Number of đề án per unit and year as the dashboard shows it: imported đề án of a fund, else a published count of that fund, else the demo''s đề án; a published total (all) stands while no fund of that year is imported.';
+COMMENT ON COLUMN project_count_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN project_count_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN project_count_current.year IS 'Year of the đề án (năm).';
+COMMENT ON COLUMN project_count_current.projects IS 'Number of đề án (số đề án).';
+COMMENT ON COLUMN project_count_current.origin IS 'imported, published, demo, or a set such as demo+published: where the count came from.';
+COMMENT ON COLUMN project_count_current.source_id IS 'Source of the count: a published source where one states it, else demo-generator or the imported report.';
+COMMENT ON COLUMN project_count_current.figure_id IS 'The published figure(s) behind the count (space-separated), with quote and URL; empty where none.';
+COMMENT ON VIEW staffing_current IS 'staffing as used by the dashboard: the imported row for a unit and year whole if there is one; else each value from a published row where a source states it, else from the demo row (calibrated to agree).';
 COMMENT ON COLUMN staffing_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
 COMMENT ON COLUMN staffing_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
 COMMENT ON COLUMN staffing_current.year IS 'Reporting year (năm).';
 COMMENT ON COLUMN staffing_current.staff_total IS 'Staff doing khuyến công work (tổng số cán bộ, viên chức), người (people).';
 COMMENT ON COLUMN staffing_current.staff_grassroots IS 'Of whom assigned to work directly with establishments (cán bộ triển khai hoạt động đến cơ sở), người (people).';
 COMMENT ON COLUMN staffing_current.source_id IS 'Source of the row: demo-generator or the imported report.';
-COMMENT ON COLUMN staffing_current.origin IS 'demo or imported: which row is in use.';
-COMMENT ON VIEW collaborators_current IS 'collaborators as used by the dashboard: the imported row for a unit and year if there is one, else the demo row.';
+COMMENT ON COLUMN staffing_current.origin IS 'imported, published, demo, or a set such as demo+published: where the row''s values came from.';
+COMMENT ON VIEW collaborators_current IS 'collaborators as used by the dashboard: the imported row for a unit and year whole if there is one; else each value from a published row where a source states it (a province''s district collaborators), else from the demo row (calibrated to agree).';
 COMMENT ON COLUMN collaborators_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
 COMMENT ON COLUMN collaborators_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
 COMMENT ON COLUMN collaborators_current.year IS 'Reporting year (năm).';
@@ -254,7 +271,8 @@ COMMENT ON COLUMN collaborators_current.collaborators_commune IS 'Commune-level 
 COMMENT ON COLUMN collaborators_current.districts_total IS 'All districts of the unit (tổng số huyện), huyện (districts); empty from 2025, when the district level was abolished.';
 COMMENT ON COLUMN collaborators_current.communes_total IS 'All communes of the unit (tổng số xã), xã (communes).';
 COMMENT ON COLUMN collaborators_current.source_id IS 'Source of the row: demo-generator or the imported report.';
-COMMENT ON COLUMN collaborators_current.origin IS 'demo or imported: which row is in use.';
+COMMENT ON COLUMN collaborators_current.origin IS 'imported, published, demo, or a set such as demo+published: where the row''s values came from.';
+COMMENT ON COLUMN collaborators_current.collaborators_district_origin IS 'Where collaborators_district alone came from: imported, published or demo.';
 
 COMMENT ON VIEW v_unit_year IS 'One row per unit and year with every metric, its origin and its groups (vùng, khu vực khuyến công). Amounts in triệu đồng (million VND).';
 COMMENT ON COLUMN v_unit_year.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
@@ -561,3 +579,16 @@ COMMENT ON COLUMN v_unit_outreach.source_title IS 'Title of the source (source.t
 COMMENT ON COLUMN v_unit_outreach.source_url IS 'Address of a published source on the web; empty for an imported report.';
 COMMENT ON COLUMN v_unit_outreach.figure_id IS 'The curated row (province_figure.pf_id) a published value comes from; empty for an imported one.';
 COMMENT ON COLUMN v_unit_outreach.quote IS 'The sentence of the source that states a published value, as written; empty for an imported one.';
+
+COMMENT ON VIEW v_published_value IS 'Every value the dashboard shows from a published source (origin published), with the figure, the quote and the URL behind it: one row per unit, year and metric.';
+COMMENT ON COLUMN v_published_value.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_published_value.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN v_published_value.year IS 'Year of the value (năm).';
+COMMENT ON COLUMN v_published_value.metric IS 'The v_unit_year column it is shown in (kcqg_actual_mvnd, projects, collaborators_district, …); projects_kcqg / projects_kcdp for a count of one fund.';
+COMMENT ON COLUMN v_published_value.value IS 'The value as the source states it: triệu đồng (million VND) for amounts, a count (đề án, người) otherwise.';
+COMMENT ON COLUMN v_published_value.figure_id IS 'The published figure (published_figure.figure_id).';
+COMMENT ON COLUMN v_published_value.value_text IS 'The number as the quote writes it.';
+COMMENT ON COLUMN v_published_value.quote IS 'The sentence the figure comes from, verbatim.';
+COMMENT ON COLUMN v_published_value.source_url IS 'Where the source is (a URL).';
+COMMENT ON COLUMN v_published_value.publisher IS 'Who published the source.';
+COMMENT ON COLUMN v_published_value.published IS 'When the source was published (YYYY[-MM[-DD]]).';

@@ -30,8 +30,11 @@ NOT_A_FACT = {"plan_or_actual_unclear", "proposed_not_approved", "estimate", "pa
               "programme_envelope", "programme_period", "year_not_stated", "district_not_province",
               "from_multi_year_plan", "year_inferred", "misprint_in_source"}
 FACT_MEASURES = {"budget.kcqg.planned", "budget.kcqg.actual", "budget.kcdp.planned", "budget.kcdp.actual"}
-TARGET_MEASURES = FACT_MEASURES | {"budget.total.planned", "budget.total.actual", "projects.count.kcqg",
-                                   "projects.count.kcdp", "projects.count.all"}
+# Counts the model holds per unit and year (đề án by fund, district collaborators): a province's own count for one
+# year, written exactly, is shown as the province's figure (origin 'published'), as a budget amount is
+COUNT_FACT_MEASURES = {"projects.count.kcqg", "projects.count.kcdp", "projects.count.all", "collab.district_people"}
+HEADCOUNTS = {"collab.district_people"}  # a number of people at a time: over a span of years it is no sum
+TARGET_MEASURES = FACT_MEASURES | COUNT_FACT_MEASURES | {"budget.total.planned", "budget.total.actual"}
 FIRST, LAST = 2013, 2025
 # People trained and establishments supported: facts only (a unit's own figure for one year); the demo does not
 # generate them, so a multi-year or regional figure has nothing to be a target for and stays shown, not modelled.
@@ -212,6 +215,9 @@ def curate(src: Path = SNAPSHOT_CSV) -> list[dict]:
         })
     for r in out:
         r["use"] = _use(r)
+        if r["period"] != "year" and r["measure"] in TARGET_MEASURES:
+            # a span of years, or part of one: never shown as one year's figure (at most a calibration target)
+            r["flags"] = (r["flags"] + " period_total").strip()
         r["demo_target"] = r.get("demo_target", "")
         r["note"] = r.get("note", "")
     _total_from_parts(out)
@@ -251,9 +257,11 @@ def _use(r: dict) -> str:
             or not (FIRST <= int(r["year"]) and int(r["year_to"]) <= LAST) or r["confirmation"] == "unconfirmed"
             or r["scope"] not in ("province", "region")):
         return "no"
-    if r["period"] == "multi" and (r["measure"].startswith("projects.") or int(r["year_to"]) >= 2025):
-        return "no"  # đề án counts are met per year; a span across the 2025 reform has no single set of units
-    if (r["scope"] == "province" and r["period"] == "year" and r["measure"] in FACT_MEASURES
+    if r["period"] == "multi" and int(r["year_to"]) >= 2025:
+        return "no"  # a span across the 2025 reform has no single set of units
+    if r["period"] == "multi" and r["measure"] in HEADCOUNTS:
+        return "no"
+    if (r["scope"] == "province" and r["period"] == "year" and r["measure"] in FACT_MEASURES | COUNT_FACT_MEASURES
             and r["qualifier"] == "exact"):
         return "fact"
     return "target"

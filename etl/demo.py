@@ -468,6 +468,7 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
     (at every scale — the benchmark's larger builds must still agree with every published figure)."""
     counts = {}
     fixed: set = set()
+    fixed_by: dict = {}  # which published figure fixed each count, to name it when a broader one cannot be met
     for unit, year, fund, planned in zip(budget.unit_code, budget.year, budget.fund, budget.planned_mvnd):
         if planned <= 0:
             continue
@@ -482,18 +483,22 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
         if len(parts) == 4:  # a category count: handled when categories are drawn
             continue
         funds = ["kcqg", "kcdp"] if parts[2] == "all" else [parts[2]]
-        for y in years_of(fig):
-            if y in years:
-                jobs.append((fig, y, [(u, y, f) for u in members(fig.scope, fig.scope_key, y, ref) for f in funds
-                                      if budget_of.get((u, y, f), 0) > 0]))
+        keys_of = {y: [(u, y, f) for u in members(fig.scope, fig.scope_key, y, ref) for f in funds
+                       if budget_of.get((u, y, f), 0) > 0] for y in years_of(fig) if y in years}
+        if fig.period == "multi":  # a period total (Quảng Bình's 152 KCĐP đề án in 2016–2020): one sum over its years
+            if keys_of:
+                jobs.append((fig, f"{min(keys_of)}–{max(keys_of)}", [k for ks in keys_of.values() for k in ks]))
+            continue
+        jobs.extend((fig, y, ks) for y, ks in keys_of.items())
     for fig, y, keys in sorted(jobs, key=lambda j: (len(j[2]), j[0].figure_id)):
         free = [k for k in keys if k not in fixed]
         stated = int(_target(fig))  # 'at most 106 đề án and tasks' (2024): the demo's share, see the figure's note
         left = stated - sum(counts[k] for k in keys if k in fixed)
         if left < len(free) or (not free and left != 0):
+            inside = sorted({fixed_by[k] for k in keys if k in fixed})
             raise BuildError(f"demo: {fig.figure_id} states {stated} đề án in {y}, which the đề án other "
-                             f"published figures fix inside it ({stated - left}) and one per other funded "
-                             f"budget ({len(free)}) cannot meet")
+                             f"published figures fix inside it ({stated - left}: {', '.join(inside) or '–'}) "
+                             f"and one per other funded budget ({len(free)}) cannot meet")
         if free:
             # at least one đề án per funded budget, at least 1 triệu each: proportional shares within those bounds.
             # At larger scales the drawn counts dwarf the published one (230 national đề án against thousands
@@ -503,6 +508,7 @@ def _project_counts(ref, targets, budget, years, rng, scale) -> dict:
             for k, n in zip(free, new):
                 counts[k] = n
                 fixed.add(k)
+                fixed_by[k] = fig.figure_id
         assert sum(counts[k] for k in keys) == stated, fig.figure_id
     # A published count of one activity type (e.g. Quảng Ninh's 13 KCQG demonstration models in 2014–2018) needs
     # enough đề án under the 500 triệu ceiling: split those budgets finer (never a count fixed above).
@@ -664,6 +670,11 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     t = {f.figure_id: f for f in figures[figures.calibrate == "target"].itertuples() if f.measure.startswith("collab.")}
     # provinces a published figure says have collaborators (e.g. Long Khánh's six, in Đồng Nai) get a network
     must_have = {f.scope_key for f in figures.itertuples() if f.measure == "collab.total_people" and f.value > 0}
+    # a province's district collaborators stated for one year (Tuyên Quang 2017: none; Ninh Bình 2016: 8, one per
+    # district): the demo holds that many, in as many districts, and the network exists from then on
+    district_people = {(f.scope_key, int(f.year)): int(f.value) for f in t.values()
+                       if f.measure == "collab.district_people" and f.period == "year"}
+    must_have |= {p for (p, _), n in district_people.items() if n > 0}
     at_least = [f for f in figures.itertuples() if f.measure == "collab.total_people" and f.qualifier == "atleast"]
     by_measure = {f.measure: f for f in t.values() if f.scope == "nation"}
     developed = next(f for f in t.values() if f.measure == "collab.developed").scope_key.split()
@@ -679,7 +690,7 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     communes_total = {p: int(pre.communes[p]) for p in prov}
     post = counts[counts.era == "34"].set_index("province_code")
     communes_2025 = {u: (None if pd.isna(post.communes[u]) else int(post.communes[u])) for u in post.index}
-    zero_district = {(f.scope_key, int(f.year)) for f in t.values() if f.measure == "collab.district_people"}
+
 
     # 2022: which provinces have a network, and how far it reaches
     n_d = int(_target(by_measure["collab.districts_covered"]))
@@ -694,6 +705,14 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
     lo = {p: (districts_total[p] if p in developed else (1 if p in with_network else 0)) for p in prov}
     hi = {p: (districts_total[p] if p in developed else (int(districts_total[p] * 0.8) if p in with_network else 0))
           for p in prov}
+    # a network a source saw never shrinks below what it saw (Ninh Bình: every district from 2016)
+    seen = {}
+    for (p, y), n in district_people.items():
+        if n > 0:
+            seen[p] = (y, min(districts_total[p], n))
+            lo[p] = max(lo[p], seen[p][1])
+            hi[p] = max(hi[p], lo[p])
+            dcov[p] = max(dcov[p], lo[p])
     _fit_sum(dcov, n_d, lo, hi, rng)
     commune_net = developed + sorted(rng.choice(with_network, size=9, replace=False).tolist())
     ccov = {p: (int(rng.integers(8, 30)) if p in commune_net else 0) for p in prov}
@@ -701,6 +720,9 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
              {p: (communes_total[p] if p in commune_net else 0) for p in prov}, rng)
 
     start = {p: int(rng.integers(2013, 2021)) for p in prov}
+    for (p, y), n in district_people.items():
+        if n > 0:
+            start[p] = min(start[p], y)
     rows = []
     for y in years:
         vals = {}
@@ -708,10 +730,13 @@ def _collaborators(ref, figures, years, rng) -> pd.DataFrame:
             grow = 1.0 if y == 2022 else (min(1.0, max(0.0, (y - start[p] + 1) / (2022 - start[p] + 1))) if y < 2022
                                           else 1 + 0.04 * (y - 2022))
             d = min(districts_total[p], int(round(dcov[p] * grow)))
+            if p in seen and y > seen[p][0]:
+                d = max(d, seen[p][1])
             c = min(communes_total[p], int(round(ccov[p] * grow)))
-            if (p, y) in zero_district:
-                d = 0
             vals[p] = [d, d + int(round(d * 0.3)), c, c, districts_total[p], communes_total[p]]
+            if (p, y) in district_people:
+                people = district_people[(p, y)]
+                vals[p][:2] = [min(districts_total[p], people), people]
         for f in t.values():
             if f.measure == "collab.total_people" and int(f.year) == y and f.calibrate == "target":
                 v = vals[f.scope_key]

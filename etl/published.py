@@ -294,7 +294,7 @@ def published_facts(curated: pd.DataFrame, ref: dict) -> pd.DataFrame:
     """Budget rows of origin 'published': a unit's own KCQG / KCĐP plan or actual in one year, as its source states.
     A column the source does not state is NULL (the demo, calibrated to agree, fills it in the views)."""
     cols = ["era", "unit_code", "year", "fund", "planned_mvnd", "actual_mvnd", "origin", "source_id"]
-    facts = curated[(curated.use == "fact") & curated.measure.str.startswith("budget.")]
+    facts = curated[(curated.use == "fact") & curated.measure.str.startswith("budget.")]  # counts: published_counts
     out: dict[tuple, dict] = {}
     for r in facts.itertuples():
         year = int(r.year)
@@ -356,3 +356,76 @@ def calibration_figures(pub_dir: Path = DATA / "published") -> pd.DataFrame:
     stated, _ = load(pub_dir)
     _, province_figs, _ = load_province(pub_dir)
     return pd.concat([stated, province_figs], ignore_index=True)
+
+
+# ----------------------------------------------------------------------- published counts (đề án, collaborators)
+COUNT_MEASURES = {"projects.count.all": "all", "projects.count.kcqg": "kcqg", "projects.count.kcdp": "kcdp"}
+COLLAB_COLUMNS = {"collab.district_people": "collaborators_district"}  # a model column a source can state alone
+
+
+def _count_rows(curated: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
+    """A province's own count for one year, as a source writes it exactly: the curated rows with use 'fact', and the
+    figures.csv rows of the same kind (a province, one whole year, written exactly, a calibration target)."""
+    cur = curated[(curated.use == "fact") & curated.measure.isin(set(COUNT_MEASURES) | set(COLLAB_COLUMNS))]
+    own = stated[(stated.scope == "province") & (stated.period == "year") & (stated.qualifier == "exact")
+                 & (stated.calibrate == "target") & stated.measure.isin(set(COUNT_MEASURES) | set(COLLAB_COLUMNS))]
+    return pd.concat([
+        pd.DataFrame({"figure_id": cur.pf_id, "source_id": cur.source_id, "measure": cur.measure,
+                      "unit_code": cur.scope_key, "year": cur.year, "value": cur.value}),
+        pd.DataFrame({"figure_id": own.figure_id, "source_id": own.source_id, "measure": own.measure,
+                      "unit_code": own.scope_key, "year": own.year, "value": own.value}),
+    ], ignore_index=True).sort_values("figure_id", kind="stable")
+
+
+def count_disagreements(curated: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
+    """Two sources stating different counts for the same province, year and measure: both are kept as they are
+    written, neither is shown as the province's figure, and each pair is listed (source_check's shape, status
+    'discrepancy', `formula` naming the other figure) so the Mâu thuẫn page shows it. Never averaged."""
+    rows = _count_rows(curated, stated)
+    out = []
+    for _, g in rows.groupby(["unit_code", "year", "measure"]):
+        if g.value.nunique() < 2:
+            continue
+        for a in g.itertuples():
+            for b in g.itertuples():
+                if a.figure_id != b.figure_id and float(a.value) != float(b.value):
+                    out.append({"figure_id": a.figure_id, "source_id": a.source_id, "stated": float(a.value),
+                                "formula": b.figure_id, "recomputed": float(b.value), "status": "discrepancy"})
+    return pd.DataFrame(out, columns=["figure_id", "source_id", "stated", "formula", "recomputed", "status"])
+
+
+def published_counts(curated: pd.DataFrame, stated: pd.DataFrame, ref: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(project counts, collaborator rows) of origin 'published': each a unit's own count in one year as its source
+    states it. Precedence imported > published > demo holds per value (schema.sql: project_count_current,
+    collaborators_current); what the source does not state stays NULL and the demo, calibrated to agree, fills it.
+    A count two sources disagree on is no unit's figure (count_disagreements lists it)."""
+    rows = _count_rows(curated, stated)
+    disputed = set(count_disagreements(curated, stated).figure_id)
+    counts, collab = [], {}
+    for r in rows.drop_duplicates(["unit_code", "year", "measure"]).itertuples():
+        if r.figure_id in disputed:
+            continue
+        year = int(r.year)
+        era = era_of(year)
+        if era == "34":  # the 34 units hold only their own counts; a merged province's count is a part of one
+            cross = dict(zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code))
+            if r.unit_code not in set(ref["unit_2025"].unit_code) or list(cross.values()).count(r.unit_code) != 1:
+                continue
+        if r.measure in COUNT_MEASURES:
+            counts.append({"era": era, "unit_code": r.unit_code, "year": year, "fund": COUNT_MEASURES[r.measure],
+                           "projects": int(r.value), "origin": "published", "source_id": r.source_id,
+                           "figure_id": r.figure_id})
+        else:
+            row = collab.setdefault((era, r.unit_code, year), {
+                "era": era, "unit_code": r.unit_code, "year": year, "districts_covered": None,
+                "collaborators_district": None, "communes_covered": None, "collaborators_commune": None,
+                "districts_total": None, "communes_total": None, "origin": "published", "source_id": r.source_id})
+            row[COLLAB_COLUMNS[r.measure]] = int(r.value)
+    counts_df = pd.DataFrame(counts, columns=["era", "unit_code", "year", "fund", "projects", "origin", "source_id",
+                                              "figure_id"])
+    collab_df = pd.DataFrame(list(collab.values()), columns=[
+        "era", "unit_code", "year", "districts_covered", "collaborators_district", "communes_covered",
+        "collaborators_commune", "districts_total", "communes_total", "origin", "source_id"])
+    for c in collab_df.columns[3:9]:
+        collab_df[c] = collab_df[c].astype("Int64")
+    return counts_df, collab_df

@@ -55,6 +55,12 @@ CREATE TABLE collaborators (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, ye
     collaborators_commune INTEGER, districts_total INTEGER, communes_total INTEGER,
     origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL, PRIMARY KEY (era, unit_code, year, origin));
 
+-- A unit's own đề án count in one year as a public source states it (origin 'published'): by fund, or 'all' when the
+-- source gives only the total. The đề án themselves stay in project; project_count_current applies the precedence.
+CREATE TABLE project_count (era VARCHAR NOT NULL, unit_code VARCHAR NOT NULL, year INTEGER NOT NULL,
+    fund VARCHAR NOT NULL, projects INTEGER NOT NULL, origin VARCHAR NOT NULL, source_id VARCHAR NOT NULL,
+    figure_id VARCHAR NOT NULL, PRIMARY KEY (era, unit_code, year, fund, origin));
+
 CREATE TABLE published_figure (figure_id VARCHAR PRIMARY KEY, source_id VARCHAR, topic VARCHAR, measure VARCHAR,
     scope VARCHAR, scope_key VARCHAR, year INTEGER, year_to INTEGER, period VARCHAR, agg VARCHAR, value DOUBLE,
     unit VARCHAR, qualifier VARCHAR, resolution DOUBLE, value_text VARCHAR, formula VARCHAR, demo_target DOUBLE,
@@ -108,19 +114,80 @@ SELECT era, unit_code, year, fund, planned_mvnd, actual_mvnd,
     END AS origin,
     source_id, planned_origin, actual_origin
 FROM pick;
+-- Staffing and collaborators as budgets: an imported row stands whole; otherwise each value comes from a published
+-- row where one states it (e.g. Ninh Bình's 8 district collaborators in 2016), else from the demo.
 CREATE VIEW staffing_current AS
-    SELECT * FROM staffing
-    QUALIFY row_number() OVER (PARTITION BY era, unit_code, year
-                               ORDER BY CASE origin WHEN 'imported' THEN 0 ELSE 1 END) = 1;
+WITH r AS (
+    SELECT *, CASE origin WHEN 'imported' THEN 0 WHEN 'published' THEN 1 ELSE 2 END AS rk,
+        bool_or(origin = 'imported') OVER (PARTITION BY era, unit_code, year) AS has_imported
+    FROM staffing)
+SELECT era, unit_code, year,
+    arg_min(staff_total, rk) FILTER (staff_total IS NOT NULL) AS staff_total,
+    arg_min(staff_grassroots, rk) FILTER (staff_grassroots IS NOT NULL) AS staff_grassroots,
+    CASE WHEN min(rk) = 0 THEN 'imported' ELSE origin_set([
+        arg_min(origin, rk) FILTER (staff_total IS NOT NULL),
+        arg_min(origin, rk) FILTER (staff_grassroots IS NOT NULL)]) END AS origin,
+    arg_min(source_id, rk) AS source_id
+FROM r WHERE origin = 'imported' OR NOT has_imported
+GROUP BY era, unit_code, year;
 CREATE VIEW collaborators_current AS
-    SELECT * FROM collaborators
-    QUALIFY row_number() OVER (PARTITION BY era, unit_code, year
-                               ORDER BY CASE origin WHEN 'imported' THEN 0 ELSE 1 END) = 1;
+WITH r AS (
+    SELECT *, CASE origin WHEN 'imported' THEN 0 WHEN 'published' THEN 1 ELSE 2 END AS rk,
+        bool_or(origin = 'imported') OVER (PARTITION BY era, unit_code, year) AS has_imported
+    FROM collaborators)
+SELECT era, unit_code, year,
+    arg_min(districts_covered, rk) FILTER (districts_covered IS NOT NULL) AS districts_covered,
+    arg_min(collaborators_district, rk) FILTER (collaborators_district IS NOT NULL) AS collaborators_district,
+    arg_min(communes_covered, rk) FILTER (communes_covered IS NOT NULL) AS communes_covered,
+    arg_min(collaborators_commune, rk) FILTER (collaborators_commune IS NOT NULL) AS collaborators_commune,
+    arg_min(districts_total, rk) FILTER (districts_total IS NOT NULL) AS districts_total,
+    arg_min(communes_total, rk) FILTER (communes_total IS NOT NULL) AS communes_total,
+    CASE WHEN min(rk) = 0 THEN 'imported' ELSE origin_set([
+        arg_min(origin, rk) FILTER (districts_covered IS NOT NULL),
+        arg_min(origin, rk) FILTER (collaborators_district IS NOT NULL),
+        arg_min(origin, rk) FILTER (communes_covered IS NOT NULL),
+        arg_min(origin, rk) FILTER (collaborators_commune IS NOT NULL)]) END AS origin,
+    arg_min(source_id, rk) AS source_id,
+    -- the origin of the one value a source may state alone, for tables that show it by itself
+    CASE WHEN min(rk) = 0 THEN 'imported'
+         ELSE arg_min(origin, rk) FILTER (collaborators_district IS NOT NULL) END AS collaborators_district_origin
+FROM r WHERE origin = 'imported' OR NOT has_imported
+GROUP BY era, unit_code, year;
 CREATE VIEW project_current AS
     SELECT p.* FROM project p
     WHERE p.origin = 'imported' OR NOT EXISTS (
         SELECT 1 FROM project i WHERE i.origin = 'imported' AND i.era = p.era AND i.unit_code = p.unit_code
           AND i.year = p.year AND i.fund = p.fund);
+-- How many đề án a unit had in a year, one row per unit and year: imported đề án of a fund > a published count of
+-- that fund > the demo's đề án; a published total ('all') stands while no fund of that year is imported.
+CREATE VIEW project_count_current AS
+WITH held AS (
+    SELECT era, unit_code, year, fund, count(*) AS projects, origin_set(list(origin)) AS origin,
+        any_value(source_id) AS source_id
+    FROM project_current GROUP BY ALL),
+pub AS (SELECT * FROM project_count WHERE origin = 'published'),
+per_fund AS (
+    SELECT coalesce(h.era, p.era) AS era, coalesce(h.unit_code, p.unit_code) AS unit_code,
+        coalesce(h.year, p.year) AS year, coalesce(h.fund, p.fund) AS fund,
+        CASE WHEN h.origin = 'imported' OR p.projects IS NULL THEN h.projects ELSE p.projects END AS projects,
+        CASE WHEN h.origin = 'imported' OR p.projects IS NULL THEN h.origin ELSE 'published' END AS origin,
+        CASE WHEN h.origin = 'imported' OR p.projects IS NULL THEN h.source_id ELSE p.source_id END AS source_id,
+        CASE WHEN h.origin = 'imported' OR p.projects IS NULL THEN NULL ELSE p.figure_id END AS figure_id
+    FROM held h
+    FULL JOIN (SELECT * FROM pub WHERE fund <> 'all') p
+        ON p.era = h.era AND p.unit_code = h.unit_code AND p.year = h.year AND p.fund = h.fund),
+per_year AS (
+    SELECT era, unit_code, year, sum(projects) AS projects, origin_set(list(origin)) AS origin,
+        bool_or(origin = 'imported') AS any_imported, first(source_id ORDER BY figure_id NULLS LAST) AS source_id,
+        string_agg(figure_id, ' ' ORDER BY figure_id) AS figure_id
+    FROM per_fund GROUP BY ALL)
+SELECT coalesce(y.era, a.era) AS era, coalesce(y.unit_code, a.unit_code) AS unit_code, coalesce(y.year, a.year) AS year,
+    CASE WHEN a.projects IS NOT NULL AND NOT coalesce(y.any_imported, false) THEN a.projects ELSE y.projects END AS projects,
+    CASE WHEN a.projects IS NOT NULL AND NOT coalesce(y.any_imported, false) THEN 'published' ELSE y.origin END AS origin,
+    CASE WHEN a.projects IS NOT NULL AND NOT coalesce(y.any_imported, false) THEN a.source_id ELSE y.source_id END AS source_id,
+    CASE WHEN a.projects IS NOT NULL AND NOT coalesce(y.any_imported, false) THEN a.figure_id ELSE y.figure_id END AS figure_id
+FROM per_year y
+FULL JOIN (SELECT * FROM pub WHERE fund = 'all') a ON a.era = y.era AND a.unit_code = y.unit_code AND a.year = y.year;
 
 -- One row per unit and year: every metric, its origin, its groups.
 CREATE VIEW v_unit_year AS
@@ -132,8 +199,7 @@ WITH b AS (
         sum(actual_mvnd)  FILTER (fund = 'kcdp') AS kcdp_actual_mvnd,
         origin_set(list(origin)) AS budget_origin
     FROM budget_current GROUP BY ALL),
-p AS (SELECT era, unit_code, year, count(*) AS projects, origin_set(list(origin)) AS project_origin
-      FROM project_current GROUP BY ALL),
+p AS (SELECT era, unit_code, year, projects, origin AS project_origin FROM project_count_current),
 -- the confirmed population count of the unit's own era nearest in time to the year (the earlier one on a tie)
 pop AS (SELECT b.era, b.unit_code, b.year,
             arg_min(n.population, abs(n.year - b.year) * 2 + (n.year > b.year)::INTEGER) AS population
@@ -169,7 +235,7 @@ WITH long AS (
         collaborators_commune, districts_covered, communes_covered
     INTO NAME metric VALUE value)
 SELECT era, unit_code, name_vi, year, vung_id, kc_area_id, metric, value,
-    CASE WHEN metric LIKE '%_mvnd' OR metric = 'projects' THEN budget_origin
+    CASE WHEN metric LIKE '%_mvnd' THEN budget_origin WHEN metric = 'projects' THEN project_origin
          WHEN metric LIKE 'staff%' THEN staffing_origin ELSE collaborators_origin END AS origin,
     100.0 * value / nullif(sum(value) OVER (PARTITION BY era, year, metric), 0) AS share_nation_pct,
     100.0 * value / nullif(sum(value) OVER (PARTITION BY era, year, metric, vung_id), 0) AS share_region_pct
@@ -360,3 +426,30 @@ LEFT JOIN source s USING (source_id)
 LEFT JOIN province_figure f ON o.origin = 'published' AND f.use = 'fact' AND f.source_id = o.source_id
     AND f.scope_key = o.unit_code AND f.year = o.year
     AND f.measure = CASE o.measure WHEN 'people_trained' THEN 'training.people' ELSE 'support.establishments' END;
+
+-- Every value the dashboard shows from a published source, with the figure, quote and URL behind it: one row per
+-- unit, year and metric (v_unit_year's column names; a count of one fund is projects_kcqg / projects_kcdp). A
+-- table, download or slide that shows a published value joins here for its quote and link.
+CREATE VIEW v_published_value AS
+WITH shown AS (
+    SELECT era, unit_code, year, fund || '_' || s.status || '_mvnd' AS metric,
+        'budget.' || fund || '.' || s.status AS measure,
+        CASE s.status WHEN 'planned' THEN planned_mvnd ELSE actual_mvnd END::DOUBLE AS value, source_id
+    FROM budget_current CROSS JOIN (VALUES ('planned'), ('actual')) s(status)
+    WHERE CASE s.status WHEN 'planned' THEN planned_origin ELSE actual_origin END = 'published'
+    UNION ALL
+    SELECT c.era, c.unit_code, c.year, CASE c.fund WHEN 'all' THEN 'projects' ELSE 'projects_' || c.fund END,
+        'projects.count.' || c.fund, c.projects::DOUBLE, c.source_id
+    FROM project_count c JOIN project_count_current s
+        ON (s.era, s.unit_code, s.year) = (c.era, c.unit_code, c.year) AND list_contains(string_split(s.figure_id, ' '), c.figure_id)
+    WHERE c.origin = 'published'
+    UNION ALL
+    SELECT era, unit_code, year, 'collaborators_district', 'collab.district_people', collaborators_district::DOUBLE,
+        source_id
+    FROM collaborators_current WHERE collaborators_district_origin = 'published')
+SELECT v.era, v.unit_code, v.year, v.metric, v.value, f.figure_id, f.value_text, f.quote,
+    s.location AS source_url, s.publisher, s.published
+FROM shown v
+JOIN published_figure f ON f.source_id = v.source_id AND f.scope = 'province' AND f.scope_key = v.unit_code
+    AND f.year = v.year AND f.year_to = v.year AND f.measure = v.measure AND f.value = v.value
+JOIN source s ON s.source_id = f.source_id;

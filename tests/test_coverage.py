@@ -19,7 +19,7 @@ from dashboard import coverage, queries
 from etl.reports import load
 
 PAGE = "pages/muc_do_day_du.py"
-VIEWS = {"budget": "budget_current", "projects": "project_current", "staffing": "staffing_current",
+VIEWS = {"budget": "budget_current", "projects": "project_count_current", "staffing": "staffing_current",
          "collaborators": "collaborators_current", "training": "training_current",
          "establishments": "establishments_current"}
 
@@ -137,7 +137,9 @@ def test_an_imported_budget_turns_its_cell_imported_and_moves_the_counts(session
     after = counts("budget", 2023)
     assert after["imported"] == before["imported"] + 1 and after["imported+demo"] == 1
     assert after["demo"] == before["demo"] - 2 and sum(after.values()) == 63
-    assert counts("projects", 2023)["demo"] == 63  # a budget sheet does not make the đề án real
+    in_projects = counts("projects", 2023)  # a budget sheet does not make the đề án real
+    assert in_projects["imported"] == 0 and in_projects["demo"] == 62
+    assert in_projects["published+demo"] == 1  # Quảng Bình's 3 KCQG đề án of 2023 are published, its KCĐP demo
 
     # the real-only switch: Hòa Bình's budget stays, the partly demo Tuyên Quang and every demo value become gaps
     shown = coverage.hide_demo(queries.unit_year(2023, "63")).set_index("unit_code")

@@ -169,6 +169,12 @@ def test_sources_slide_lists_origins_and_published_figures(mttn_2017, sql):
     assert published > 0  # some provinces' own 2017 figures are published (Lâm Đồng, Ninh Thuận, Bình Định)
     origins = {r[0]: r[1] for r in table_rows(prs.slides[8], "origin-table")}
     assert origins["Kinh phí"] == f"{demo} minh họa · {published} công bố · 0 nhập"
+    # đề án counts a source states (Lâm Đồng's 56 + 9, Đà Nẵng's 14, Bình Định's 20 KCĐP in 2017) count as published
+    demo, published = sql("SELECT count(*) FILTER (origin LIKE '%demo%'), count(*) FILTER (origin LIKE '%published%') "
+                          "FROM project_count_current WHERE era='63' AND year=2017 AND list_contains(?, unit_code)",
+                          [members])[0]
+    assert published >= 3
+    assert origins["Đề án"] == f"{demo} minh họa · {published} công bố · 0 nhập"
     published = table_rows(prs.slides[8], "published-table")
     assert ["Khu vực", "KCQG thực hiện", "27.708 triệu đồng", "27.708 triệu đồng (khớp)"] in [r[:4] for r in published]
 

@@ -183,6 +183,25 @@ def test_the_build_fails_naming_a_published_figure_the_demo_cannot_meet(tmp_path
     assert not (tmp_path / "kc.duckdb").exists()
 
 
+def test_the_build_fails_naming_a_published_count_the_demo_cannot_meet(tmp_path):
+    """A province's published đề án count is a fact row and a calibration target: Bắc Giang said to run 300 KCQG đề
+    án in 2016, more than the 230 of the whole country, cannot be reconciled: the build stops naming both figures."""
+    import shutil
+    from etl import build
+    from etl.errors import BuildError
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "snapshot", "geo"))
+    p = data / "published/province_figures.csv"
+    text = p.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("pf046,"))
+    assert ",projects.count.kcqg,n_de_an_KCQG,3,đề án," in row and row.endswith(",fact,,")
+    p.write_text(text.replace(row, row.replace(",n_de_an_KCQG,3,", ",n_de_an_KCQG,300,")), encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build.build(tmp_path / "kc.duckdb", data_dir=data, log=lambda *_: None)
+    assert "pf046" in str(err.value) and "n16_kcqg_projects" in str(err.value) and "2016" in str(err.value)
+    assert not (tmp_path / "kc.duckdb").exists()
+
+
 def test_kinh_phi_danh_cho_is_read_as_a_plan_in_every_seed():
     """Seed 000's "kinh phí dành cho … khoảng 100 tỷ đồng/năm, được chia cho 63 tỉnh" and seed 001's "tổng kinh phí
     cả nước dành cho công tác khuyến công gần 260 tỉ" say the same thing — money set aside — so both are checked
