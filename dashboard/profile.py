@@ -291,7 +291,10 @@ def _published_links(series: pd.DataFrame, lang: str) -> list[str]:
     pub = coverage.published_values_for(str(series.unit_code.iloc[0]), str(series.era.iloc[0]))
     def name(metric: str) -> str:
         base, _, fund = metric.partition("_")
-        return f"{t('peer_projects', lang)} {fund.upper()}" if base == "projects" and fund else t(f"peer_{metric}", lang)
+        if base == "projects" and fund:
+            return f"{t('peer_projects', lang)} {fund.upper()}"
+        outreach = metric in ("people_trained", "establishments_supported")  # shown in the profile's outreach table
+        return t(f"outreach_{metric}" if outreach else f"peer_{metric}", lang)
     by_year = {y: " · ".join(f"{name(r.metric)}: {r.value_text} ({r.figure_id}) {r.source_url}" for r in g.itertuples())
                for y, g in pub.groupby("year")}
     return [by_year.get(y, "") for y in series.year]

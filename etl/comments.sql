@@ -584,7 +584,7 @@ COMMENT ON VIEW v_published_value IS 'Every value the dashboard shows from a pub
 COMMENT ON COLUMN v_published_value.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
 COMMENT ON COLUMN v_published_value.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
 COMMENT ON COLUMN v_published_value.year IS 'Year of the value (năm).';
-COMMENT ON COLUMN v_published_value.metric IS 'The v_unit_year column it is shown in (kcqg_actual_mvnd, projects, collaborators_district, …); projects_kcqg / projects_kcdp for a count of one fund.';
+COMMENT ON COLUMN v_published_value.metric IS 'The v_unit_year column it is shown in (kcqg_actual_mvnd, projects, collaborators_district, …); projects_kcqg / projects_kcdp for a count of one fund; people_trained / establishments_supported for an outreach value (v_unit_outreach.measure).';
 COMMENT ON COLUMN v_published_value.value IS 'The value as the source states it: triệu đồng (million VND) for amounts, a count (đề án, người) otherwise.';
 COMMENT ON COLUMN v_published_value.figure_id IS 'The published figure (published_figure.figure_id).';
 COMMENT ON COLUMN v_published_value.value_text IS 'The number as the quote writes it.';

@@ -446,7 +446,12 @@ WITH shown AS (
     UNION ALL
     SELECT era, unit_code, year, 'collaborators_district', 'collab.district_people', collaborators_district::DOUBLE,
         source_id
-    FROM collaborators_current WHERE collaborators_district_origin = 'published')
+    FROM collaborators_current WHERE collaborators_district_origin = 'published'
+    UNION ALL
+    SELECT era, unit_code, year, measure,
+        CASE measure WHEN 'people_trained' THEN 'training.people' ELSE 'support.establishments' END, value::DOUBLE,
+        source_id
+    FROM outreach_current WHERE origin = 'published')
 SELECT v.era, v.unit_code, v.year, v.metric, v.value, f.figure_id, f.value_text, f.quote,
     s.location AS source_url, s.publisher, s.published
 FROM shown v

@@ -171,7 +171,7 @@ def test_the_build_fails_naming_a_published_figure_the_demo_cannot_meet(tmp_path
     from etl import build
     from etl.errors import BuildError
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "snapshot", "geo"))
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "geo"))
     p = data / "published/province_figures.csv"
     text = p.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("pf155,"))
@@ -190,7 +190,7 @@ def test_the_build_fails_naming_a_published_count_the_demo_cannot_meet(tmp_path)
     from etl import build
     from etl.errors import BuildError
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "snapshot", "geo"))
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "geo"))
     p = data / "published/province_figures.csv"
     text = p.read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("pf046,"))

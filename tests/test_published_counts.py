@@ -167,7 +167,7 @@ def test_the_build_fails_when_a_demo_value_contradicts_a_published_one(tmp_path,
 
     monkeypatch.setattr(demo, "generate", wrong)
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "snapshot", "geo"))
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("*.duckdb", "imports", "geo"))
     with pytest.raises(BuildError) as err:
         build.build(tmp_path / "kc.duckdb", data_dir=data, log=lambda *_: None)
     assert "pf063" in str(err.value) and "collab.district_people" in str(err.value)
