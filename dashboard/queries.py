@@ -257,66 +257,16 @@ def published(*figure_ids: str) -> pd.DataFrame:
 
 # --- queries: compare & profile pages
 # Every unit of a view over all years, one row per metric, beside its region's and the nation's figure per unit
-# and its rank. Amounts and counts compare with sum ÷ reporting units; rates with the aggregate rate
-# (sum actual ÷ sum planned), both as sum(num) / sum(den). Ranks are computed over all units, then filtered.
-_PEER_BASE = {
-    "63": """
-SELECT v.unit_code, v.name_vi, g.group_id AS region_id, v.year, v.kcqg_planned_mvnd, v.kcqg_actual_mvnd,
-       v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total,
-       v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.budget_origin, v.project_origin,
-       v.staffing_origin, v.collaborators_origin
-FROM mart_unit_year v
-LEFT JOIN grouping_member g ON g.grouping_id = ? AND g.era = v.era AND g.member_code = v.unit_code
-WHERE v.era = '63'""",
-    # before 2025 the 63 aggregated into the 34 (never split)
-    "34": """
-SELECT v.unit_code, v.name_vi, g.group_id AS region_id, v.year, v.kcqg_planned_mvnd, v.kcqg_actual_mvnd,
-       v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total,
-       v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.budget_origin,
-       v.budget_origin AS project_origin, v.staffing_origin, v.collaborators_origin
-FROM mart_unit34_year v
-LEFT JOIN grouping_member g ON g.grouping_id = ? AND g.era = '34' AND g.member_code = v.unit_code""",
-}
-PEER_METRICS = {  # metric → (numerator, denominator, scale, origin column)
-    "kcqg_planned_mvnd": ("kcqg_planned_mvnd", "1", 1, "budget_origin"),
-    "kcqg_actual_mvnd": ("kcqg_actual_mvnd", "1", 1, "budget_origin"),
-    "kcdp_planned_mvnd": ("kcdp_planned_mvnd", "1", 1, "budget_origin"),
-    "kcdp_actual_mvnd": ("kcdp_actual_mvnd", "1", 1, "budget_origin"),
-    "total_planned_mvnd": ("total_planned_mvnd", "1", 1, "budget_origin"),
-    "total_actual_mvnd": ("total_actual_mvnd", "1", 1, "budget_origin"),
-    "total_execution_pct": ("total_actual_mvnd", "total_planned_mvnd", 100, "budget_origin"),
-    "kcqg_execution_pct": ("kcqg_actual_mvnd", "kcqg_planned_mvnd", 100, "budget_origin"),
-    "kcdp_execution_pct": ("kcdp_actual_mvnd", "kcdp_planned_mvnd", 100, "budget_origin"),
-    "projects": ("projects", "1", 1, "project_origin"),
-    "staff_total": ("staff_total", "1", 1, "staffing_origin"),
-    "staff_grassroots": ("staff_grassroots", "1", 1, "staffing_origin"),
-    "collaborators_total": ("collaborators_district + collaborators_commune", "1", 1, "collaborators_origin"),
-    "collaborators_district": ("collaborators_district", "1", 1, "collaborators_origin"),
-    "collaborators_commune": ("collaborators_commune", "1", 1, "collaborators_origin"),
-}
-_PEER_TEMPLATE = """
-WITH base AS ({base}),
-long AS (
-    SELECT unit_code, name_vi, region_id, year, unnest([{structs}], recursive := true) FROM base),
-ranked AS (
-    SELECT unit_code, name_vi, region_id, year, metric, origin,
-        scale * num / den AS value,
-        scale * sum(num) OVER r / sum(den) OVER r AS region_value,
-        scale * sum(num) OVER n / sum(den) OVER n AS nation_value,
-        rank() OVER (PARTITION BY year, metric ORDER BY num / den DESC) AS rank_nation,
-        count(*) OVER n AS units_nation,
-        rank() OVER (PARTITION BY year, metric, region_id ORDER BY num / den DESC) AS rank_region,
-        count(*) OVER r AS units_region,
-        bool_and(coalesce(list_bool_and(list_transform(string_split(origin, '+'),
-                 lambda o: o IN ('imported', 'published'))), false)) OVER n AS nation_real,
-        bool_and(coalesce(list_bool_and(list_transform(string_split(origin, '+'),
-                 lambda o: o IN ('imported', 'published'))), false)) OVER r AS region_real
-    FROM long WHERE num IS NOT NULL AND den > 0
-    WINDOW n AS (PARTITION BY year, metric), r AS (PARTITION BY year, metric, region_id))
-SELECT * FROM ranked WHERE list_contains(?, unit_code) ORDER BY metric, unit_code, year"""
-PEER_SERIES = {view: _PEER_TEMPLATE.format(base=base, structs=", ".join(  # fixed fragments only, no user values
-    f"{{'metric': '{m}', 'num': ({num})::DOUBLE, 'den': ({den})::DOUBLE, 'scale': {scale}::DOUBLE, 'origin': {origin}}}"
-    for m, (num, den, scale, origin) in PEER_METRICS.items())) for view, base in _PEER_BASE.items()}
+# and its ranks: v_unit_peer in etl/schema.sql, stored as mart_unit_peer (ranks over all units, then filtered here).
+PEER_METRICS = (  # the metrics of v_unit_peer, in the order the pages list them
+    "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd", "total_planned_mvnd",
+    "total_actual_mvnd", "total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct", "projects", "staff_total",
+    "staff_grassroots", "collaborators_total", "collaborators_district", "collaborators_commune")
+PEER_SERIES = {view: f"""
+SELECT unit_code, name_vi, region_id, year, metric, origin, value, region_value, nation_value, rank_nation,
+       units_nation, rank_region, units_region, nation_real, region_real
+FROM mart_unit_peer WHERE peer_view = '{view}' AND grouping_id = ? AND list_contains(?, unit_code)
+ORDER BY metric, unit_code, year""" for view in ("63", "34")}  # noqa: S608 — the view is one of two fixed names
 
 PROJECT_MIX = """
 SELECT p.year, c.category_id, c.name_vi, c.name_en, c.sort_order, count(*) AS projects,
@@ -454,17 +404,13 @@ ORDER BY CASE f.scope WHEN 'group' THEN 0 WHEN 'province' THEN 1 ELSE 2 END,
 
 DECK_MERGED_FROM = "SELECT province_code FROM reform_2025 WHERE list_contains(?, unit_code) ORDER BY province_code"
 
-# The deck's sums: the totals are the views' own (total_* = KCQG + KCĐP in SQL); execution and the collaborator
-# total follow one null rule (NULL when nothing underlies them). The nation from v_nation_year; an area as the sum of
-# its units in the year's era (v_unit_year), or, for the year before the reform, of the 34 units (v_unit34_year).
-_DECK_SUMS = """count(*) AS units,
-       sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
-       sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
-       sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
-       sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
-       sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
-       sum(districts_covered) AS districts_covered, sum(districts_total) AS districts_total,
-       sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total"""
+# The deck's sums are the views' own: an area is its group in v_group_year (the group's units in the year's era), the
+# nation v_nation_year. For the year before the reform in the 34 units the area is the sum of its units in
+# v_unit34_year, every summable column of it. Execution and the collaborator total follow one null rule (NULL when
+# nothing underlies them).
+_DECK_COLUMNS = """units, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, total_planned_mvnd,
+       total_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
+       districts_covered, districts_total, communes_covered, communes_total"""
 _DECK_DERIVED = """SELECT *,
        100.0 * kcqg_actual_mvnd / nullif(kcqg_planned_mvnd, 0) AS kcqg_execution_pct,
        100.0 * kcdp_actual_mvnd / nullif(kcdp_planned_mvnd, 0) AS kcdp_execution_pct,
@@ -472,14 +418,13 @@ _DECK_DERIVED = """SELECT *,
        CASE WHEN collaborators_district IS NULL AND collaborators_commune IS NULL THEN NULL
             ELSE coalesce(collaborators_district, 0) + coalesce(collaborators_commune, 0) END AS collaborators_total"""
 DECK_AREA_TOTALS = _DECK_DERIVED + f"""
-FROM (SELECT {_DECK_SUMS} FROM mart_unit_year WHERE era = ? AND year = ? AND list_contains(?, unit_code))"""
-DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + f"""
-FROM (SELECT {_DECK_SUMS} FROM mart_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
-DECK_NATION_TOTALS = _DECK_DERIVED + """
-FROM (SELECT units, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, total_planned_mvnd,
-             total_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
-             districts_covered, communes_covered
-      FROM mart_nation_year WHERE year = ?)"""
+FROM (SELECT {_DECK_COLUMNS} FROM mart_group_year WHERE grouping_id = ? AND group_id = ? AND year = ?)"""
+DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + """
+FROM (SELECT count(*) AS units, sum(COLUMNS(* EXCLUDE (unit_code, name_vi, year, reporting_units, budget_origin,
+                                                       staffing_origin, collaborators_origin)))
+      FROM mart_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
+DECK_NATION_TOTALS = _DECK_DERIVED + f"""
+FROM (SELECT {_DECK_COLUMNS} FROM mart_nation_year WHERE year = ?)"""
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -506,10 +451,11 @@ def deck_merged_from(unit_codes: tuple[str, ...]) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def deck_area_totals(year: int, view: str, unit_codes: tuple[str, ...]) -> pd.Series:
-    """The units' sums in `year`, in `view` ('63' or '34'; a pre-reform year in '34' goes through the crosswalk)."""
+def deck_area_totals(year: int, view: str, grouping: str, group_id: str, unit_codes: tuple[str, ...]) -> pd.Series:
+    """An area's sums in `year`, in `view` ('63' or '34'): its group's row when the year is in `view`'s era; for a
+    pre-reform year in '34', its units (`unit_codes`) through the crosswalk."""
     if view == era_of(year):
-        return query(DECK_AREA_TOTALS, [view, year, list(unit_codes)]).iloc[0].astype(float)
+        return query(DECK_AREA_TOTALS, [grouping, group_id, year]).iloc[0].astype(float)
     if view == "34":
         return query(DECK_AREA_TOTALS_AS_34, [year, list(unit_codes)]).iloc[0].astype(float)
     raise ValueError("a post-reform year cannot be shown in the 63 provinces (units are never split)")
@@ -523,7 +469,7 @@ def deck_nation_totals(year: int) -> pd.Series:
 @st.cache_data(show_spinner=False, ttl=600)
 def period_totals() -> pd.DataFrame:
     """The programme periods (to 2012 … 2026–2030) with their national totals to date; targets: v_period_progress."""
-    return query("SELECT * FROM v_period_totals ORDER BY sort_order")
+    return query(PERIOD_TOTALS)
 
 
 def category_mix(year: int, fund: str, status: str) -> pd.DataFrame:
@@ -722,12 +668,15 @@ SELECT p.*, s.title AS source_title, s.publisher, s.published, s.location AS sou
 FROM programme_period p LEFT JOIN source s USING (source_id) ORDER BY p.sort_order"""
 PERIOD_PROGRESS = """
 SELECT g.*, s.title AS source_title, s.location AS source_location
-FROM v_period_progress g LEFT JOIN source s USING (source_id) ORDER BY g.period_id, g.figure_id"""
+FROM mart_period_progress g LEFT JOIN source s USING (source_id) ORDER BY g.period_id, g.figure_id"""
 AGENCY_YEARS = """
 SELECT a.year, a.agency_id, a.name_vi, a.name_en, a.known_from, a.known_from_basis, a.source_id,
        s.title AS source_title, s.location AS source_location, y.status
-FROM v_agency_year a LEFT JOIN source s USING (source_id) LEFT JOIN year_status y USING (year) ORDER BY a.year"""
-YEAR_STATUS_VIEW = "SELECT * FROM year_status ORDER BY year"
+FROM mart_agency_year a LEFT JOIN source s USING (source_id)
+LEFT JOIN year_status_from('mart_year_budget') y USING (year) ORDER BY a.year"""
+# The year_status view over the stored budget years: the same definition, today's date applied at query time.
+YEAR_STATUS_VIEW = "SELECT * FROM year_status_from('mart_year_budget') ORDER BY year"
+PERIOD_TOTALS = "SELECT * FROM mart_period_totals ORDER BY sort_order"
 
 
 @st.cache_data(show_spinner=False, ttl=600)

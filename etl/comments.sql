@@ -320,6 +320,8 @@ COMMENT ON COLUMN v_group_year.collaborators_district IS 'District-level collabo
 COMMENT ON COLUMN v_group_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
 COMMENT ON COLUMN v_group_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
 COMMENT ON COLUMN v_group_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_group_year.districts_total IS 'All districts of the member units (tổng số huyện), huyện (districts); empty from 2025.';
+COMMENT ON COLUMN v_group_year.communes_total IS 'All communes of the member units (tổng số xã), xã (communes).';
 COMMENT ON COLUMN v_group_year.any_demo IS 'true if any figure of any member is demo data (dữ liệu minh họa): show the demo badge.';
 COMMENT ON COLUMN v_group_year.budget_demo IS 'true if any member has demo budget rows: the badge for charts of budget alone.';
 COMMENT ON COLUMN v_group_year.staffing_demo IS 'true if any member has demo staffing rows: the badge for charts of staffing alone.';
@@ -344,6 +346,8 @@ COMMENT ON COLUMN v_nation_year.collaborators_district IS 'District-level collab
 COMMENT ON COLUMN v_nation_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
 COMMENT ON COLUMN v_nation_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
 COMMENT ON COLUMN v_nation_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_nation_year.districts_total IS 'All districts of the member units (tổng số huyện), huyện (districts); empty from 2025.';
+COMMENT ON COLUMN v_nation_year.communes_total IS 'All communes of the member units (tổng số xã), xã (communes).';
 COMMENT ON COLUMN v_nation_year.any_demo IS 'true if any figure of the year is demo data (dữ liệu minh họa): show the demo badge.';
 COMMENT ON COLUMN v_nation_year.budget_demo IS 'true if the year has demo budget rows: the badge for charts of budget alone.';
 COMMENT ON COLUMN v_nation_year.staffing_demo IS 'true if the year has demo staffing rows: the badge for charts of staffing alone.';
@@ -372,6 +376,25 @@ COMMENT ON COLUMN v_unit34_year.communes_total IS 'All communes of the unit (t�
 COMMENT ON COLUMN v_unit34_year.budget_origin IS 'Origin of the budget figures summed: demo, imported or a mix (joined with +).';
 COMMENT ON COLUMN v_unit34_year.staffing_origin IS 'Origin of the staffing figures summed: demo, imported or a mix (joined with +).';
 COMMENT ON COLUMN v_unit34_year.collaborators_origin IS 'Origin of the collaborator figures summed: demo, imported or a mix (joined with +).';
+
+COMMENT ON VIEW v_unit_peer IS 'The Compare page''s peer series, long: one row per view of the units (63 or 34), grouping, unit, year and metric, with the region''s and the nation''s figure per unit and the unit''s ranks among all units of the view. Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_peer.peer_view IS '''63'' (the 63 provinces, years until 2024) or ''34'' (the 34 units in every year, earlier years summed through the crosswalk, never split).';
+COMMENT ON COLUMN v_unit_peer.grouping_id IS 'The grouping whose groups are the regions compared within: vung or kc_area.';
+COMMENT ON COLUMN v_unit_peer.unit_code IS 'Province code (63) or unit code (34).';
+COMMENT ON COLUMN v_unit_peer.name_vi IS 'Name in Vietnamese.';
+COMMENT ON COLUMN v_unit_peer.region_id IS 'The unit''s group in the grouping (see grouping_group); NULL if it has none.';
+COMMENT ON COLUMN v_unit_peer.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_unit_peer.metric IS 'The metric (dashboard/queries.PEER_METRICS): *_mvnd in triệu đồng (million VND), *_execution_pct in %, others counts of đề án or người (people).';
+COMMENT ON COLUMN v_unit_peer.origin IS 'Origin of the value: demo, imported, published or a + combination.';
+COMMENT ON COLUMN v_unit_peer.value IS 'The unit''s value of the metric: triệu đồng (million VND) for *_mvnd metrics, % for rates, otherwise a count.';
+COMMENT ON COLUMN v_unit_peer.region_value IS 'The region''s figure per unit: sum ÷ reporting units for amounts and counts (triệu đồng for *_mvnd), the aggregate rate for rates.';
+COMMENT ON COLUMN v_unit_peer.nation_value IS 'The nation''s figure per unit, as region_value (triệu đồng for *_mvnd metrics).';
+COMMENT ON COLUMN v_unit_peer.rank_nation IS 'Rank among the view''s units reporting the metric that year, 1 = largest (ties share a rank).';
+COMMENT ON COLUMN v_unit_peer.units_nation IS 'Units reporting the metric that year in the view.';
+COMMENT ON COLUMN v_unit_peer.rank_region IS 'Rank within the region, 1 = largest (ties share a rank).';
+COMMENT ON COLUMN v_unit_peer.units_region IS 'Units of the region reporting the metric that year.';
+COMMENT ON COLUMN v_unit_peer.nation_real IS 'True if every unit''s value behind the nation''s figure is imported or published (no demo).';
+COMMENT ON COLUMN v_unit_peer.region_real IS 'True if every unit''s value behind the region''s figure is imported or published (no demo).';
 
 -- The national programme: periods, targets, the agency; which years hold what ---------------------------------------
 COMMENT ON TABLE programme_period IS 'The periods of the national khuyến công programme (Chương trình khuyến công quốc gia), one approving decision each, with the source and sentence that state it (docs/programme_sources.md).';
@@ -411,6 +434,14 @@ COMMENT ON COLUMN agency_name.last_attested IS 'Latest date a source shows the n
 COMMENT ON COLUMN agency_name.source_id IS 'Source for known_from (see source).';
 COMMENT ON COLUMN agency_name.quote IS 'The sentence of the source naming the agency.';
 COMMENT ON COLUMN agency_name.note IS 'What the sources do and do not establish.';
+
+COMMENT ON VIEW v_year_budget IS 'Per year held, the budget rows behind year_status (which is year_status_from(''v_year_budget''); pages read year_status_from(''mart_year_budget'')).';
+COMMENT ON COLUMN v_year_budget.year IS 'Calendar year (năm).';
+COMMENT ON COLUMN v_year_budget.era IS '''63'' (years until 2024) or ''34'' (from 2025): the units reports of that year are keyed by.';
+COMMENT ON COLUMN v_year_budget.units_reporting IS 'Units (tỉnh/đơn vị) with a budget row for the year.';
+COMMENT ON COLUMN v_year_budget.actual_rows IS 'Budget rows of the year reporting actual spending above 0.';
+COMMENT ON COLUMN v_year_budget.planned_rows IS 'Budget rows of the year reporting a plan.';
+COMMENT ON COLUMN v_year_budget.budget_origin IS 'Origins of the year''s budget rows: demo, imported or demo+imported.';
 
 COMMENT ON VIEW year_status IS 'Per year from the first year held to next year: whether the warehouse holds actual figures (thực hiện), only plans (kế hoạch) or nothing (chưa có số liệu), judged on budget rows. Pages pick years and defaults from here.';
 COMMENT ON COLUMN year_status.year IS 'Calendar year (năm).';

@@ -14,6 +14,11 @@ MARTS = {  # mart → the view it snapshots (fixed names: they are spliced into 
     "mart_unit34_year": "v_unit34_year",
     "mart_group_year": "v_group_year",
     "mart_nation_year": "v_nation_year",
+    "mart_unit_peer": "v_unit_peer",  # the Compare page: every unit, year and metric, ranked, for both groupings
+    "mart_year_budget": "v_year_budget",  # year_status_from(…) over it: the date-dependent part stays a query
+    "mart_agency_year": "v_agency_year",
+    "mart_period_totals": "v_period_totals",
+    "mart_period_progress": "v_period_progress",
 }
 
 
