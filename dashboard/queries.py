@@ -77,11 +77,11 @@ JOIN reform_2025 r2 ON r2.unit_code = r.unit_code JOIN province p ON p.province_
 WHERE r.province_code = ? GROUP BY ALL"""
 
 CATEGORY_SHARES = """
-SELECT c.category_id, c.name_vi, c.name_en, c.sort_order, p.fund, count(*) AS projects,
-       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd,
-       string_agg(DISTINCT p.origin, '+') AS origin
-FROM project_current p JOIN content_category c USING (category_id)
-WHERE p.year = ? AND p.era = ? AND list_contains(?, p.unit_code) GROUP BY ALL ORDER BY c.sort_order, p.fund"""
+SELECT c.category_id, c.name_vi, c.name_en, c.sort_order, p.fund, sum(p.projects)::BIGINT AS projects,
+       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd, origin_set(list(p.origin)) AS origin
+FROM mart_project_mix p JOIN content_category c USING (category_id)
+WHERE p.year = ? AND p.era = ? AND list_contains(?, p.unit_code)
+GROUP BY c.category_id, c.name_vi, c.name_en, c.sort_order, p.fund ORDER BY c.sort_order, p.fund"""
 
 FIGURES = """
 SELECT f.figure_id, f.topic, f.year, f.year_to, f.period, f.scope, f.scope_key, f.value, f.unit, f.value_text,
@@ -269,21 +269,18 @@ FROM mart_unit_peer WHERE peer_view = '{view}' AND grouping_id = ? AND list_cont
 ORDER BY metric, unit_code, year""" for view in ("63", "34")}  # noqa: S608 — the view is one of two fixed names
 
 PROJECT_MIX = """
-SELECT p.year, c.category_id, c.name_vi, c.name_en, c.sort_order, count(*) AS projects,
-       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd, string_agg(DISTINCT p.origin, '+') AS origin
-FROM project_current p JOIN content_category c USING (category_id)
-WHERE p.era = ? AND p.unit_code = ? GROUP BY ALL ORDER BY p.year, c.sort_order"""
+SELECT p.year, c.category_id, c.name_vi, c.name_en, c.sort_order, sum(p.projects)::BIGINT AS projects,
+       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd, origin_set(list(p.origin)) AS origin
+FROM mart_project_mix p JOIN content_category c USING (category_id)
+WHERE p.era = ? AND p.unit_code = ?
+GROUP BY p.year, c.category_id, c.name_vi, c.name_en, c.sort_order ORDER BY p.year, c.sort_order"""
 
 # Which rows stand behind a unit's figures: table, origin and source, as shown (the *_current views).
 FACT_SOURCES = """
-WITH rows AS (
-    SELECT 'budget' AS fact, year, origin, source_id FROM budget_current WHERE era = ? AND unit_code = ?
-    UNION ALL SELECT 'project', year, origin, source_id FROM project_current WHERE era = ? AND unit_code = ?
-    UNION ALL SELECT 'staffing', year, origin, source_id FROM staffing_current WHERE era = ? AND unit_code = ?
-    UNION ALL SELECT 'collaborators', year, origin, source_id FROM collaborators_current WHERE era = ? AND unit_code = ?)
 SELECT r.fact, r.origin, r.source_id, s.title AS source_title, s.publisher, min(r.year) AS year_from,
-       max(r.year) AS year_to, count(*) AS rows
-FROM rows r LEFT JOIN source s USING (source_id) GROUP BY ALL ORDER BY r.fact, r.origin"""
+       max(r.year) AS year_to, sum(r.rows)::BIGINT AS rows
+FROM mart_fact_rows r LEFT JOIN source s USING (source_id) WHERE r.era = ? AND r.unit_code = ?
+GROUP BY r.fact, r.origin, r.source_id, s.title, s.publisher ORDER BY r.fact, r.origin"""
 
 # Published figures that concern one province: about it, about a named set containing it, or about its groups.
 PROVINCE_FIGURES = """
@@ -318,7 +315,7 @@ def _project_mix(era: str, unit_code: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def fact_sources(era: str, unit_code: str) -> pd.DataFrame:
-    return query(FACT_SOURCES, [era, unit_code] * 4)
+    return query(FACT_SOURCES, [era, unit_code])
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -334,11 +331,7 @@ FROM published_figure f JOIN source s USING (source_id) ORDER BY f.figure_id"""
 
 # Rows the dashboard actually uses, by origin: imported rows replace demo rows in the *_current views.
 ORIGIN_IN_USE = """
-SELECT 'budget' AS table_name, origin, count(*) AS rows FROM budget_current GROUP BY ALL
-UNION ALL SELECT 'project', origin, count(*) FROM project_current GROUP BY ALL
-UNION ALL SELECT 'staffing', origin, count(*) FROM staffing_current GROUP BY ALL
-UNION ALL SELECT 'collaborators', origin, count(*) FROM collaborators_current GROUP BY ALL
-ORDER BY ALL"""
+SELECT fact AS table_name, origin, sum(rows)::BIGINT AS rows FROM mart_fact_rows GROUP BY ALL ORDER BY ALL"""
 
 TABLE_COMMENTS = """
 SELECT table_name, 'table' AS kind, comment FROM duckdb_tables()
@@ -381,14 +374,9 @@ GROUP BY ALL ORDER BY g.grouping_id DESC, g.sort_order, m.era"""
 
 # How many rows of each kind of fact behind a set of units and a year are demo and how many imported.
 DECK_ORIGINS = """
-SELECT 'budget' AS what, origin, count(*) AS rows FROM budget_current
- WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL
-UNION ALL SELECT 'projects', origin, count(*) FROM project_current
- WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL
-UNION ALL SELECT 'staffing', origin, count(*) FROM staffing_current
- WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL
-UNION ALL SELECT 'collaborators', origin, count(*) FROM collaborators_current
- WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL"""
+SELECT CASE fact WHEN 'project' THEN 'projects' ELSE fact END AS what, origin, sum(rows)::BIGINT AS rows
+FROM mart_fact_rows WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY fact, origin
+ORDER BY list_position(['budget', 'project', 'staffing', 'collaborators'], fact), origin"""
 
 # Published single-year figures about the area (as a group), one of its provinces, or the nation.
 DECK_PUBLISHED = """
@@ -436,7 +424,7 @@ def deck_groups() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, ttl=600)
 def deck_origins(year: int, unit_codes: tuple[str, ...]) -> pd.DataFrame:
     era, codes = era_of(year), list(unit_codes)
-    return query(DECK_ORIGINS, [era, year, codes] * 4)
+    return query(DECK_ORIGINS, [era, year, codes])
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -572,7 +560,7 @@ SELECT unit_code, year,
        any_value(actual_origin)  FILTER (fund = 'kcqg') AS kcqg_actual_origin,
        any_value(planned_origin) FILTER (fund = 'kcdp') AS kcdp_planned_origin,
        any_value(actual_origin)  FILTER (fund = 'kcdp') AS kcdp_actual_origin
-FROM budget_current WHERE era = ? GROUP BY ALL"""
+FROM mart_budget_current WHERE era = ? GROUP BY ALL"""
 
 # A pre-2025 year in the 34 units sums the 63 (never split): an amount is as real as every province's behind it.
 AMOUNT_ORIGINS_AS_34 = """
@@ -581,13 +569,13 @@ SELECT r.unit_code, b.year,
        string_agg(DISTINCT b.actual_origin, '+')  FILTER (b.fund = 'kcqg') AS kcqg_actual_origin,
        string_agg(DISTINCT b.planned_origin, '+') FILTER (b.fund = 'kcdp') AS kcdp_planned_origin,
        string_agg(DISTINCT b.actual_origin, '+')  FILTER (b.fund = 'kcdp') AS kcdp_actual_origin
-FROM budget_current b JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
+FROM mart_budget_current b JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
 GROUP BY ALL
 UNION ALL
 SELECT unit_code, year,
        any_value(planned_origin) FILTER (fund = 'kcqg'), any_value(actual_origin) FILTER (fund = 'kcqg'),
        any_value(planned_origin) FILTER (fund = 'kcdp'), any_value(actual_origin) FILTER (fund = 'kcdp')
-FROM budget_current WHERE era = '34' GROUP BY ALL"""
+FROM mart_budget_current WHERE era = '34' GROUP BY ALL"""
 
 
 @st.cache_data(show_spinner=False, ttl=600)

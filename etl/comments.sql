@@ -235,6 +235,26 @@ COMMENT ON COLUMN project_current.title_vi IS 'Title of the đề án (tên đ�
 COMMENT ON COLUMN project_current.planned_mvnd IS 'Approved funding of the đề án (kinh phí kế hoạch), triệu đồng (million VND).';
 COMMENT ON COLUMN project_current.actual_mvnd IS 'Funds spent on the đề án (kinh phí thực hiện), triệu đồng (million VND).';
 COMMENT ON COLUMN project_current.origin IS 'demo or imported: which row is in use.';
+
+COMMENT ON VIEW v_fact_rows IS 'The rows the dashboard uses (the *_current views), counted per fact, unit, year, origin and source: where a unit''s or an area''s figures come from.';
+COMMENT ON COLUMN v_fact_rows.fact IS 'Which facts: budget, project, staffing or collaborators.';
+COMMENT ON COLUMN v_fact_rows.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_fact_rows.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN v_fact_rows.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_fact_rows.origin IS 'Origin of the rows: demo, imported, published or a + combination (budget amounts from different rows).';
+COMMENT ON COLUMN v_fact_rows.source_id IS 'Source of the rows (see source).';
+COMMENT ON COLUMN v_fact_rows.rows IS 'Number of rows in use (số dòng).';
+
+COMMENT ON VIEW v_project_mix IS 'Đề án in use (project_current) per unit, year, fund and activity type (nội dung): counts and amounts. Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN v_project_mix.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_project_mix.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN v_project_mix.year IS 'Year of the đề án (năm).';
+COMMENT ON COLUMN v_project_mix.fund IS 'kcqg (KCQG, national) or kcdp (KCĐP, local).';
+COMMENT ON COLUMN v_project_mix.category_id IS 'Activity type (nội dung khuyến công), see content_category.';
+COMMENT ON COLUMN v_project_mix.projects IS 'Number of đề án (số đề án).';
+COMMENT ON COLUMN v_project_mix.planned_mvnd IS 'Planned funds of these đề án, triệu đồng (million VND).';
+COMMENT ON COLUMN v_project_mix.actual_mvnd IS 'Funds spent on these đề án, triệu đồng (million VND).';
+COMMENT ON COLUMN v_project_mix.origin IS 'Origins of the đề án counted: demo, imported or demo+imported.';
 COMMENT ON VIEW staffing_current IS 'staffing as used by the dashboard: the imported row for a unit and year if there is one, else the demo row.';
 COMMENT ON COLUMN staffing_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
 COMMENT ON COLUMN staffing_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';

@@ -121,6 +121,21 @@ CREATE VIEW project_current AS
         SELECT 1 FROM project i WHERE i.origin = 'imported' AND i.era = p.era AND i.unit_code = p.unit_code
           AND i.year = p.year AND i.fund = p.fund);
 
+-- The rows the dashboard uses, counted per fact, unit, year, origin and source: what "where do these figures come
+-- from" panels read (stored as mart_fact_rows, so they do not re-run the precedence above on every call).
+CREATE VIEW v_fact_rows AS
+SELECT 'budget' AS fact, era, unit_code, year, origin, source_id, count(*) AS rows FROM budget_current GROUP BY ALL
+UNION ALL SELECT 'project', era, unit_code, year, origin, source_id, count(*) FROM project_current GROUP BY ALL
+UNION ALL SELECT 'staffing', era, unit_code, year, origin, source_id, count(*) FROM staffing_current GROUP BY ALL
+UNION ALL SELECT 'collaborators', era, unit_code, year, origin, source_id, count(*) FROM collaborators_current
+    GROUP BY ALL;
+
+-- Đề án per unit, year, fund and activity type (nội dung): counts and amounts, for the activity-mix charts.
+CREATE VIEW v_project_mix AS
+SELECT era, unit_code, year, fund, category_id, count(*) AS projects, sum(planned_mvnd) AS planned_mvnd,
+    sum(actual_mvnd) AS actual_mvnd, origin_set(list(origin)) AS origin
+FROM project_current GROUP BY ALL;
+
 -- One row per unit and year: every metric, its origin, its groups.
 CREATE VIEW v_unit_year AS
 WITH b AS (
