@@ -456,7 +456,7 @@ def deck_nation_totals(year: int) -> pd.Series:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def period_totals() -> pd.DataFrame:
-    """The programme periods (to 2012 … 2026–2030) with their national totals to date; targets: v_period_progress."""
+    """The programme periods (to 2012 … 2026–2030) with their national totals to date; targets: period_progress()."""
     return query(PERIOD_TOTALS)
 
 
