@@ -131,6 +131,9 @@ def test_the_compare_programme_and_origin_queries_are_filtered_reads_of_marts(na
 def test_the_peer_mart_ranks_every_unit_among_all_units_of_its_view(con):
     """What the Compare page shows for Hòa Bình in 2020: its rank among the 63 on KCQG planned funds, and its vùng's
     figure per unit, recomputed here from the unit table without the mart's SQL."""
+    # one stored table for every choice the page offers: both sets of units, both groupings
+    assert sorted(con.execute("SELECT DISTINCT peer_view, grouping_id FROM mart_unit_peer").fetchall()) == [
+        ("34", "kc_area"), ("34", "vung"), ("63", "kc_area"), ("63", "vung")]
     units = con.execute("SELECT unit_code, vung_id, kc_area_id, kcqg_planned_mvnd::DOUBLE AS v FROM mart_unit_year "
                         "WHERE era = '63' AND year = 2020 AND kcqg_planned_mvnd IS NOT NULL").df()
     mine = units.set_index("unit_code").loc[HOA_BINH]
