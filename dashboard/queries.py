@@ -19,16 +19,13 @@ FROM mart_unit_year WHERE year = ? AND era = ? ORDER BY unit_code"""
 
 # A pre-2025 year shown in the 34 units: the 63 aggregated through the crosswalk (never split).
 UNIT_YEAR_AS_34 = """
-SELECT v.unit_code, v.name_vi, u.name_ascii, vung.group_id AS vung_id, kca.group_id AS kc_area_id, v.year,
+SELECT v.unit_code, v.name_vi, v.name_ascii, v.vung_id, v.kc_area_id, v.year,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects,
        v.staff_total, v.staff_grassroots, v.collaborators_district, v.collaborators_commune,
        v.districts_covered, v.districts_total, v.communes_covered, v.communes_total,
        NULL::BIGINT AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units
        v.budget_origin, v.staffing_origin, v.collaborators_origin
-FROM mart_unit34_year v JOIN unit_2025 u USING (unit_code)
-LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
-LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
-WHERE v.year = ? ORDER BY v.unit_code"""
+FROM mart_unit34_year v WHERE v.year = ? ORDER BY v.unit_code"""
 
 UNIT_SERIES = """
 SELECT year, era, unit_code, name_vi, vung_id, kc_area_id, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd,
@@ -39,16 +36,13 @@ FROM mart_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
 
 # A 2025 unit over every year: before the reform, its member provinces aggregated (v_unit34_year, never split).
 UNIT34_SERIES = """
-SELECT v.year, '34' AS era, v.unit_code, v.name_vi, vung.group_id AS vung_id, kca.group_id AS kc_area_id,
+SELECT v.year, '34' AS era, v.unit_code, v.name_vi, v.vung_id, v.kc_area_id,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects, v.staff_total,
        v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
        v.communes_covered, v.communes_total,
        NULL::DOUBLE AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units yet
        v.budget_origin, NULL::VARCHAR AS project_origin, v.staffing_origin, v.collaborators_origin
-FROM mart_unit34_year v
-LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
-LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
-WHERE v.unit_code = ? ORDER BY v.year"""
+FROM mart_unit34_year v WHERE v.unit_code = ? ORDER BY v.year"""
 
 GROUP_SERIES = """
 SELECT grouping_id, group_id, name_vi, name_en, sort_order, era, year, units, kcqg_planned_mvnd, kcqg_actual_mvnd,
@@ -408,8 +402,9 @@ _DECK_DERIVED = """SELECT *,
 DECK_AREA_TOTALS = _DECK_DERIVED + f"""
 FROM (SELECT {_DECK_COLUMNS} FROM mart_group_year WHERE grouping_id = ? AND group_id = ? AND year = ?)"""
 DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + """
-FROM (SELECT count(*) AS units, sum(COLUMNS(* EXCLUDE (unit_code, name_vi, year, reporting_units, budget_origin,
-                                                       staffing_origin, collaborators_origin)))
+FROM (SELECT count(*) AS units, sum(COLUMNS(* EXCLUDE (unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
+                                                       reporting_units, budget_origin, staffing_origin,
+                                                       collaborators_origin)))
       FROM mart_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
 DECK_NATION_TOTALS = _DECK_DERIVED + f"""
 FROM (SELECT {_DECK_COLUMNS} FROM mart_nation_year WHERE year = ?)"""

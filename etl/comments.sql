@@ -396,6 +396,9 @@ COMMENT ON COLUMN v_unit34_year.communes_total IS 'All communes of the unit (t�
 COMMENT ON COLUMN v_unit34_year.budget_origin IS 'Origin of the budget figures summed: demo, imported or a mix (joined with +).';
 COMMENT ON COLUMN v_unit34_year.staffing_origin IS 'Origin of the staffing figures summed: demo, imported or a mix (joined with +).';
 COMMENT ON COLUMN v_unit34_year.collaborators_origin IS 'Origin of the collaborator figures summed: demo, imported or a mix (joined with +).';
+COMMENT ON COLUMN v_unit34_year.name_ascii IS 'Name without diacritics (không dấu), for sorting and search.';
+COMMENT ON COLUMN v_unit34_year.vung_id IS 'The unit''s socio-economic region (vùng) among the 34 units (see grouping_group).';
+COMMENT ON COLUMN v_unit34_year.kc_area_id IS 'The unit''s khuyến công area (khu vực) among the 34 units (see grouping_group).';
 
 COMMENT ON VIEW v_unit_peer IS 'The Compare page''s peer series, long: one row per view of the units (63 or 34), grouping, unit, year and metric, with the region''s and the nation''s figure per unit and the unit''s ranks among all units of the view. Amounts in triệu đồng (million VND).';
 COMMENT ON COLUMN v_unit_peer.peer_view IS '''63'' (the 63 provinces, years until 2024) or ''34'' (the 34 units in every year, earlier years summed through the crosswalk, never split).';

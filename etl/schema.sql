@@ -239,10 +239,13 @@ SELECT coalesce(r.unit_code, v.unit_code) AS unit_code, u.name_vi, v.year,
     sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total,
     origin_set(list(budget_origin)) AS budget_origin,
     origin_set(list(staffing_origin)) AS staffing_origin,
-    origin_set(list(collaborators_origin)) AS collaborators_origin
+    origin_set(list(collaborators_origin)) AS collaborators_origin,
+    u.name_ascii, vung.group_id AS vung_id, kca.group_id AS kc_area_id  -- the unit's groups among the 34
 FROM v_unit_year v
 LEFT JOIN reform_2025 r ON v.era = '63' AND r.province_code = v.unit_code
 JOIN unit_2025 u ON u.unit_code = coalesce(r.unit_code, v.unit_code)
+LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = u.unit_code
+LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = u.unit_code
 GROUP BY ALL;
 
 -- The Compare page's peer series, long: one row per view of the units ('63': the provinces before 2025; '34': the 34
