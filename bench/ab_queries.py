@@ -34,7 +34,10 @@ def main(argv: list[str]) -> int:
     import duckdb
     import streamlit  # noqa: F401 — quiet its loggers before the query modules' caches warn
     logging.disable(logging.WARNING)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    here = Path(__file__).resolve().parent.parent
+    if Path(new_root).resolve() != here:  # the "after" side is the tree this script is run from
+        raise SystemExit(f"run bench/ab_queries.py of {new_root} itself (this one is {here})")
+    sys.path.insert(0, str(here))
     from bench.run import Params, _pct, _run, named_sql
     new_sql = named_sql()  # this tree's
     old_q = _load(str(Path(old_root).resolve()))
