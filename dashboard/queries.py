@@ -558,19 +558,7 @@ SELECT unit_code, year,
 FROM mart_budget_current WHERE era = ? GROUP BY ALL"""
 
 # A pre-2025 year in the 34 units sums the 63 (never split): an amount is as real as every province's behind it.
-AMOUNT_ORIGINS_AS_34 = """
-SELECT r.unit_code, b.year,
-       string_agg(DISTINCT b.planned_origin, '+') FILTER (b.fund = 'kcqg') AS kcqg_planned_origin,
-       string_agg(DISTINCT b.actual_origin, '+')  FILTER (b.fund = 'kcqg') AS kcqg_actual_origin,
-       string_agg(DISTINCT b.planned_origin, '+') FILTER (b.fund = 'kcdp') AS kcdp_planned_origin,
-       string_agg(DISTINCT b.actual_origin, '+')  FILTER (b.fund = 'kcdp') AS kcdp_actual_origin
-FROM mart_budget_current b JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
-GROUP BY ALL
-UNION ALL
-SELECT unit_code, year,
-       any_value(planned_origin) FILTER (fund = 'kcqg'), any_value(actual_origin) FILTER (fund = 'kcqg'),
-       any_value(planned_origin) FILTER (fund = 'kcdp'), any_value(actual_origin) FILTER (fund = 'kcdp')
-FROM mart_budget_current WHERE era = '34' GROUP BY ALL"""
+AMOUNT_ORIGINS_AS_34 = "SELECT * FROM mart_amount_origin34"
 
 
 @st.cache_data(show_spinner=False, ttl=600)

@@ -255,6 +255,14 @@ COMMENT ON COLUMN v_project_mix.projects IS 'Number of đề án (số đề án
 COMMENT ON COLUMN v_project_mix.planned_mvnd IS 'Planned funds of these đề án, triệu đồng (million VND).';
 COMMENT ON COLUMN v_project_mix.actual_mvnd IS 'Funds spent on these đề án, triệu đồng (million VND).';
 COMMENT ON COLUMN v_project_mix.origin IS 'Origins of the đề án counted: demo, imported or demo+imported.';
+
+COMMENT ON VIEW v_amount_origin34 IS 'Where each budget amount of the 34 units comes from, every year; before 2025 the origins of the merged provinces'' amounts together.';
+COMMENT ON COLUMN v_amount_origin34.unit_code IS 'Unit code (mã đơn vị) of the 34 units.';
+COMMENT ON COLUMN v_amount_origin34.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_amount_origin34.kcqg_planned_origin IS 'Origin of the KCQG planned amount: demo, imported, published or a + combination.';
+COMMENT ON COLUMN v_amount_origin34.kcqg_actual_origin IS 'Origin of the KCQG amount spent: demo, imported, published or a + combination.';
+COMMENT ON COLUMN v_amount_origin34.kcdp_planned_origin IS 'Origin of the KCĐP planned amount: demo, imported, published or a + combination.';
+COMMENT ON COLUMN v_amount_origin34.kcdp_actual_origin IS 'Origin of the KCĐP amount spent: demo, imported, published or a + combination.';
 COMMENT ON VIEW staffing_current IS 'staffing as used by the dashboard: the imported row for a unit and year if there is one, else the demo row.';
 COMMENT ON COLUMN staffing_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
 COMMENT ON COLUMN staffing_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';

@@ -19,7 +19,8 @@ MARTS = {  # mart → the view it snapshots (fixed names: they are spliced into 
     "mart_agency_year": "v_agency_year",
     "mart_period_totals": "v_period_totals",
     "mart_period_progress": "v_period_progress",
-    "mart_budget_current": "budget_current",  # 2.500 rows at 100×; the origins of each amount (realonly)
+    "mart_budget_current": "budget_current",
+    "mart_amount_origin34": "v_amount_origin34",  # 2.500 rows at 100×; the origins of each amount (realonly)
     "mart_fact_rows": "v_fact_rows",  # rows in use per fact, unit, year, origin, source
     "mart_project_mix": "v_project_mix",  # đề án per unit, year, fund, activity type (2 M rows at 100× → ~20 k)
 }

@@ -136,6 +136,22 @@ SELECT era, unit_code, year, fund, category_id, count(*) AS projects, sum(planne
     sum(actual_mvnd) AS actual_mvnd, origin_set(list(origin)) AS origin
 FROM project_current GROUP BY ALL;
 
+-- Where each budget amount of the 34 units comes from, in every year: before the reform the 63 summed through the
+-- crosswalk, so an amount is as real as every province's behind it ("real figures only" blanks the others).
+CREATE VIEW v_amount_origin34 AS
+SELECT r.unit_code, b.year,
+    origin_set(list(b.planned_origin) FILTER (b.fund = 'kcqg')) AS kcqg_planned_origin,
+    origin_set(list(b.actual_origin) FILTER (b.fund = 'kcqg')) AS kcqg_actual_origin,
+    origin_set(list(b.planned_origin) FILTER (b.fund = 'kcdp')) AS kcdp_planned_origin,
+    origin_set(list(b.actual_origin) FILTER (b.fund = 'kcdp')) AS kcdp_actual_origin
+FROM budget_current b JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
+GROUP BY ALL
+UNION ALL
+SELECT unit_code, year,
+    any_value(planned_origin) FILTER (fund = 'kcqg'), any_value(actual_origin) FILTER (fund = 'kcqg'),
+    any_value(planned_origin) FILTER (fund = 'kcdp'), any_value(actual_origin) FILTER (fund = 'kcdp')
+FROM budget_current WHERE era = '34' GROUP BY ALL;
+
 -- One row per unit and year: every metric, its origin, its groups.
 CREATE VIEW v_unit_year AS
 WITH b AS (

@@ -113,7 +113,7 @@ PAGE_MARTS = {
     "AGENCY_YEARS": ["mart_agency_year", "mart_year_budget"], "YEAR_STATUS_VIEW": ["mart_year_budget"],
     "PERIOD_TOTALS": ["mart_period_totals"], "CATEGORY_SHARES": ["mart_project_mix"], "PROJECT_MIX": ["mart_project_mix"],
     "FACT_SOURCES": ["mart_fact_rows"], "ORIGIN_IN_USE": ["mart_fact_rows"], "DECK_ORIGINS": ["mart_fact_rows"],
-    "AMOUNT_ORIGINS": ["mart_budget_current"], "AMOUNT_ORIGINS_AS_34": ["mart_budget_current"],
+    "AMOUNT_ORIGINS": ["mart_budget_current"], "AMOUNT_ORIGINS_AS_34": ["mart_amount_origin34"],
     "DECK_AREA_TOTALS": ["mart_group_year"], "DECK_NATION_TOTALS": ["mart_nation_year"],
 }
 
