@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py             # or `make bench`: about 4 minutes on 2 cores
     .venv/bin/python bench/run.py --quick     # the default size only, fewer repetitions (about 1 minute)
+    .venv/bin/python bench/run.py --only queries   # build both sizes, then time only the named SQL
 
 Measures, at each size: the ETL build (wall time and peak memory of `python -m etl build` in a child process);
 the server-side render time of every page (Streamlit's AppTest, cold caches then warm) beside a baseline page that
@@ -44,6 +45,9 @@ TARGETS = {  # what the product promises (docs/performance.md; issue 13)
     "map_bytes": 2 * 1024 * 1024,
     "peak_mb_large": 1024.0,  # the 100× build
 }
+
+
+SECTIONS = ("pages", "queries", "map")  # what --only can pick; the build always runs (the others need its file)
 
 
 @dataclass
@@ -171,6 +175,8 @@ def measure_pages(db: Path, warm_runs: int) -> list[dict]:
 
 def named_sql() -> dict[str, str]:
     """Every named SQL in dashboard/queries.py: upper-case string constants (and dicts of them) that are SELECTs."""
+    import streamlit  # noqa: F401 — its loggers exist once imported; quiet them before queries' caches warn
+    _quiet_streamlit()
     import dashboard.queries as q
     out = {}
     for name, value in vars(q).items():
@@ -194,6 +200,7 @@ class Params:
                                                         [era]).fetchall()] for era in ("63", "34")}
         self.figures = [r[0] for r in con.execute("SELECT figure_id FROM published_figure ORDER BY 1").fetchall()]
         self.groups = [r[0] for r in con.execute("SELECT group_id FROM grouping_group ORDER BY 1").fetchall()]
+        self.group_pairs = con.execute("SELECT grouping_id, group_id FROM grouping_group ORDER BY ALL").fetchall()
         self.group_of: dict[str, list[str]] = {}
         self.members: dict[tuple[str, str], list[str]] = {}
         for g, era, code in con.execute("SELECT group_id, era, member_code FROM grouping_member ORDER BY ALL").fetchall():
@@ -220,6 +227,7 @@ class Params:
             "PROVINCE_FIGURES": [[c, c, self.group_of.get(c, [])] for c in self.codes["63"]],
             "DECK_PUBLISHED": [[y, g, self.members.get((g, self.era(y)), [])]
                                for y in self.years for g in self.groups],
+            "DECK_AREA_TOTALS": [[g, grp, y] for y in self.years for g, grp in self.group_pairs],
             "PEER_SERIES[63]": [[g, self.codes["63"][i:i + 5]] for i, g in enumerate(["vung", "kc_area"] * 6)],
             "PEER_SERIES[34]": [[g, self.codes["34"][i:i + 5]] for i, g in enumerate(["vung", "kc_area"] * 6)],
         }.get(name)
@@ -364,7 +372,7 @@ def verdicts(sizes: list[Size]) -> list[dict]:
     b = default.results["build"]
     add(f"build at default size < {TARGETS['build_s']:.0f} s", f"{b['seconds']:.1f} s",
         b["exit"] == 0 and b["seconds"] < TARGETS["build_s"])
-    for s in sizes:
+    for s in sizes if "pages" in default.results else []:
         pages = [r for r in s.results["pages"][1:]]
         bad = [r for r in pages if r.get("ratio") is None or r["ratio"] > TARGETS["page_ratio"] or r.get("exception")]
         worst = max((r.get("ratio") or 0 for r in pages), default=0)
@@ -374,7 +382,7 @@ def verdicts(sizes: list[Size]) -> list[dict]:
     checks = [(default, "page", TARGETS["query_p95_ms"]), (default, "export", TARGETS["export_p95_ms"])]
     if large:
         checks.insert(1, (large, "page", TARGETS["query_p95_ms_large"]))
-    for size, kind, limit in checks:
+    for size, kind, limit in checks if "queries" in default.results else []:
         part = [r for r in size.results["queries"] if r["kind"] == kind and r.get("p95_ms") is not None]
         bad = [r for r in part if r["p95_ms"] > limit]
         unknown = [r for r in size.results["queries"] if r["kind"] == kind and r.get("p95_ms") is None]
@@ -382,9 +390,10 @@ def verdicts(sizes: list[Size]) -> list[dict]:
         add(f"every {'page query' if kind == 'page' else 'export query'} p95 ≤ {limit:g} ms ({size.label})",
             f"worst {worst:.1f} ms", not bad and not unknown,
             ", ".join([f"{r['query']} {r['p95_ms']:.1f} ms" for r in bad] + [f"{r['query']} not run" for r in unknown]))
-    worst_map = max(r["bytes"] for s in sizes for r in s.results["map"])
-    add("map payload < 2 MB", f"{worst_map / 1024:.0f} KB", worst_map < TARGETS["map_bytes"]
-        and all(r["real_map"] for s in sizes for r in s.results["map"]))
+    if "map" in default.results:
+        worst_map = max(r["bytes"] for s in sizes for r in s.results["map"])
+        add("map payload < 2 MB", f"{worst_map / 1024:.0f} KB", worst_map < TARGETS["map_bytes"]
+            and all(r["real_map"] for s in sizes for r in s.results["map"]))
     if large:
         lb = large.results["build"]
         add(f"peak memory of the {large.label} build < 1 GB", f"{lb['peak_rss_mb']:.0f} MB",
@@ -399,7 +408,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="default size only, fewer repetitions")
     ap.add_argument("--warm-runs", type=int, default=None, help="warm renders per page (default 9, quick 3)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    ap.add_argument("--only", choices=SECTIONS, action="append",
+                    help="measure only these sections after the build (repeatable; default: all)")
     args = ap.parse_args(argv)
+    only = set(args.only or SECTIONS)
     warm_runs = args.warm_runs or (3 if args.quick else 9)  # the median of 9: the floor page is 10–30 ms, noise shows
     args.out.mkdir(parents=True, exist_ok=True)
     scale = f"{args.scale:g}×"
@@ -425,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nthe {s.label} build failed ({s.results['build']['log']}):\n{s.results['build']['error']}")
             return 1
 
-    for s in sizes:
+    for s in sizes if "pages" in only else []:
         print(f"\nrendering pages ({s.label}) …", flush=True)
         s.results["pages"] = measure_pages(s.db, warm_runs)
         print(f"\n## Page render, server side ({s.label}; AppTest; cold = caches cleared; warm = median of {warm_runs})")
@@ -436,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
             ("chart_json_kb", "chart JSON KB", ".0f"),
             ("exception", "exception", "")]))
 
-    for s in sizes:
+    for s in sizes if "queries" in only else []:
         print(f"\nqueries ({s.label}) …", flush=True)
         s.results["queries"] = measure_queries(s.db, budget_s=1.0 if args.quick else 2.0,
                                                max_runs=30 if args.quick else 100)
@@ -445,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
             ("query", "query", ""), ("kind", "kind", ""), ("p50_ms", "p50 ms", ".1f"), ("p95_ms", "p95 ms", ".1f"),
             ("max_ms", "max ms", ".1f"), ("runs", "runs", ""), ("rows", "rows", ",d"), ("note", "note", "")]))
 
-    if len(sizes) > 1:  # the two sizes side by side: what issue 13's targets are stated in
+    if len(sizes) > 1 and "queries" in only:  # the two sizes side by side: what issue 13's targets are stated in
         print("\n## Page queries, p95 ms at each size (target ≤ "
               f"{TARGETS['query_p95_ms']:g} ms embedded, ≤ {TARGETS['query_p95_ms_large']:g} ms at {sizes[1].label})")
         by = [{r["query"]: r for r in s.results["queries"]} for s in sizes]
@@ -455,6 +467,7 @@ def main(argv: list[str] | None = None) -> int:
             ("query", "query", ""), ("a50", f"p50 {sizes[0].label}", ".1f"), ("a", f"p95 {sizes[0].label}", ".1f"),
             ("b50", f"p50 {sizes[1].label}", ".1f"), ("b", f"p95 {sizes[1].label}", ".1f"),
             ("rows", f"rows {sizes[1].label}", ",d")]))
+    if len(sizes) > 1 and "pages" in only:
         print(f"\n## Pages, warm ÷ baseline at each size (target ≤ {TARGETS['page_ratio']:g}×; measured in this run)")
         pb = [{r["page"]: r for r in s.results["pages"]} for s in sizes]
         print(table([{"page": p, "a": r.get("ratio"), "b": pb[1].get(p, {}).get("ratio"), "ms": r.get("warm_s"),
@@ -462,14 +475,15 @@ def main(argv: list[str] | None = None) -> int:
             ("page", "page", ""), ("a", f"ratio {sizes[0].label}", ".2f"), ("b", f"ratio {sizes[1].label}", ".2f"),
             ("ms", f"warm s {sizes[0].label}", ".3f"), ("msb", f"warm s {sizes[1].label}", ".3f")]))
 
-    for s in sizes:
+    for s in sizes if "map" in only else []:
         s.results["map"] = measure_map(s.db)
-    print("\n## Budgets map as sent to the browser on each rerun (fig.to_json(), built as pages/kinh_phi.py does); "
-          "its borders are static files fetched once per browser")
-    print(table([{"size": s.label, **r, "kb": r["bytes"] / 1024, "ikb": r["inline_bytes"] / 1024,
-                  "skb": r["static_bytes"] / 1024} for s in sizes for r in s.results["map"]], [
-        ("size", "size", ""), ("year", "year", ""), ("view", "units", ""), ("real_map", "real map", ""),
-        ("kb", "KB per rerun", ".0f"), ("ikb", "KB with borders inline", ".0f"), ("skb", "static KB once", ".0f")]))
+    if "map" in only:
+        print("\n## Budgets map as sent to the browser on each rerun (fig.to_json(), built as pages/kinh_phi.py does); "
+              "its borders are static files fetched once per browser")
+        print(table([{"size": s.label, **r, "kb": r["bytes"] / 1024, "ikb": r["inline_bytes"] / 1024,
+                      "skb": r["static_bytes"] / 1024} for s in sizes for r in s.results["map"]], [
+            ("size", "size", ""), ("year", "year", ""), ("view", "units", ""), ("real_map", "real map", ""),
+            ("kb", "KB per rerun", ".0f"), ("ikb", "KB with borders inline", ".0f"), ("skb", "static KB once", ".0f")]))
 
     v = verdicts(sizes)
     print("\n## Targets")

@@ -19,16 +19,13 @@ FROM mart_unit_year WHERE year = ? AND era = ? ORDER BY unit_code"""
 
 # A pre-2025 year shown in the 34 units: the 63 aggregated through the crosswalk (never split).
 UNIT_YEAR_AS_34 = """
-SELECT v.unit_code, v.name_vi, u.name_ascii, vung.group_id AS vung_id, kca.group_id AS kc_area_id, v.year,
+SELECT v.unit_code, v.name_vi, v.name_ascii, v.vung_id, v.kc_area_id, v.year,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects,
        v.staff_total, v.staff_grassroots, v.collaborators_district, v.collaborators_commune,
        v.districts_covered, v.districts_total, v.communes_covered, v.communes_total,
        NULL::BIGINT AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units
        v.budget_origin, v.staffing_origin, v.collaborators_origin
-FROM mart_unit34_year v JOIN unit_2025 u USING (unit_code)
-LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
-LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
-WHERE v.year = ? ORDER BY v.unit_code"""
+FROM mart_unit34_year v WHERE v.year = ? ORDER BY v.unit_code"""
 
 UNIT_SERIES = """
 SELECT year, era, unit_code, name_vi, vung_id, kc_area_id, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd,
@@ -39,16 +36,13 @@ FROM mart_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
 
 # A 2025 unit over every year: before the reform, its member provinces aggregated (v_unit34_year, never split).
 UNIT34_SERIES = """
-SELECT v.year, '34' AS era, v.unit_code, v.name_vi, vung.group_id AS vung_id, kca.group_id AS kc_area_id,
+SELECT v.year, '34' AS era, v.unit_code, v.name_vi, v.vung_id, v.kc_area_id,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects, v.staff_total,
        v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
        v.communes_covered, v.communes_total,
        NULL::DOUBLE AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units yet
        v.budget_origin, NULL::VARCHAR AS project_origin, v.staffing_origin, v.collaborators_origin
-FROM mart_unit34_year v
-LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = v.unit_code
-LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = v.unit_code
-WHERE v.unit_code = ? ORDER BY v.year"""
+FROM mart_unit34_year v WHERE v.unit_code = ? ORDER BY v.year"""
 
 GROUP_SERIES = """
 SELECT grouping_id, group_id, name_vi, name_en, sort_order, era, year, units, kcqg_planned_mvnd, kcqg_actual_mvnd,
@@ -77,11 +71,11 @@ JOIN reform_2025 r2 ON r2.unit_code = r.unit_code JOIN province p ON p.province_
 WHERE r.province_code = ? GROUP BY ALL"""
 
 CATEGORY_SHARES = """
-SELECT c.category_id, c.name_vi, c.name_en, c.sort_order, p.fund, count(*) AS projects,
-       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd,
-       string_agg(DISTINCT p.origin, '+') AS origin
-FROM project_current p JOIN content_category c USING (category_id)
-WHERE p.year = ? AND p.era = ? AND list_contains(?, p.unit_code) GROUP BY ALL ORDER BY c.sort_order, p.fund"""
+SELECT c.category_id, c.name_vi, c.name_en, c.sort_order, p.fund, sum(p.projects)::BIGINT AS projects,
+       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd, origin_set(list(p.origin)) AS origin
+FROM mart_project_mix p JOIN content_category c USING (category_id)
+WHERE p.year = ? AND p.era = ? AND list_contains(?, p.unit_code)
+GROUP BY c.category_id, c.name_vi, c.name_en, c.sort_order, p.fund ORDER BY c.sort_order, p.fund"""
 
 FIGURES = """
 SELECT f.figure_id, f.topic, f.year, f.year_to, f.period, f.scope, f.scope_key, f.value, f.unit, f.value_text,
@@ -268,83 +262,30 @@ def published(*figure_ids: str) -> pd.DataFrame:
 
 # --- queries: compare & profile pages
 # Every unit of a view over all years, one row per metric, beside its region's and the nation's figure per unit
-# and its rank. Amounts and counts compare with sum ÷ reporting units; rates with the aggregate rate
-# (sum actual ÷ sum planned), both as sum(num) / sum(den). Ranks are computed over all units, then filtered.
-_PEER_BASE = {
-    "63": """
-SELECT v.unit_code, v.name_vi, g.group_id AS region_id, v.year, v.kcqg_planned_mvnd, v.kcqg_actual_mvnd,
-       v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total,
-       v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.budget_origin, v.project_origin,
-       v.staffing_origin, v.collaborators_origin
-FROM mart_unit_year v
-LEFT JOIN grouping_member g ON g.grouping_id = ? AND g.era = v.era AND g.member_code = v.unit_code
-WHERE v.era = '63'""",
-    # before 2025 the 63 aggregated into the 34 (never split)
-    "34": """
-SELECT v.unit_code, v.name_vi, g.group_id AS region_id, v.year, v.kcqg_planned_mvnd, v.kcqg_actual_mvnd,
-       v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd, v.total_actual_mvnd, v.projects, v.staff_total,
-       v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.budget_origin,
-       v.budget_origin AS project_origin, v.staffing_origin, v.collaborators_origin
-FROM mart_unit34_year v
-LEFT JOIN grouping_member g ON g.grouping_id = ? AND g.era = '34' AND g.member_code = v.unit_code""",
-}
-PEER_METRICS = {  # metric → (numerator, denominator, scale, origin column)
-    "kcqg_planned_mvnd": ("kcqg_planned_mvnd", "1", 1, "budget_origin"),
-    "kcqg_actual_mvnd": ("kcqg_actual_mvnd", "1", 1, "budget_origin"),
-    "kcdp_planned_mvnd": ("kcdp_planned_mvnd", "1", 1, "budget_origin"),
-    "kcdp_actual_mvnd": ("kcdp_actual_mvnd", "1", 1, "budget_origin"),
-    "total_planned_mvnd": ("total_planned_mvnd", "1", 1, "budget_origin"),
-    "total_actual_mvnd": ("total_actual_mvnd", "1", 1, "budget_origin"),
-    "total_execution_pct": ("total_actual_mvnd", "total_planned_mvnd", 100, "budget_origin"),
-    "kcqg_execution_pct": ("kcqg_actual_mvnd", "kcqg_planned_mvnd", 100, "budget_origin"),
-    "kcdp_execution_pct": ("kcdp_actual_mvnd", "kcdp_planned_mvnd", 100, "budget_origin"),
-    "projects": ("projects", "1", 1, "project_origin"),
-    "staff_total": ("staff_total", "1", 1, "staffing_origin"),
-    "staff_grassroots": ("staff_grassroots", "1", 1, "staffing_origin"),
-    "collaborators_total": ("collaborators_district + collaborators_commune", "1", 1, "collaborators_origin"),
-    "collaborators_district": ("collaborators_district", "1", 1, "collaborators_origin"),
-    "collaborators_commune": ("collaborators_commune", "1", 1, "collaborators_origin"),
-}
-_PEER_TEMPLATE = """
-WITH base AS ({base}),
-long AS (
-    SELECT unit_code, name_vi, region_id, year, unnest([{structs}], recursive := true) FROM base),
-ranked AS (
-    SELECT unit_code, name_vi, region_id, year, metric, origin,
-        scale * num / den AS value,
-        scale * sum(num) OVER r / sum(den) OVER r AS region_value,
-        scale * sum(num) OVER n / sum(den) OVER n AS nation_value,
-        rank() OVER (PARTITION BY year, metric ORDER BY num / den DESC) AS rank_nation,
-        count(*) OVER n AS units_nation,
-        rank() OVER (PARTITION BY year, metric, region_id ORDER BY num / den DESC) AS rank_region,
-        count(*) OVER r AS units_region,
-        bool_and(coalesce(list_bool_and(list_transform(string_split(origin, '+'),
-                 lambda o: o IN ('imported', 'published'))), false)) OVER n AS nation_real,
-        bool_and(coalesce(list_bool_and(list_transform(string_split(origin, '+'),
-                 lambda o: o IN ('imported', 'published'))), false)) OVER r AS region_real
-    FROM long WHERE num IS NOT NULL AND den > 0
-    WINDOW n AS (PARTITION BY year, metric), r AS (PARTITION BY year, metric, region_id))
-SELECT * FROM ranked WHERE list_contains(?, unit_code) ORDER BY metric, unit_code, year"""
-PEER_SERIES = {view: _PEER_TEMPLATE.format(base=base, structs=", ".join(  # fixed fragments only, no user values
-    f"{{'metric': '{m}', 'num': ({num})::DOUBLE, 'den': ({den})::DOUBLE, 'scale': {scale}::DOUBLE, 'origin': {origin}}}"
-    for m, (num, den, scale, origin) in PEER_METRICS.items())) for view, base in _PEER_BASE.items()}
+# and its ranks: v_unit_peer in etl/schema.sql, stored as mart_unit_peer (ranks over all units, then filtered here).
+PEER_METRICS = (  # the metrics of v_unit_peer, in the order the pages list them
+    "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd", "total_planned_mvnd",
+    "total_actual_mvnd", "total_execution_pct", "kcqg_execution_pct", "kcdp_execution_pct", "projects", "staff_total",
+    "staff_grassroots", "collaborators_total", "collaborators_district", "collaborators_commune")
+PEER_SERIES = {view: f"""
+SELECT unit_code, name_vi, region_id, year, metric, origin, value, region_value, nation_value, rank_nation,
+       units_nation, rank_region, units_region, nation_real, region_real
+FROM mart_unit_peer WHERE peer_view = '{view}' AND grouping_id = ? AND list_contains(?, unit_code)
+ORDER BY metric, unit_code, year""" for view in ("63", "34")}  # noqa: S608 — the view is one of two fixed names
 
 PROJECT_MIX = """
-SELECT p.year, c.category_id, c.name_vi, c.name_en, c.sort_order, count(*) AS projects,
-       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd, string_agg(DISTINCT p.origin, '+') AS origin
-FROM project_current p JOIN content_category c USING (category_id)
-WHERE p.era = ? AND p.unit_code = ? GROUP BY ALL ORDER BY p.year, c.sort_order"""
+SELECT p.year, c.category_id, c.name_vi, c.name_en, c.sort_order, sum(p.projects)::BIGINT AS projects,
+       sum(p.planned_mvnd) AS planned_mvnd, sum(p.actual_mvnd) AS actual_mvnd, origin_set(list(p.origin)) AS origin
+FROM mart_project_mix p JOIN content_category c USING (category_id)
+WHERE p.era = ? AND p.unit_code = ?
+GROUP BY p.year, c.category_id, c.name_vi, c.name_en, c.sort_order ORDER BY p.year, c.sort_order"""
 
 # Which rows stand behind a unit's figures: table, origin and source, as shown (the *_current views).
 FACT_SOURCES = """
-WITH rows AS (
-    SELECT 'budget' AS fact, year, origin, source_id FROM budget_current WHERE era = ? AND unit_code = ?
-    UNION ALL SELECT 'project', year, origin, source_id FROM project_current WHERE era = ? AND unit_code = ?
-    UNION ALL SELECT 'staffing', year, origin, source_id FROM staffing_current WHERE era = ? AND unit_code = ?
-    UNION ALL SELECT 'collaborators', year, origin, source_id FROM collaborators_current WHERE era = ? AND unit_code = ?)
 SELECT r.fact, r.origin, r.source_id, s.title AS source_title, s.publisher, min(r.year) AS year_from,
-       max(r.year) AS year_to, count(*) AS rows
-FROM rows r LEFT JOIN source s USING (source_id) GROUP BY ALL ORDER BY r.fact, r.origin"""
+       max(r.year) AS year_to, sum(r.rows)::BIGINT AS rows
+FROM mart_fact_rows r LEFT JOIN source s USING (source_id) WHERE r.era = ? AND r.unit_code = ?
+GROUP BY r.fact, r.origin, r.source_id, s.title, s.publisher ORDER BY r.fact, r.origin"""
 
 # Published figures that concern one province: about it, about a named set containing it, or about its groups.
 PROVINCE_FIGURES = """
@@ -379,7 +320,7 @@ def _project_mix(era: str, unit_code: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def fact_sources(era: str, unit_code: str) -> pd.DataFrame:
-    return query(FACT_SOURCES, [era, unit_code] * 4)
+    return query(FACT_SOURCES, [era, unit_code])
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -395,11 +336,7 @@ FROM published_figure f JOIN source s USING (source_id) ORDER BY f.figure_id"""
 
 # Rows the dashboard actually uses, by origin: imported rows replace demo rows in the *_current views.
 ORIGIN_IN_USE = """
-SELECT 'budget' AS table_name, origin, count(*) AS rows FROM budget_current GROUP BY ALL
-UNION ALL SELECT 'project', origin, count(*) FROM project_current GROUP BY ALL
-UNION ALL SELECT 'staffing', origin, count(*) FROM staffing_current GROUP BY ALL
-UNION ALL SELECT 'collaborators', origin, count(*) FROM collaborators_current GROUP BY ALL
-ORDER BY ALL"""
+SELECT fact AS table_name, origin, sum(rows)::BIGINT AS rows FROM mart_fact_rows GROUP BY ALL ORDER BY ALL"""
 
 TABLE_COMMENTS = """
 SELECT table_name, 'table' AS kind, comment FROM duckdb_tables()
@@ -442,14 +379,14 @@ GROUP BY ALL ORDER BY g.grouping_id DESC, g.sort_order, m.era"""
 
 # How many rows of each kind of fact behind a set of units and a year are demo and how many imported.
 DECK_ORIGINS = """
-SELECT 'budget' AS what, origin, count(*) AS rows FROM budget_current
- WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL
-UNION ALL SELECT 'projects', origin, count(*) FROM project_count_current  -- one row per unit: a count may be published
- WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL
-UNION ALL SELECT 'staffing', origin, count(*) FROM staffing_current
- WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL
-UNION ALL SELECT 'collaborators', origin, count(*) FROM collaborators_current
- WHERE era = ? AND year = ? AND list_contains(?, unit_code) GROUP BY ALL"""
+WITH sel AS (SELECT ?::VARCHAR AS era, ?::INTEGER AS year, ?::VARCHAR[] AS codes)
+SELECT r.fact AS what, r.origin, sum(r.rows)::BIGINT AS rows
+FROM mart_fact_rows r, sel WHERE r.fact <> 'project' AND r.era = sel.era AND r.year = sel.year
+  AND list_contains(sel.codes, r.unit_code) GROUP BY r.fact, r.origin
+UNION ALL  -- đề án: one row per unit and fund, since a unit's count may be published rather than held as rows
+SELECT 'projects', c.origin, count(*) FROM project_count_current c, sel
+WHERE c.era = sel.era AND c.year = sel.year AND list_contains(sel.codes, c.unit_code) GROUP BY c.origin
+ORDER BY list_position(['budget', 'projects', 'staffing', 'collaborators'], what), origin"""
 
 # Published single-year figures about the area (as a group), one of its provinces, or the nation.
 DECK_PUBLISHED = """
@@ -465,17 +402,13 @@ ORDER BY CASE f.scope WHEN 'group' THEN 0 WHEN 'province' THEN 1 ELSE 2 END,
 
 DECK_MERGED_FROM = "SELECT province_code FROM reform_2025 WHERE list_contains(?, unit_code) ORDER BY province_code"
 
-# The deck's sums: the totals are the views' own (total_* = KCQG + KCĐP in SQL); execution and the collaborator
-# total follow one null rule (NULL when nothing underlies them). The nation from v_nation_year; an area as the sum of
-# its units in the year's era (v_unit_year), or, for the year before the reform, of the 34 units (v_unit34_year).
-_DECK_SUMS = """count(*) AS units,
-       sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
-       sum(kcdp_planned_mvnd) AS kcdp_planned_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
-       sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
-       sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
-       sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
-       sum(districts_covered) AS districts_covered, sum(districts_total) AS districts_total,
-       sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total"""
+# The deck's sums are the views' own: an area is its group in v_group_year (the group's units in the year's era), the
+# nation v_nation_year. For the year before the reform in the 34 units the area is the sum of its units in
+# v_unit34_year, every summable column of it. Execution and the collaborator total follow one null rule (NULL when
+# nothing underlies them).
+_DECK_COLUMNS = """units, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, total_planned_mvnd,
+       total_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
+       districts_covered, districts_total, communes_covered, communes_total"""
 _DECK_DERIVED = """SELECT *,
        100.0 * kcqg_actual_mvnd / nullif(kcqg_planned_mvnd, 0) AS kcqg_execution_pct,
        100.0 * kcdp_actual_mvnd / nullif(kcdp_planned_mvnd, 0) AS kcdp_execution_pct,
@@ -483,14 +416,14 @@ _DECK_DERIVED = """SELECT *,
        CASE WHEN collaborators_district IS NULL AND collaborators_commune IS NULL THEN NULL
             ELSE coalesce(collaborators_district, 0) + coalesce(collaborators_commune, 0) END AS collaborators_total"""
 DECK_AREA_TOTALS = _DECK_DERIVED + f"""
-FROM (SELECT {_DECK_SUMS} FROM mart_unit_year WHERE era = ? AND year = ? AND list_contains(?, unit_code))"""
-DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + f"""
-FROM (SELECT {_DECK_SUMS} FROM mart_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
-DECK_NATION_TOTALS = _DECK_DERIVED + """
-FROM (SELECT units, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, total_planned_mvnd,
-             total_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
-             districts_covered, communes_covered
-      FROM mart_nation_year WHERE year = ?)"""
+FROM (SELECT {_DECK_COLUMNS} FROM mart_group_year WHERE grouping_id = ? AND group_id = ? AND year = ?)"""
+DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + """
+FROM (SELECT count(*) AS units, sum(COLUMNS(* EXCLUDE (unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
+                                                       reporting_units, budget_origin, staffing_origin,
+                                                       collaborators_origin)))
+      FROM mart_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
+DECK_NATION_TOTALS = _DECK_DERIVED + f"""
+FROM (SELECT {_DECK_COLUMNS} FROM mart_nation_year WHERE year = ?)"""
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -502,7 +435,7 @@ def deck_groups() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, ttl=600)
 def deck_origins(year: int, unit_codes: tuple[str, ...]) -> pd.DataFrame:
     era, codes = era_of(year), list(unit_codes)
-    return query(DECK_ORIGINS, [era, year, codes] * 4)
+    return query(DECK_ORIGINS, [era, year, codes])
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -517,10 +450,11 @@ def deck_merged_from(unit_codes: tuple[str, ...]) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, ttl=600)
-def deck_area_totals(year: int, view: str, unit_codes: tuple[str, ...]) -> pd.Series:
-    """The units' sums in `year`, in `view` ('63' or '34'; a pre-reform year in '34' goes through the crosswalk)."""
+def deck_area_totals(year: int, view: str, grouping: str, group_id: str, unit_codes: tuple[str, ...]) -> pd.Series:
+    """An area's sums in `year`, in `view` ('63' or '34'): its group's row when the year is in `view`'s era; for a
+    pre-reform year in '34', its units (`unit_codes`) through the crosswalk."""
     if view == era_of(year):
-        return query(DECK_AREA_TOTALS, [view, year, list(unit_codes)]).iloc[0].astype(float)
+        return query(DECK_AREA_TOTALS, [grouping, group_id, year]).iloc[0].astype(float)
     if view == "34":
         return query(DECK_AREA_TOTALS_AS_34, [year, list(unit_codes)]).iloc[0].astype(float)
     raise ValueError("a post-reform year cannot be shown in the 63 provinces (units are never split)")
@@ -533,8 +467,8 @@ def deck_nation_totals(year: int) -> pd.Series:
 
 @st.cache_data(show_spinner=False, ttl=600)
 def period_totals() -> pd.DataFrame:
-    """The programme periods (to 2012 … 2026–2030) with their national totals to date; targets: v_period_progress."""
-    return query("SELECT * FROM v_period_totals ORDER BY sort_order")
+    """The programme periods (to 2012 … 2026–2030) with their national totals to date; targets: period_progress()."""
+    return query(PERIOD_TOTALS)
 
 
 def category_mix(year: int, fund: str, status: str) -> pd.DataFrame:
@@ -637,22 +571,10 @@ SELECT unit_code, year,
        any_value(actual_origin)  FILTER (fund = 'kcqg') AS kcqg_actual_origin,
        any_value(planned_origin) FILTER (fund = 'kcdp') AS kcdp_planned_origin,
        any_value(actual_origin)  FILTER (fund = 'kcdp') AS kcdp_actual_origin
-FROM budget_current WHERE era = ? GROUP BY ALL"""
+FROM mart_budget_current WHERE era = ? GROUP BY ALL"""
 
 # A pre-2025 year in the 34 units sums the 63 (never split): an amount is as real as every province's behind it.
-AMOUNT_ORIGINS_AS_34 = """
-SELECT r.unit_code, b.year,
-       string_agg(DISTINCT b.planned_origin, '+') FILTER (b.fund = 'kcqg') AS kcqg_planned_origin,
-       string_agg(DISTINCT b.actual_origin, '+')  FILTER (b.fund = 'kcqg') AS kcqg_actual_origin,
-       string_agg(DISTINCT b.planned_origin, '+') FILTER (b.fund = 'kcdp') AS kcdp_planned_origin,
-       string_agg(DISTINCT b.actual_origin, '+')  FILTER (b.fund = 'kcdp') AS kcdp_actual_origin
-FROM budget_current b JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
-GROUP BY ALL
-UNION ALL
-SELECT unit_code, year,
-       any_value(planned_origin) FILTER (fund = 'kcqg'), any_value(actual_origin) FILTER (fund = 'kcqg'),
-       any_value(planned_origin) FILTER (fund = 'kcdp'), any_value(actual_origin) FILTER (fund = 'kcdp')
-FROM budget_current WHERE era = '34' GROUP BY ALL"""
+AMOUNT_ORIGINS_AS_34 = "SELECT * FROM mart_amount_origin34"
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -734,12 +656,15 @@ SELECT p.*, s.title AS source_title, s.publisher, s.published, s.location AS sou
 FROM programme_period p LEFT JOIN source s USING (source_id) ORDER BY p.sort_order"""
 PERIOD_PROGRESS = """
 SELECT g.*, s.title AS source_title, s.location AS source_location
-FROM v_period_progress g LEFT JOIN source s USING (source_id) ORDER BY g.period_id, g.figure_id"""
+FROM mart_period_progress g LEFT JOIN source s USING (source_id) ORDER BY g.period_id, g.figure_id"""
 AGENCY_YEARS = """
 SELECT a.year, a.agency_id, a.name_vi, a.name_en, a.known_from, a.known_from_basis, a.source_id,
        s.title AS source_title, s.location AS source_location, y.status
-FROM v_agency_year a LEFT JOIN source s USING (source_id) LEFT JOIN year_status y USING (year) ORDER BY a.year"""
-YEAR_STATUS_VIEW = "SELECT * FROM year_status ORDER BY year"
+FROM mart_agency_year a LEFT JOIN source s USING (source_id)
+LEFT JOIN year_status_from('mart_year_budget') y USING (year) ORDER BY a.year"""
+# The year_status view over the stored budget years: the same definition, today's date applied at query time.
+YEAR_STATUS_VIEW = "SELECT * FROM year_status_from('mart_year_budget') ORDER BY year"
+PERIOD_TOTALS = "SELECT * FROM mart_period_totals ORDER BY sort_order"
 
 
 @st.cache_data(show_spinner=False, ttl=600)

@@ -81,6 +81,7 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
                         "'this product', '', 'etl/demo.py', 'generated; calibrated to published figures')")
             for table in ("budget", "project", "project_count", "staffing", "collaborators", "outreach"):
                 warehouse.insert(con, table, facts[table])
+            facts.clear()  # stored now; at 100× the đề án frames are hundreds of MB the marts below would sit on top of
             archive.insert_replayed(con, imported)
             checks = calibration.check_all(con, figures, ref)
             warehouse.insert(con, "calibration_check", checks)

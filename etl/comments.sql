@@ -253,6 +253,34 @@ COMMENT ON COLUMN project_count_current.origin IS 'imported, published, demo, or
 COMMENT ON COLUMN project_count_current.source_id IS 'Source of the count: a published source where one states it, else demo-generator or the imported report.';
 COMMENT ON COLUMN project_count_current.figure_id IS 'The published figure(s) behind the count (space-separated), with quote and URL; empty where none.';
 COMMENT ON VIEW staffing_current IS 'staffing as used by the dashboard: the imported row for a unit and year whole if there is one; else each value from a published row where a source states it, else from the demo row (calibrated to agree).';
+
+COMMENT ON VIEW v_fact_rows IS 'The rows the dashboard uses (the *_current views), counted per fact, unit, year, origin and source: where a unit''s or an area''s figures come from.';
+COMMENT ON COLUMN v_fact_rows.fact IS 'Which facts: budget, project, staffing or collaborators.';
+COMMENT ON COLUMN v_fact_rows.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_fact_rows.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN v_fact_rows.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_fact_rows.origin IS 'Origin of the rows: demo, imported, published or a + combination (budget amounts from different rows).';
+COMMENT ON COLUMN v_fact_rows.source_id IS 'Source of the rows (see source).';
+COMMENT ON COLUMN v_fact_rows.rows IS 'Number of rows in use (số dòng).';
+
+COMMENT ON VIEW v_project_mix IS 'Đề án in use (project_current) per unit, year, fund and activity type (nội dung): counts and amounts. Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN v_project_mix.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
+COMMENT ON COLUMN v_project_mix.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
+COMMENT ON COLUMN v_project_mix.year IS 'Year of the đề án (năm).';
+COMMENT ON COLUMN v_project_mix.fund IS 'kcqg (KCQG, national) or kcdp (KCĐP, local).';
+COMMENT ON COLUMN v_project_mix.category_id IS 'Activity type (nội dung khuyến công), see content_category.';
+COMMENT ON COLUMN v_project_mix.projects IS 'Number of đề án (số đề án).';
+COMMENT ON COLUMN v_project_mix.planned_mvnd IS 'Planned funds of these đề án, triệu đồng (million VND).';
+COMMENT ON COLUMN v_project_mix.actual_mvnd IS 'Funds spent on these đề án, triệu đồng (million VND).';
+COMMENT ON COLUMN v_project_mix.origin IS 'Origins of the đề án counted: demo, imported or demo+imported.';
+
+COMMENT ON VIEW v_amount_origin34 IS 'Where each budget amount of the 34 units comes from, every year; before 2025 the origins of the merged provinces'' amounts together.';
+COMMENT ON COLUMN v_amount_origin34.unit_code IS 'Unit code (mã đơn vị) of the 34 units.';
+COMMENT ON COLUMN v_amount_origin34.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_amount_origin34.kcqg_planned_origin IS 'Origin of the KCQG planned amount: demo, imported, published or a + combination.';
+COMMENT ON COLUMN v_amount_origin34.kcqg_actual_origin IS 'Origin of the KCQG amount spent: demo, imported, published or a + combination.';
+COMMENT ON COLUMN v_amount_origin34.kcdp_planned_origin IS 'Origin of the KCĐP planned amount: demo, imported, published or a + combination.';
+COMMENT ON COLUMN v_amount_origin34.kcdp_actual_origin IS 'Origin of the KCĐP amount spent: demo, imported, published or a + combination.';
 COMMENT ON COLUMN staffing_current.era IS '''63'' (years until 2024) or ''34'' (from 2025).';
 COMMENT ON COLUMN staffing_current.unit_code IS 'province_code in era ''63'', unit_code in era ''34''.';
 COMMENT ON COLUMN staffing_current.year IS 'Reporting year (năm).';
@@ -338,6 +366,8 @@ COMMENT ON COLUMN v_group_year.collaborators_district IS 'District-level collabo
 COMMENT ON COLUMN v_group_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
 COMMENT ON COLUMN v_group_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
 COMMENT ON COLUMN v_group_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_group_year.districts_total IS 'All districts of the member units (tổng số huyện), huyện (districts); empty from 2025.';
+COMMENT ON COLUMN v_group_year.communes_total IS 'All communes of the member units (tổng số xã), xã (communes).';
 COMMENT ON COLUMN v_group_year.any_demo IS 'true if any figure of any member is demo data (dữ liệu minh họa): show the demo badge.';
 COMMENT ON COLUMN v_group_year.budget_demo IS 'true if any member has demo budget rows: the badge for charts of budget alone.';
 COMMENT ON COLUMN v_group_year.staffing_demo IS 'true if any member has demo staffing rows: the badge for charts of staffing alone.';
@@ -362,6 +392,8 @@ COMMENT ON COLUMN v_nation_year.collaborators_district IS 'District-level collab
 COMMENT ON COLUMN v_nation_year.collaborators_commune IS 'Commune-level collaborators (CTV cấp xã), người (people).';
 COMMENT ON COLUMN v_nation_year.districts_covered IS 'Districts with collaborators (số huyện có CTV), huyện (districts).';
 COMMENT ON COLUMN v_nation_year.communes_covered IS 'Communes with collaborators (số xã có CTV), xã (communes).';
+COMMENT ON COLUMN v_nation_year.districts_total IS 'All districts of the member units (tổng số huyện), huyện (districts); empty from 2025.';
+COMMENT ON COLUMN v_nation_year.communes_total IS 'All communes of the member units (tổng số xã), xã (communes).';
 COMMENT ON COLUMN v_nation_year.any_demo IS 'true if any figure of the year is demo data (dữ liệu minh họa): show the demo badge.';
 COMMENT ON COLUMN v_nation_year.budget_demo IS 'true if the year has demo budget rows: the badge for charts of budget alone.';
 COMMENT ON COLUMN v_nation_year.staffing_demo IS 'true if the year has demo staffing rows: the badge for charts of staffing alone.';
@@ -390,6 +422,28 @@ COMMENT ON COLUMN v_unit34_year.communes_total IS 'All communes of the unit (t�
 COMMENT ON COLUMN v_unit34_year.budget_origin IS 'Origin of the budget figures summed: demo, imported or a mix (joined with +).';
 COMMENT ON COLUMN v_unit34_year.staffing_origin IS 'Origin of the staffing figures summed: demo, imported or a mix (joined with +).';
 COMMENT ON COLUMN v_unit34_year.collaborators_origin IS 'Origin of the collaborator figures summed: demo, imported or a mix (joined with +).';
+COMMENT ON COLUMN v_unit34_year.name_ascii IS 'Name without diacritics (không dấu), for sorting and search.';
+COMMENT ON COLUMN v_unit34_year.vung_id IS 'The unit''s socio-economic region (vùng) among the 34 units (see grouping_group).';
+COMMENT ON COLUMN v_unit34_year.kc_area_id IS 'The unit''s khuyến công area (khu vực) among the 34 units (see grouping_group).';
+
+COMMENT ON VIEW v_unit_peer IS 'The Compare page''s peer series, long: one row per view of the units (63 or 34), grouping, unit, year and metric, with the region''s and the nation''s figure per unit and the unit''s ranks among all units of the view. Amounts in triệu đồng (million VND).';
+COMMENT ON COLUMN v_unit_peer.peer_view IS '''63'' (the 63 provinces, years until 2024) or ''34'' (the 34 units in every year, earlier years summed through the crosswalk, never split).';
+COMMENT ON COLUMN v_unit_peer.grouping_id IS 'The grouping whose groups are the regions compared within: vung or kc_area.';
+COMMENT ON COLUMN v_unit_peer.unit_code IS 'Province code (63) or unit code (34).';
+COMMENT ON COLUMN v_unit_peer.name_vi IS 'Name in Vietnamese.';
+COMMENT ON COLUMN v_unit_peer.region_id IS 'The unit''s group in the grouping (see grouping_group); NULL if it has none.';
+COMMENT ON COLUMN v_unit_peer.year IS 'Reporting year (năm).';
+COMMENT ON COLUMN v_unit_peer.metric IS 'The metric (dashboard/queries.PEER_METRICS): *_mvnd in triệu đồng (million VND), *_execution_pct in %, others counts of đề án or người (people).';
+COMMENT ON COLUMN v_unit_peer.origin IS 'Origin of the value: demo, imported, published or a + combination.';
+COMMENT ON COLUMN v_unit_peer.value IS 'The unit''s value of the metric: triệu đồng (million VND) for *_mvnd metrics, % for rates, otherwise a count.';
+COMMENT ON COLUMN v_unit_peer.region_value IS 'The region''s figure per unit: sum ÷ reporting units for amounts and counts (triệu đồng for *_mvnd), the aggregate rate for rates.';
+COMMENT ON COLUMN v_unit_peer.nation_value IS 'The nation''s figure per unit, as region_value (triệu đồng for *_mvnd metrics).';
+COMMENT ON COLUMN v_unit_peer.rank_nation IS 'Rank among the view''s units reporting the metric that year, 1 = largest (ties share a rank).';
+COMMENT ON COLUMN v_unit_peer.units_nation IS 'Units reporting the metric that year in the view.';
+COMMENT ON COLUMN v_unit_peer.rank_region IS 'Rank within the region, 1 = largest (ties share a rank).';
+COMMENT ON COLUMN v_unit_peer.units_region IS 'Units of the region reporting the metric that year.';
+COMMENT ON COLUMN v_unit_peer.nation_real IS 'True if every unit''s value behind the nation''s figure is imported or published (no demo).';
+COMMENT ON COLUMN v_unit_peer.region_real IS 'True if every unit''s value behind the region''s figure is imported or published (no demo).';
 
 -- The national programme: periods, targets, the agency; which years hold what ---------------------------------------
 COMMENT ON TABLE programme_period IS 'The periods of the national khuyến công programme (Chương trình khuyến công quốc gia), one approving decision each, with the source and sentence that state it (docs/programme_sources.md).';
@@ -429,6 +483,14 @@ COMMENT ON COLUMN agency_name.last_attested IS 'Latest date a source shows the n
 COMMENT ON COLUMN agency_name.source_id IS 'Source for known_from (see source).';
 COMMENT ON COLUMN agency_name.quote IS 'The sentence of the source naming the agency.';
 COMMENT ON COLUMN agency_name.note IS 'What the sources do and do not establish.';
+
+COMMENT ON VIEW v_year_budget IS 'Per year held, the budget rows behind year_status (which is year_status_from(''v_year_budget''); pages read year_status_from(''mart_year_budget'')).';
+COMMENT ON COLUMN v_year_budget.year IS 'Calendar year (năm).';
+COMMENT ON COLUMN v_year_budget.era IS '''63'' (years until 2024) or ''34'' (from 2025): the units reports of that year are keyed by.';
+COMMENT ON COLUMN v_year_budget.units_reporting IS 'Units (tỉnh/đơn vị) with a budget row for the year.';
+COMMENT ON COLUMN v_year_budget.actual_rows IS 'Budget rows of the year reporting actual spending above 0.';
+COMMENT ON COLUMN v_year_budget.planned_rows IS 'Budget rows of the year reporting a plan.';
+COMMENT ON COLUMN v_year_budget.budget_origin IS 'Origins of the year''s budget rows: demo, imported or demo+imported.';
 
 COMMENT ON VIEW year_status IS 'Per year from the first year held to next year: whether the warehouse holds actual figures (thực hiện), only plans (kế hoạch) or nothing (chưa có số liệu), judged on budget rows. Pages pick years and defaults from here.';
 COMMENT ON COLUMN year_status.year IS 'Calendar year (năm).';

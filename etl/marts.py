@@ -15,6 +15,15 @@ MARTS = {  # mart → the view it snapshots (fixed names: they are spliced into 
     "mart_group_year": "v_group_year",
     "mart_nation_year": "v_nation_year",
     "mart_unit_outreach": "v_unit_outreach",
+    "mart_unit_peer": "v_unit_peer",  # the Compare page: every unit, year and metric, ranked, for both groupings
+    "mart_year_budget": "v_year_budget",  # year_status_from(…) over it: the date-dependent part stays a query
+    "mart_agency_year": "v_agency_year",
+    "mart_period_totals": "v_period_totals",
+    "mart_period_progress": "v_period_progress",
+    "mart_budget_current": "budget_current",
+    "mart_amount_origin34": "v_amount_origin34",  # 2.500 rows at 100×; the origins of each amount (realonly)
+    "mart_fact_rows": "v_fact_rows",  # rows in use per fact, unit, year, origin, source
+    "mart_project_mix": "v_project_mix",  # đề án per unit, year, fund, activity type (2 M rows at 100× → ~20 k)
 }
 
 

@@ -189,6 +189,37 @@ SELECT coalesce(y.era, a.era) AS era, coalesce(y.unit_code, a.unit_code) AS unit
 FROM per_year y
 FULL JOIN (SELECT * FROM pub WHERE fund = 'all') a ON a.era = y.era AND a.unit_code = y.unit_code AND a.year = y.year;
 
+-- The rows the dashboard uses, counted per fact, unit, year, origin and source: what "where do these figures come
+-- from" panels read (stored as mart_fact_rows, so they do not re-run the precedence above on every call).
+CREATE VIEW v_fact_rows AS
+SELECT 'budget' AS fact, era, unit_code, year, origin, source_id, count(*) AS rows FROM budget_current GROUP BY ALL
+UNION ALL SELECT 'project', era, unit_code, year, origin, source_id, count(*) FROM project_current GROUP BY ALL
+UNION ALL SELECT 'staffing', era, unit_code, year, origin, source_id, count(*) FROM staffing_current GROUP BY ALL
+UNION ALL SELECT 'collaborators', era, unit_code, year, origin, source_id, count(*) FROM collaborators_current
+    GROUP BY ALL;
+
+-- Đề án per unit, year, fund and activity type (nội dung): counts and amounts, for the activity-mix charts.
+CREATE VIEW v_project_mix AS
+SELECT era, unit_code, year, fund, category_id, count(*) AS projects, sum(planned_mvnd) AS planned_mvnd,
+    sum(actual_mvnd) AS actual_mvnd, origin_set(list(origin)) AS origin
+FROM project_current GROUP BY ALL;
+
+-- Where each budget amount of the 34 units comes from, in every year: before the reform the 63 summed through the
+-- crosswalk, so an amount is as real as every province's behind it ("real figures only" blanks the others).
+CREATE VIEW v_amount_origin34 AS
+SELECT r.unit_code, b.year,
+    origin_set(list(b.planned_origin) FILTER (b.fund = 'kcqg')) AS kcqg_planned_origin,
+    origin_set(list(b.actual_origin) FILTER (b.fund = 'kcqg')) AS kcqg_actual_origin,
+    origin_set(list(b.planned_origin) FILTER (b.fund = 'kcdp')) AS kcdp_planned_origin,
+    origin_set(list(b.actual_origin) FILTER (b.fund = 'kcdp')) AS kcdp_actual_origin
+FROM budget_current b JOIN reform_2025 r ON b.era = '63' AND r.province_code = b.unit_code
+GROUP BY ALL
+UNION ALL
+SELECT unit_code, year,
+    any_value(planned_origin) FILTER (fund = 'kcqg'), any_value(actual_origin) FILTER (fund = 'kcqg'),
+    any_value(planned_origin) FILTER (fund = 'kcdp'), any_value(actual_origin) FILTER (fund = 'kcdp')
+FROM budget_current WHERE era = '34' GROUP BY ALL;
+
 -- One row per unit and year: every metric, its origin, its groups.
 CREATE VIEW v_unit_year AS
 WITH b AS (
@@ -250,7 +281,8 @@ SELECT m.grouping_id, m.group_id, g.name_vi, g.name_en, g.sort_order, v.era, v.y
     sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
     sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
     sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
-    sum(districts_covered) AS districts_covered, sum(communes_covered) AS communes_covered,
+    sum(districts_covered) AS districts_covered, sum(districts_total) AS districts_total,
+    sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total,
     bool_or(contains(coalesce(budget_origin, '') || coalesce(staffing_origin, '') || coalesce(collaborators_origin, ''), 'demo')) AS any_demo,
     bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS budget_demo,
     bool_or(contains(coalesce(staffing_origin, ''), 'demo')) AS staffing_demo,
@@ -270,7 +302,8 @@ SELECT year, any_value(era) AS era, count(*) AS units,
     sum(total_planned_mvnd) AS total_planned_mvnd, sum(total_actual_mvnd) AS total_actual_mvnd,
     sum(projects) AS projects, sum(staff_total) AS staff_total, sum(staff_grassroots) AS staff_grassroots,
     sum(collaborators_district) AS collaborators_district, sum(collaborators_commune) AS collaborators_commune,
-    sum(districts_covered) AS districts_covered, sum(communes_covered) AS communes_covered,
+    sum(districts_covered) AS districts_covered, sum(districts_total) AS districts_total,
+    sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total,
     bool_or(contains(coalesce(budget_origin, '') || coalesce(staffing_origin, '') || coalesce(collaborators_origin, ''), 'demo')) AS any_demo,
     bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS budget_demo,
     bool_or(contains(coalesce(staffing_origin, ''), 'demo')) AS staffing_demo,
@@ -290,22 +323,87 @@ SELECT coalesce(r.unit_code, v.unit_code) AS unit_code, u.name_vi, v.year,
     sum(communes_covered) AS communes_covered, sum(communes_total) AS communes_total,
     origin_set(list(budget_origin)) AS budget_origin,
     origin_set(list(staffing_origin)) AS staffing_origin,
-    origin_set(list(collaborators_origin)) AS collaborators_origin
+    origin_set(list(collaborators_origin)) AS collaborators_origin,
+    u.name_ascii, vung.group_id AS vung_id, kca.group_id AS kc_area_id  -- the unit's groups among the 34
 FROM v_unit_year v
 LEFT JOIN reform_2025 r ON v.era = '63' AND r.province_code = v.unit_code
 JOIN unit_2025 u ON u.unit_code = coalesce(r.unit_code, v.unit_code)
+LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = u.unit_code
+LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = u.unit_code
 GROUP BY ALL;
+
+-- The Compare page's peer series, long: one row per view of the units ('63': the provinces before 2025; '34': the 34
+-- units in every year, earlier years through the crosswalk), grouping (which regions a unit is compared within), unit,
+-- year and metric, beside its region's and the nation's figure per unit and its ranks. Amounts and counts compare as
+-- sum ÷ reporting units, rates as the aggregate rate (sum actual ÷ sum planned): both sum(num) / sum(den). Ranks are
+-- over all units of the view; a page filters by unit. The metrics, in the order pages list them:
+-- dashboard/queries.PEER_METRICS.
+CREATE VIEW v_unit_peer AS
+WITH groupings AS (SELECT DISTINCT grouping_id FROM grouping_member),
+base AS (
+    SELECT '63' AS peer_view, gg.grouping_id, v.unit_code, v.name_vi, g.group_id AS region_id, v.year,
+        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd,
+        v.total_actual_mvnd, v.projects, v.staff_total, v.staff_grassroots, v.collaborators_district,
+        v.collaborators_commune, v.budget_origin, v.project_origin, v.staffing_origin, v.collaborators_origin
+    FROM v_unit_year v CROSS JOIN groupings gg
+    LEFT JOIN grouping_member g ON g.grouping_id = gg.grouping_id AND g.era = v.era AND g.member_code = v.unit_code
+    WHERE v.era = '63'
+    UNION ALL
+    -- no project origin across the crosswalk: the đề án counts go with the budget rows they were drawn from
+    SELECT '34', gg.grouping_id, v.unit_code, v.name_vi, g.group_id, v.year,
+        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.total_planned_mvnd,
+        v.total_actual_mvnd, v.projects, v.staff_total, v.staff_grassroots, v.collaborators_district,
+        v.collaborators_commune, v.budget_origin, v.budget_origin, v.staffing_origin, v.collaborators_origin
+    FROM v_unit34_year v CROSS JOIN groupings gg
+    LEFT JOIN grouping_member g ON g.grouping_id = gg.grouping_id AND g.era = '34' AND g.member_code = v.unit_code),
+long AS (
+    SELECT peer_view, grouping_id, unit_code, name_vi, region_id, year, unnest([
+        {'metric': 'kcqg_planned_mvnd', 'num': (kcqg_planned_mvnd)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': budget_origin},
+        {'metric': 'kcqg_actual_mvnd', 'num': (kcqg_actual_mvnd)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': budget_origin},
+        {'metric': 'kcdp_planned_mvnd', 'num': (kcdp_planned_mvnd)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': budget_origin},
+        {'metric': 'kcdp_actual_mvnd', 'num': (kcdp_actual_mvnd)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': budget_origin},
+        {'metric': 'total_planned_mvnd', 'num': (total_planned_mvnd)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': budget_origin},
+        {'metric': 'total_actual_mvnd', 'num': (total_actual_mvnd)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': budget_origin},
+        {'metric': 'total_execution_pct', 'num': (total_actual_mvnd)::DOUBLE, 'den': (total_planned_mvnd)::DOUBLE, 'scale': 100::DOUBLE, 'origin': budget_origin},
+        {'metric': 'kcqg_execution_pct', 'num': (kcqg_actual_mvnd)::DOUBLE, 'den': (kcqg_planned_mvnd)::DOUBLE, 'scale': 100::DOUBLE, 'origin': budget_origin},
+        {'metric': 'kcdp_execution_pct', 'num': (kcdp_actual_mvnd)::DOUBLE, 'den': (kcdp_planned_mvnd)::DOUBLE, 'scale': 100::DOUBLE, 'origin': budget_origin},
+        {'metric': 'projects', 'num': (projects)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': project_origin},
+        {'metric': 'staff_total', 'num': (staff_total)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': staffing_origin},
+        {'metric': 'staff_grassroots', 'num': (staff_grassroots)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': staffing_origin},
+        {'metric': 'collaborators_total', 'num': (collaborators_district + collaborators_commune)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': collaborators_origin},
+        {'metric': 'collaborators_district', 'num': (collaborators_district)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': collaborators_origin},
+        {'metric': 'collaborators_commune', 'num': (collaborators_commune)::DOUBLE, 'den': (1)::DOUBLE, 'scale': 1::DOUBLE, 'origin': collaborators_origin}], recursive := true)
+    FROM base)
+SELECT peer_view, grouping_id, unit_code, name_vi, region_id, year, metric, origin,
+    scale * num / den AS value,
+    scale * sum(num) OVER r / sum(den) OVER r AS region_value,
+    scale * sum(num) OVER n / sum(den) OVER n AS nation_value,
+    rank() OVER (PARTITION BY peer_view, grouping_id, year, metric ORDER BY num / den DESC) AS rank_nation,
+    count(*) OVER n AS units_nation,
+    rank() OVER (PARTITION BY peer_view, grouping_id, year, metric, region_id ORDER BY num / den DESC) AS rank_region,
+    count(*) OVER r AS units_region,
+    bool_and(coalesce(list_bool_and(list_transform(string_split(origin, '+'),
+             lambda o: o IN ('imported', 'published'))), false)) OVER n AS nation_real,
+    bool_and(coalesce(list_bool_and(list_transform(string_split(origin, '+'),
+             lambda o: o IN ('imported', 'published'))), false)) OVER r AS region_real
+FROM long WHERE num IS NOT NULL AND den > 0
+WINDOW n AS (PARTITION BY peer_view, grouping_id, year, metric),
+       r AS (PARTITION BY peer_view, grouping_id, year, metric, region_id);
 
 -- Per year: does the warehouse hold actual figures (thực hiện), only plans (kế hoạch), or nothing? Years run from the
 -- first year held to next year, because plans are made a year ahead; "today" is the query's current_date, so a year
 -- turns from running to ended without a rebuild. Budget rows decide it: an actual of 0 everywhere is a plan template
 -- filled with zeros, not a year's spending.
-CREATE VIEW year_status AS
-WITH b AS (
-    SELECT year, any_value(era) AS era, count(DISTINCT unit_code) AS units_reporting,
-        count(*) FILTER (actual_mvnd > 0) AS actual_rows, count(*) FILTER (planned_mvnd IS NOT NULL) AS planned_rows,
-        origin_set(list(origin)) AS budget_origin
-    FROM budget_current GROUP BY year),
+-- The budget side of it, per year held; it does not depend on the date, so etl/marts.py stores it (mart_year_budget)
+-- and pages apply year_status_from to the stored copy: one definition, and "today" still moves without a rebuild.
+CREATE VIEW v_year_budget AS
+SELECT year, any_value(era) AS era, count(DISTINCT unit_code) AS units_reporting,
+    count(*) FILTER (actual_mvnd > 0) AS actual_rows, count(*) FILTER (planned_mvnd IS NOT NULL) AS planned_rows,
+    origin_set(list(origin)) AS budget_origin
+FROM budget_current GROUP BY year;
+
+CREATE MACRO year_status_from(held) AS TABLE
+WITH b AS (FROM query_table(held)),
 span AS (SELECT coalesce(min(year), year(current_date)) AS y0,
                 greatest(coalesce(max(year), 0), year(current_date) + 1) AS y1 FROM b),
 years AS (SELECT unnest(range(y0, y1 + 1)) AS year FROM span)
@@ -324,6 +422,8 @@ FROM years y
 LEFT JOIN b USING (year)
 LEFT JOIN programme_period p ON y.year BETWEEN p.year_from AND p.year_to
 ORDER BY y.year;
+
+CREATE VIEW year_status AS FROM year_status_from('v_year_budget');
 
 -- The agency named for each programme year: the latest name known (by law or by a dated source) on 31 December.
 -- Years before the first dated name have no row: the earlier name's dates were not found (docs/programme_sources.md).

@@ -38,12 +38,13 @@ def gather(area: Area, year: int) -> Facts:
     if year - 1 in queries.years():
         before = queries.unit_year(year - 1, era)  # across the reform: 2024 summed into the 34 units
         prev_units = before[before.unit_code.isin(area.members)].reset_index(drop=True)
-        prev_region = queries.deck_area_totals(year - 1, era, area.members)
+        prev_region = queries.deck_area_totals(year - 1, era, area.grouping, area.group_id, area.members)
         prev_nation = queries.deck_nation_totals(year - 1)
         prev_origins = queries.deck_origins(year - 1, _prev_codes(area, year - 1))
     nation_trend = queries.nation_series()
     return Facts(area=area, year=year, units=units, nation_units=all_units,
-                 region=queries.deck_area_totals(year, era, area.members), nation=queries.deck_nation_totals(year),
+                 region=queries.deck_area_totals(year, era, area.grouping, area.group_id,
+                                                        area.members), nation=queries.deck_nation_totals(year),
                  nation_trend=nation_trend[nation_trend.year <= year],
                  prev_units=prev_units, prev_region=prev_region, prev_nation=prev_nation,
                  origins=queries.deck_origins(year, area.members), prev_origins=prev_origins,
