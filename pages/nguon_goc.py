@@ -63,8 +63,8 @@ blocks.table(shown, "rows-by-origin", lang, False, key="origin", column_config={
 st.subheader(t("src_import_log", lang))
 if log.empty:
     st.info(t("src_no_imports", lang), icon=":material/info:")
-    st.code('python -m etl template             # mẫu nhập liệu / the import template\n'
-            'python -m etl load bao-cao-tinh.xlsx --by "Họ tên"', language="bash")
+    st.code(f'python -m etl template             # {"mẫu nhập liệu" if lang == "vi" else "the import template"}\n'
+            f'python -m etl load bao-cao-tinh.xlsx --by "{"Họ tên" if lang == "vi" else "Your name"}"', language="bash")
 else:
     shown = log[["file_name", "imported_at", "imported_by"]].copy()
     for c_ in ("rows_budget", "rows_project", "rows_staffing", "rows_collaborators"):
