@@ -63,8 +63,9 @@ blocks.table(shown, "rows-by-origin", lang, False, key="origin", column_config={
 st.subheader(t("src_import_log", lang))
 if log.empty:
     st.info(t("src_no_imports", lang), icon=":material/info:")
-    st.code(f'python -m etl template             # {"mẫu nhập liệu" if lang == "vi" else "the import template"}\n'
-            f'python -m etl load bao-cao-tinh.xlsx --by "{"Họ tên" if lang == "vi" else "Your name"}"', language="bash")
+    st.code(f'python -m etl template             # {t("src_cmd_template", lang)}\n'
+            f'python -m etl load bao-cao-tinh.xlsx --by "{t("src_cmd_name", lang)}"', language="bash",
+            wrap_lines=True)  # a phone would hide the end of the command
 else:
     shown = log[["file_name", "imported_at", "imported_by"]].copy()
     for c_ in ("rows_budget", "rows_project", "rows_staffing", "rows_collaborators"):
