@@ -192,3 +192,20 @@ def test_the_first_session_after_a_server_start_finds_its_page(db_path, browser,
             assert page.locator("h1").first.inner_text().strip()
         finally:
             page.close()
+
+
+@pytest.mark.parametrize("width, phone", [(390, True), (1440, False)])
+def test_downloads_rows_say_what_each_cell_is_on_a_phone(server, browser, con, width, phone):
+    """Streamlit stacks a row's columns on a phone: there the header row goes and each cell names itself."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{server}/tai-ve")
+        _settle(page)
+        assert page.locator(".st-key-dl-head").is_visible() != phone
+        row = page.locator(".st-key-dl-row-budget")
+        labels = [el.inner_text().strip() for el in row.locator(".kc-cell-label").all() if el.is_visible()]
+        assert labels == (["Bảng:", "Mô tả:", "Số dòng:", "Nguồn gốc:"] if phone else [])
+        from dashboard import fmt
+        assert fmt.number(con.execute("SELECT count(*) FROM budget").fetchone()[0], 0, "vi") in row.inner_text()
+    finally:
+        page.close()
