@@ -42,7 +42,7 @@ check: $(DB)
 run: $(DB) tools
 	$(BIN)/python -m dashboard.auth ensure-default
 	@echo "==> Khởi động ứng dụng tại / Starting the app at http://127.0.0.1:$(PORT)  (Ctrl+C để dừng / to stop; cổng khác / another port: make run PORT=8600)"
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
+	$(BIN)/python -m dashboard.serve run app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true
 
 # What the PNG, deck and report exports need outside Python (dashboard/tools.py knows the list): installed with
 # apt-get when run as root on Debian/Ubuntu; otherwise a message says what is missing and the command, and the app

@@ -80,6 +80,22 @@ def table(df: pd.DataFrame, name: str, lang: str, demo: bool, key: str, column_c
                        icon=":material/table:")
 
 
+def built_on_click(slot: str, request, build, errors: tuple, lang: str, label: str, icon: str, working: str):
+    """A primary button that builds a file set (the deck, the report) with `build()`, keeping it in the session under
+    `slot` for `request` (the choices it was built from). Returns what was built for the current `request`, or None:
+    a changed choice hides the old files instead of offering them under the new name. A failure (one of `errors`,
+    each with .vi and .en) is shown in the reader's language and forgets the previous build."""
+    if st.button(label, type="primary", icon=icon):
+        with st.spinner(working):
+            try:
+                st.session_state[slot] = {"request": request, "built": build()}
+            except errors as e:
+                st.session_state.pop(slot, None)
+                st.error(getattr(e, lang))
+    done = st.session_state.get(slot)
+    return done["built"] if done and done["request"] == request else None
+
+
 def kpi(col, label: str, value: str, delta: str | None = None, help: str | None = None) -> None:
     col.metric(label, value, delta=delta, help=help, border=True)
 

@@ -196,7 +196,17 @@ def to_png(fig: go.Figure) -> bytes:
     """A projector-ready PNG (1920×1080) rendered by kaleido through the system Chromium.
     Raises tools.ToolMissing / tools.ToolFailed (messages in Vietnamese and English), never kaleido's own errors."""
     tools.require("chromium")
-    big = go.Figure(exports.with_borders(fig))  # kaleido cannot fetch the app's relative URL of a map's borders
+    big = projector(go.Figure(exports.with_borders(fig)))  # kaleido cannot fetch the app's relative URL of a map's borders
+    try:
+        return big.to_image(format="png", width=PNG_SIZE[0], height=PNG_SIZE[1])
+    except Exception as e:  # noqa: BLE001 — kaleido/choreographer raise many kinds; the user gets one message
+        raise tools.ToolFailed("chromium", f"{type(e).__name__}: {e}") from e
+
+
+def projector(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` laid out for a 1920×1080 projector: large type, the source line in the frame, and a long
+    ranking in two columns."""
+    big = go.Figure(fig)
     big.update_layout(font=dict(size=22), title=dict(font=dict(size=34)), height=PNG_SIZE[1], width=PNG_SIZE[0],
                       margin=dict(l=90, r=40, t=150, b=110), legend=dict(font=dict(size=20)))
     big.update_xaxes(automargin=True)
@@ -210,15 +220,72 @@ def to_png(fig: go.Figure) -> bytes:
     big.update_layout(margin=dict(b=max([110] + [round(x) + 40 for x in below])))
     big.for_each_trace(lambda tr: tr.update(textfont=dict(size=20)) if tr.type in ("scattergeo", "bar", "treemap") else None)
     bars = [tr for tr in big.data if tr.type == "bar" and tr.orientation == "h"]
-    if bars:  # a ranking of n bars: labels as large as the bars' spacing allows (63 bars: about 14 px)
+    if bars:  # a ranking of n bars: labels as large as the bars' spacing allows
         n = max(len(tr.y) for tr in bars)
-        size = max(12, min(22, round(0.95 * (PNG_SIZE[1] - 320) / max(n, 1))))
+        per = n if n <= PNG_ONE_COLUMN_MAX else -(-n // 2)
+        size = min(22, round(0.95 * PNG_ROWS_PX / max(per, 1)))
         big.update_yaxes(tickfont=dict(size=size))
         big.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
-    try:
-        return big.to_image(format="png", width=PNG_SIZE[0], height=PNG_SIZE[1])
-    except Exception as e:  # noqa: BLE001 — kaleido/choreographer raise many kinds; the user gets one message
-        raise tools.ToolFailed("chromium", f"{type(e).__name__}: {e}") from e
+        if per < n:
+            _two_columns(big, bars, size)
+    return big
+
+
+PNG_ROWS_PX = PNG_SIZE[1] - 320  # the plot's height in a projector PNG: the title above, axis and source line below
+PNG_ONE_COLUMN_MAX = 40  # bars in one column at 18 px or more (read from the back of a conference room)
+
+
+def _two_columns(big: go.Figure, bars: list, size: int) -> None:
+    """A long ranking (63 provinces) as two side-by-side columns on one scale, the top half on the left: every bar
+    and its value label stays, at a size a room can read. Changes `big` in place."""
+    yaxis = big.layout.yaxis
+    order = list(yaxis.tickvals) if yaxis.tickvals is not None else list(bars[0].y)  # first at the bottom
+    if yaxis.autorange != "reversed":
+        order = order[::-1]  # now top first
+    per = -(-len(order) // 2)
+    halves = [order[:per], order[per:]]
+    longest = lambda texts: max((len(str(x)) for x in texts), default=0) * 0.56 * size + 16  # noqa: E731 — px, Noto Sans
+    name_px, label_px = longest(order), longest(v for tr in bars for v in (tr.text or ()))
+    margin = big.layout.margin
+    plot_px = PNG_SIZE[0] - (name_px + 20) - (margin.r or 40)
+    gap = (name_px + 30) / plot_px  # the right column's names sit between the columns
+    domains = [[0.0, 0.5 - 0.01], [0.5 - 0.01 + gap, 1.0]]
+    bar_px = plot_px * (domains[0][1] - domains[0][0]) - label_px
+    xs = [float(v) for tr in bars for v in tr.x if v is not None and v == v]
+    lo, hi = min([0.0] + xs), max([0.0] + xs)
+    room = ((hi - lo) or 1.0) * label_px / max(bar_px, 1.0)
+    x_range = [lo - (room if lo < 0 else 0), hi + room]
+    arrays = ("x", "y", "text", "customdata", "hovertext")
+    keep = [tr for tr in big.data if tr not in bars]
+    split = []
+    for tr in bars:
+        for c, names in enumerate(halves):
+            idx = [i for i, y in enumerate(tr.y) if y in set(names)]
+            part = go.Bar(tr)
+            for a in arrays:
+                v = getattr(tr, a)
+                if v is not None and not isinstance(v, str):
+                    setattr(part, a, [v[i] for i in idx])
+            color = tr.marker.color
+            if color is not None and not isinstance(color, str):
+                part.marker.color = [color[i] for i in idx]
+            part.update(xaxis="x" if c == 0 else "x2", yaxis="y" if c == 0 else "y2", showlegend=tr.showlegend and c == 0)
+            split.append(part)
+    big.data = keep  # plotly takes only a subset here: the halves are added after
+    big.add_traces(split)
+    big.update_layout(margin=dict(l=round(name_px + 20)))
+    x_style, y_style = big.layout.xaxis.to_plotly_json(), big.layout.yaxis.to_plotly_json()  # ticks, grid, format
+    for c, names in enumerate(halves):
+        ax = "" if c == 0 else "2"
+        bottom_first = names[::-1]
+        big.update_layout({
+            f"xaxis{ax}": {**x_style, **dict(domain=domains[c], range=x_range, anchor=f"y{ax}", automargin=False,
+                                             autorange=False, tickfont=dict(size=size))},
+            f"yaxis{ax}": {**y_style, **dict(anchor=f"x{ax}", categoryorder="array", categoryarray=bottom_first,
+                                             tickmode="array", tickvals=bottom_first, ticktext=bottom_first,
+                                             tickfont=dict(size=size), autorange=False, automargin=False,
+                                             range=[len(names) - 0.5 - per, len(names) - 0.5])},  # tops level
+        })
 
 
 # --- charts: staffing & collaborators pages

@@ -489,7 +489,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "src_col_stored_imported": ("Dòng nhập (lưu)", "Imported rows (stored)"),
     "src_col_used_demo": ("Dòng minh họa (đang dùng)", "Demo rows (in use)"),
     "src_col_used_imported": ("Dòng nhập (đang dùng)", "Imported rows (in use)"),
-    "src_col_imported_share": ("Tỷ lệ đang dùng là số liệu nhập", "Share in use that is imported"),
+    "src_cmd_template": ("mẫu nhập liệu", "the import template"),  # comments of the import commands
+    "src_cmd_name": ("Họ tên", "Your name"),
+    "src_col_imported_share": ("Tỷ lệ nhập (đang dùng)", "Imported share (in use)"),  # short: the table fits at 1440 px
     "src_import_log": ("Nhật ký nhập báo cáo", "Import log"),
     "src_no_imports": ("Chưa nhập báo cáo nào: mọi số liệu về tỉnh đang là dữ liệu minh họa. Nhập báo cáo bằng lệnh "
                        "dưới đây (hoặc trang Nhập báo cáo); mỗi tệp được lưu lại để lần dựng sau vẫn giữ.",

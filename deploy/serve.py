@@ -102,8 +102,9 @@ def wait_healthy(url: str, proc: subprocess.Popen | None, timeout_s: float = 120
 
 
 def streamlit_cmd(port: int) -> list[str]:
-    exe = ROOT / ".venv" / "bin" / "streamlit"
-    head = [str(exe)] if exe.exists() else [sys.executable, "-m", "streamlit"]
+    exe = ROOT / ".venv" / "bin" / "python"
+    # dashboard.serve: `streamlit run` without the first session's "Page not found" (dashboard/serve.py says why)
+    head = [str(exe) if exe.exists() else sys.executable, "-m", "dashboard.serve"]
     return head + ["run", "app.py", "--server.address", "127.0.0.1", "--server.port", str(port),
                    "--server.headless", "true", "--server.enableXsrfProtection", "true",
                    "--server.enableCORS", "true", "--server.fileWatcherType", "none",

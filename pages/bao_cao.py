@@ -27,17 +27,10 @@ st.markdown(f"**{t('report_period', lang)}:** {t('report_period_year', lang, yea
 st.caption(t("report_half_note", lang))
 request = (scope, year)
 
-if st.button(t("report_build", lang), type="primary", icon=":material/description:"):
-    with st.spinner(t("report_building", lang)):
-        try:
-            st.session_state["report"] = {"request": request, "built": report.build_bytes(scope, year)}
-        except (report.ReportError, tools.ToolError) as e:
-            st.session_state.pop("report", None)
-            st.error(getattr(e, lang))
-
-done = st.session_state.get("report")
-if done and done["request"] == request:
-    built = done["built"]
+built = blocks.built_on_click("report", request, lambda: report.build_bytes(scope, year),
+                              (report.ReportError, tools.ToolError), lang, t("report_build", lang),
+                              ":material/description:", t("report_building", lang))
+if built is not None:
     info = built.info
     st.success(t("report_ready", lang, scope=options.get(scope, scope), year=info.year, pages=len([n for n in info.tables if n not in ("header-block", "signature")]),
                  charts=len(info.charts)))

@@ -38,16 +38,28 @@ def as_zip() -> bytes:
 
 st.download_button(t("src_dl_zip", lang), as_zip, file_name="khuyencong-tables.zip", mime="application/zip",
                    key="dl-zip", icon=":material/folder_zip:", type="primary")
-head = st.columns([2, 3, 1, 2, 1, 1])
-for col, key in zip(head, ("src_col_table", "src_col_description", "src_col_rows", "src_col_origin_kind")):
-    col.markdown(f"**{t(key, lang)}**")
+# A table on a wide screen; on a phone Streamlit stacks the columns, so there the header row goes and each cell
+# carries its own label (the CSS below), else a row would read "63 / tham chiếu" with nothing saying which is which.
+st.html("<style>.kc-cell-label {display: none;} @media (max-width: 640px) {.st-key-dl-head {display: none;}"
+        " .kc-cell-label {display: inline; color: #666;} [class*=st-key-dl-row-] {border-top: 1px solid #ddd;"
+        " padding-top: .5rem;}}</style>")
+COLS = ("src_col_table", "src_col_description", "src_col_rows", "src_col_origin_kind")
+with st.container(key="dl-head"):
+    for col, key in zip(st.columns([2, 3, 1, 2, 1, 1]), COLS):
+        col.markdown(f"**{t(key, lang)}**")
+
+
+def cell(col, key: str, text: str) -> None:
+    col.markdown(f'<span class="kc-cell-label">{t(key, lang)}: </span>{text}', unsafe_allow_html=True)
+
+
 for name in queries.EXPORTS:
     demo = demo_in(name)
-    c = st.columns([2, 3, 1, 2, 1, 1], vertical_alignment="center")
-    c[0].markdown(f"`{name}`")
-    c[1].markdown(t(f"src_table_{name}", lang))
-    c[2].markdown(fmt.number(int(rows.get(name, 0)), 0, lang))
-    c[3].markdown(origin_of(name))
+    c = st.container(key=f"dl-row-{name}").columns([2, 3, 1, 2, 1, 1], vertical_alignment="center")
+    cell(c[0], COLS[0], f"`{name}`")
+    cell(c[1], COLS[1], t(f"src_table_{name}", lang))
+    cell(c[2], COLS[2], fmt.number(int(rows.get(name, 0)), 0, lang))
+    cell(c[3], COLS[3], origin_of(name))
     stem = exports.file_stem(name, demo)
     c[4].download_button("CSV", lambda n=name, d=demo: exports.csv_bytes(queries.export_table(n), d),
                          file_name=f"{stem}.csv", mime="text/csv", key=f"dl-{name}-csv", icon=":material/download:",

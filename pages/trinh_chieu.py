@@ -21,26 +21,19 @@ deck_lang = right.segmented_control(t("deck_lang", lang), ["vi", "en"], default=
                                     format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x]) or lang
 request = (area, int(year), deck_lang)
 
-if st.button(t("deck_build", lang), type="primary", icon=":material/slideshow:"):
-    with st.spinner(t("deck_building", lang)):
-        try:
-            pptx, pdf, info = deck.build_bytes(area, int(year), deck_lang)
-            st.session_state["deck"] = {"request": request, "pptx": pptx, "pdf": pdf, "info": info}
-        except (deck.DeckError, tools.ToolError) as e:
-            st.session_state.pop("deck", None)
-            st.error(getattr(e, lang))
-
-built = st.session_state.get("deck")
-if built and built["request"] == request:
-    info = built["info"]
+built = blocks.built_on_click("deck", request, lambda: deck.build_bytes(area, int(year), deck_lang),
+                              (deck.DeckError, tools.ToolError), lang, t("deck_build", lang), ":material/slideshow:",
+                              t("deck_building", lang))
+if built is not None:
+    pptx, pdf, info = built
     st.success(t("deck_ready", lang, slides=len(info.titles), area=info.area.name(lang), year=info.year))
     blocks.demo_badge(info.demo, lang)
     stem = deck.file_stem(info)
     c1, c2, _ = st.columns([2, 1.5, 2.5])
-    c1.download_button(t("deck_download_pptx", lang), built["pptx"], file_name=f"{stem}.pptx", icon=":material/download:",
+    c1.download_button(t("deck_download_pptx", lang), pptx, file_name=f"{stem}.pptx", icon=":material/download:",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation")
-    if built["pdf"]:
-        c2.download_button(t("deck_download_pdf", lang), built["pdf"], file_name=f"{stem}.pdf", mime="application/pdf",
+    if pdf:
+        c2.download_button(t("deck_download_pdf", lang), pdf, file_name=f"{stem}.pdf", mime="application/pdf",
                            icon=":material/picture_as_pdf:")
     else:
         st.info(t("deck_no_pdf", lang))

@@ -6,14 +6,14 @@ import os
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT
-from test_browser import _settle, browser, server  # noqa: F401 — fixtures: `streamlit run` and Debian's Chromium
+# the fixtures `server` and `browser` live in conftest.py
+from test_browser import _settle
 
 LOCAL = {"127.0.0.1"}
 
 
-def _open(browser, url: str):  # noqa: F811
+def _open(browser, url: str):
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -24,7 +24,7 @@ def _open(browser, url: str):  # noqa: F811
 
 @pytest.mark.parametrize("path, title", [("", "Tổng quan"), ("tong-quan", "Tổng quan"),
                                          ("tong-quan?lang=en", "Overview"), ("kinh-phi", "Kinh phí")])
-def test_each_url_path_opens_its_page_and_only_this_server_is_asked(server, browser, path, title):  # noqa: F811
+def test_each_url_path_opens_its_page_and_only_this_server_is_asked(server, browser, path, title):
     page, requests = _open(browser, f"{server}/{path}")
     try:
         assert page.locator("h1").first.inner_text().strip() == title
@@ -39,7 +39,7 @@ def test_each_url_path_opens_its_page_and_only_this_server_is_asked(server, brow
         page.close()
 
 
-def test_no_deploy_button_or_developer_menu(server, browser):  # noqa: F811
+def test_no_deploy_button_or_developer_menu(server, browser):
     page, _ = _open(browser, f"{server}/tong-quan")
     try:
         assert page.get_by_text("Deploy", exact=True).count() == 0

@@ -167,8 +167,8 @@ def test_dockerfile_serves_the_port_the_manifest_probes():
     assert re.search(rf"^EXPOSE {port}$", text, re.M)
     cmd = re.search(r"^CMD (\[.*?\])\s*$", text, re.M | re.S).group(1)
     args = yaml.safe_load(cmd.replace("\\\n", ""))  # a JSON array is YAML
-    assert args[:3] == ["streamlit", "run", "app.py"]
-    opts = dict(zip(args[3::2], args[4::2]))
+    assert args[:5] == ["python", "-m", "dashboard.serve", "run", "app.py"]  # streamlit run, see dashboard/serve.py
+    opts = dict(zip(args[5::2], args[6::2]))
     assert opts["--server.port"] == str(port) and opts["--server.enableXsrfProtection"] == "true"
     assert "_stcore/health" in text and re.search(r"^USER \d+", text, re.M)  # health-checked, not root
     for copied in re.findall(r"^COPY (\S+) ", text, re.M):  # everything the image copies exists in the repository

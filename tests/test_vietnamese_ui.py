@@ -2,18 +2,11 @@
 pages, and the file uploader's own "Upload" / "10MB per file" (drawn by Streamlit's frontend, replaced by CSS)."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
+from conftest import ROOT, streamlit_server
 from streamlit.testing.v1 import AppTest
-
-from conftest import ROOT
-from test_browser import ARGS, CHROMIUM, _free_port
 
 APP = str(ROOT / "app.py")
 RAW = {"import_id", "file_name", "file_sha256", "imported_at", "imported_by", "rows_budget", "outcome",
@@ -74,38 +67,21 @@ def test_an_empty_import_log_says_so_in_vietnamese(db_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def uploader_page(tmp_path_factory):
-    """The uploader helper alone under `streamlit run` (the Import page shows it only to a signed-in editor)."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is required (apt-get install chromium)")
+    """The uploader helper alone on a server (the Import page shows it only to a signed-in editor)."""
     tmp = tmp_path_factory.mktemp("uploader")
     (tmp / "page.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nimport streamlit as st\nfrom dashboard import uploader\n"
         "uploader.file_uploader('Chọn tệp báo cáo', ['xlsx', 'csv'], st.query_params.get('lang', 'vi'), "
         "accept_multiple_files=True)\n", encoding="utf-8")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "page.py", "--server.address", "127.0.0.1",
-                             "--server.port", str(port), "--server.headless", "true", "--server.maxUploadSize", "10",
-                             "--browser.gatherUsageStats", "false"], cwd=tmp, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    with streamlit_server("page.py", tmp, None, "--server.maxUploadSize", "10") as base:
+        yield base
 
 
 @pytest.mark.parametrize("lang, button, limit", [("vi", "Tải lên", "Tối đa 10 MB mỗi tệp • XLSX, CSV"),
                                                  ("en", "Upload", "Up to 10 MB per file • XLSX, CSV")])
-def test_the_uploader_box_reads_in_the_readers_language(uploader_page, lang, button, limit):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = b.new_page()
+def test_the_uploader_box_reads_in_the_readers_language(uploader_page, browser, lang, button, limit):
+    page = browser.new_page()
+    try:
         page.goto(f"{uploader_page}/?lang={lang}")
         zone = page.wait_for_selector("[data-testid=stFileUploaderDropzone]", timeout=60_000)
         page.wait_for_timeout(500)
@@ -116,7 +92,8 @@ def test_the_uploader_box_reads_in_the_readers_language(uploader_page, lang, but
                     limit: z.querySelector('[data-testid=stFileUploaderDropzoneInstructions]').checkVisibility()};
         }""")
         caption = page.locator("[data-testid=stCaptionContainer]").inner_text()
-        b.close()
+    finally:
+        page.close()
     assert seen["button"] == button
     assert seen["limit"] == (lang == "en")  # Streamlit's English "10MB per file" only for English readers
     assert limit in caption
