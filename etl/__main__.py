@@ -23,6 +23,8 @@ OTHER_COMMANDS = """other commands of the product:
                               e.g. python -m dashboard.auth add "Nguyễn Văn A"
   python -m dashboard.maps    rewrite static/geo/ (the maps' borders the app serves) from data/geo/ (etl geo does it too)
                               e.g. python -m dashboard.maps
+  python -m dashboard.serve   streamlit's own command line, without the first session's "Page not found" (what make run uses)
+                              e.g. python -m dashboard.serve run app.py --server.port 8600
   make run | make test        serve the app on the built warehouse | run the whole test suite
   make serve                  replicas of the app behind nginx (REPLICAS=2, SERVE_PORT=8500)
 
