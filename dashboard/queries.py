@@ -14,7 +14,9 @@ SELECT unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
        kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, projects,
        staff_total, staff_grassroots, collaborators_district, collaborators_commune,
        districts_covered, districts_total, communes_covered, communes_total, population, kcdp_actual_per_1000,
-       budget_origin, project_origin, staffing_origin, collaborators_origin
+       budget_origin, project_origin, staffing_origin, collaborators_origin,
+       staff_total_origin, staff_grassroots_origin, collaborators_district_origin, collaborators_commune_origin,
+       districts_covered_origin, communes_covered_origin
 FROM mart_unit_year WHERE year = ? AND era = ? ORDER BY unit_code"""
 
 # A pre-2025 year shown in the 34 units: the 63 aggregated through the crosswalk (never split).
@@ -23,15 +25,19 @@ SELECT v.unit_code, v.name_vi, v.name_ascii, v.vung_id, v.kc_area_id, v.year,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects,
        v.staff_total, v.staff_grassroots, v.collaborators_district, v.collaborators_commune,
        v.districts_covered, v.districts_total, v.communes_covered, v.communes_total,
-       NULL::BIGINT AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units
-       v.budget_origin, v.staffing_origin, v.collaborators_origin
+       v.population, v.kcdp_actual_per_1000,  -- only where every old province's count is sourced (v_unit34_year)
+       v.budget_origin, v.staffing_origin, v.collaborators_origin,
+       v.staff_total_origin, v.staff_grassroots_origin, v.collaborators_district_origin,
+       v.collaborators_commune_origin, v.districts_covered_origin, v.communes_covered_origin
 FROM mart_unit34_year v WHERE v.year = ? ORDER BY v.unit_code"""
 
 UNIT_SERIES = """
 SELECT year, era, unit_code, name_vi, vung_id, kc_area_id, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd,
        kcdp_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
        districts_covered, districts_total, communes_covered, communes_total, population, kcdp_actual_per_1000,
-       budget_origin, project_origin, staffing_origin, collaborators_origin
+       budget_origin, project_origin, staffing_origin, collaborators_origin,
+       staff_total_origin, staff_grassroots_origin, collaborators_district_origin, collaborators_commune_origin,
+       districts_covered_origin, communes_covered_origin
 FROM mart_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
 
 # A 2025 unit over every year: before the reform, its member provinces aggregated (v_unit34_year, never split).
@@ -40,8 +46,10 @@ SELECT v.year, '34' AS era, v.unit_code, v.name_vi, v.vung_id, v.kc_area_id,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects, v.staff_total,
        v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
        v.communes_covered, v.communes_total,
-       NULL::DOUBLE AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units yet
-       v.budget_origin, NULL::VARCHAR AS project_origin, v.staffing_origin, v.collaborators_origin
+       v.population, v.kcdp_actual_per_1000,  -- 2025 on: the unit's count; before, every old province's or a gap
+       v.budget_origin, NULL::VARCHAR AS project_origin, v.staffing_origin, v.collaborators_origin,
+       v.staff_total_origin, v.staff_grassroots_origin, v.collaborators_district_origin,
+       v.collaborators_commune_origin, v.districts_covered_origin, v.communes_covered_origin
 FROM mart_unit34_year v WHERE v.unit_code = ? ORDER BY v.year"""
 
 GROUP_SERIES = """
