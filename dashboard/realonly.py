@@ -103,10 +103,10 @@ def unit_rows(df: pd.DataFrame, amount_origins: pd.DataFrame) -> pd.DataFrame:
     if "kcdp_actual_per_1000" in df:  # the population is sourced wherever it is not a gap already
         out["kcdp_actual_per_1000"] = df["kcdp_actual_per_1000"].where(_real(o, [("kcdp", "actual")]))
     for col, origins in VALUE_ORIGINS.items():  # staffing and collaborators per value, as budgets per amount
-        if col in df and all(o in df for o in origins):
+        if col in df and all(c in df for c in origins):
             keep = pd.Series(True, index=df.index)
-            for o in origins:
-                keep &= df[o].map(coverage.is_real)
+            for c in origins:
+                keep &= df[c].map(coverage.is_real)
             out[col] = df[col].where(keep)
     for f, s in AMOUNTS:
         if "budget_origin" in out:
