@@ -25,7 +25,7 @@ SELECT v.unit_code, v.name_vi, v.name_ascii, v.vung_id, v.kc_area_id, v.year,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects,
        v.staff_total, v.staff_grassroots, v.collaborators_district, v.collaborators_commune,
        v.districts_covered, v.districts_total, v.communes_covered, v.communes_total,
-       v.population, v.kcdp_actual_per_1000,  -- only where every old province's count is sourced (v_unit34_year)
+       v.population, v.kcdp_actual_per_1000,  -- only where every old province's count is sourced (see the column comment)
        v.budget_origin, v.staffing_origin, v.collaborators_origin,
        v.staff_total_origin, v.staff_grassroots_origin, v.collaborators_district_origin,
        v.collaborators_commune_origin, v.districts_covered_origin, v.communes_covered_origin
