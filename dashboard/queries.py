@@ -652,10 +652,25 @@ LEFT JOIN source s ON s.source_id = n.source_id
 WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""
 
 
+# A pre-2025 year in the 34 units: the old provinces' counts behind each unit's summed population (mart_unit34_year
+# sums them only where every one is sourced; a unit with a gap lists none)
+POPULATION_USED_AS_34 = """
+SELECT v.unit_code, v.name_vi, v.year, v.population, n.year AS population_year, n.source_id,
+       s.title AS source_title, s.publisher, s.location AS source_location
+FROM mart_unit34_year w
+JOIN reform_2025 r ON r.unit_code = w.unit_code
+JOIN mart_unit_year v ON v.era = '63' AND v.unit_code = r.province_code AND v.year = w.year
+JOIN population n ON n.era = v.era AND n.province_code = v.unit_code AND n.confirmed
+    AND n.population = v.population
+LEFT JOIN source s ON s.source_id = n.source_id
+WHERE w.year = ? AND w.population IS NOT NULL ORDER BY v.unit_code"""
+
+
 @st.cache_data(show_spinner=False, ttl=600)
-def population_used(year: int, era: str) -> pd.DataFrame:
-    """The units of `era` with a sourced population behind `year`'s per-capita figures: count, its year, source."""
-    return query(POPULATION_USED, [era, year])
+def population_used(year: int, era: str, as_34: bool = False) -> pd.DataFrame:
+    """The units of `era` with a sourced population behind `year`'s per-capita figures: count, its year, source.
+    `as_34`: a pre-2025 year shown in the 34 units, one row per old province summed into a unit's population."""
+    return query(POPULATION_USED_AS_34, [year]) if as_34 else query(POPULATION_USED, [era, year])
 
 
 # --- programme periods (issue 11): the periods, their targets against the warehouse, the agency of each year

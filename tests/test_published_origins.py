@@ -9,7 +9,6 @@ import duckdb
 import pandas as pd
 import pytest
 import streamlit as st
-
 from conftest import ROOT, run_page
 
 from etl import build, published
@@ -74,9 +73,8 @@ def test_a_published_staff_count_stays_beside_a_demo_grassroots_count():
 # ----------------------------------------------------------------------- 2. every stated province amount is published
 
 FUNDS = {f"budget.{f}.{s}" for f in ("kcqg", "kcdp") for s in ("planned", "actual")}
-_ref = {r["province_code"]: r["unit_code"] for r in csv.DictReader(
-    open(ROOT / "data" / "reference" / "reform_2025.csv", encoding="utf-8"))} \
-    if (ROOT / "data" / "reference" / "reform_2025.csv").exists() else {}
+with open(ROOT / "data" / "reference" / "reform_2025.csv", encoding="utf-8", newline="") as _fh:
+    _ref = {r["province_code"]: r["unit_code"] for r in csv.DictReader(_fh)}
 
 
 def _stated_amounts() -> list[tuple[str, str, int, str, float]]:
@@ -218,3 +216,13 @@ def test_the_report_trend_is_marked_from_the_actuals_it_draws(con):
         == "demo/published demo/published"
     trend = con.execute(facts.TREND["63"], [["58"], 2022]).df().set_index("year")
     assert not trend.loc[2022, "demo"] and trend.loc[2021, "demo"]
+
+
+def test_the_per_capita_note_of_the_34_units_names_the_old_provinces_counts_summed(session_db):
+    """A pre-2025 year in the 34 units: the sources listed under the per-capita figures are those of the old
+    provinces summed, all of them for each unit with a figure, none for a unit left as a gap."""
+    from dashboard import queries
+    used = queries.population_used(2020, "34", as_34=True)
+    assert {"30", "31"} <= set(used.unit_code)  # Hải Phòng = Hải Dương + Hải Phòng
+    assert "79" not in set(used.unit_code)  # Hồ Chí Minh 2020 is a gap: its count is not listed alone
+    assert used.source_title.notna().all() and (used.population > 0).all()
