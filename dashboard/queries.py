@@ -563,9 +563,11 @@ def indicator_panel(col: str, view: str, origin_col: str) -> pd.DataFrame:
             value = metrics.with_change(d, unit_year(y - 1, view), base)
         else:
             value = d[col]
+        from . import realonly  # the value's own origins where it has them (a published district count alone)
+        own = realonly.value_origin(d, col)
         frames.append(pd.DataFrame({"year": y, "unit_code": d["unit_code"], "name_vi": d["name_vi"],
                                     "vung_id": d["vung_id"], "value": pd.to_numeric(value, errors="coerce").astype(float),
-                                    "origin": d[origin_col]}))
+                                    "origin": d[origin_col] if own is None else own}))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["year", "unit_code", "name_vi", "vung_id", "value", "origin"])
     return out[out.groupby("year")["value"].transform(lambda v: v.notna().any())]  # years without the measure: none

@@ -67,6 +67,19 @@ def _real(origins: pd.DataFrame, amounts) -> pd.Series:
     return keep
 
 
+def value_origin(df: pd.DataFrame, col: str) -> pd.Series | None:
+    """Per row, the origins the value `col` rests on ('demo+published' for a total of a published district count and
+    a demo commune count); None where `col` has no per-value origins in `df` (the row's topic origin then stands)."""
+    cols = VALUE_ORIGINS.get(col)
+    if not cols or not all(c in df for c in cols):
+        return None
+
+    def joined(row) -> str | None:
+        ms = {m for o in row if isinstance(o, str) for m in coverage.members(o)}
+        return "+".join(sorted(ms)) if ms else None  # as the warehouse's origin_set writes it
+    return df[cols].apply(joined, axis=1)
+
+
 def strip_demo(origin) -> str:
     """'demo+published' → 'published'; 'demo' → 'none': what a value shown with the switch on rests on."""
     if origin is None or (not isinstance(origin, str) and pd.isna(origin)):

@@ -226,3 +226,16 @@ def test_the_per_capita_note_of_the_34_units_names_the_old_provinces_counts_summ
     assert {"30", "31"} <= set(used.unit_code)  # Hải Phòng = Hải Dương + Hải Phòng
     assert "79" not in set(used.unit_code)  # Hồ Chí Minh 2020 is a gap: its count is not listed alone
     assert used.source_title.notna().all() and (used.population > 0).all()
+
+
+def test_the_indicator_marks_each_collaborator_measure_with_its_own_origin(session_db):
+    """Map, ranking and table of one measure carry that measure's origin: Ninh Bình 2016's district count is
+    published, its commune count demo, the total of both rests on both."""
+    from dashboard import queries
+
+    def origin_of(col):
+        panel = queries.indicator_panel(col, "63", "collaborators_origin")
+        return panel[(panel.unit_code == "37") & (panel.year == 2016)].origin.item()
+    assert origin_of("collaborators_district") == "published"
+    assert origin_of("collaborators_commune") == "demo"
+    assert origin_of("collaborators_total") == "demo+published"
