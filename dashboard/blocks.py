@@ -160,7 +160,7 @@ def per_capita_note(df: pd.DataFrame, year: int, view: str, fund: str, status: s
     are gaps, never estimates. Says so when the fund or status chosen is not the one per-capita is defined for."""
     from . import queries
     shown = int(df["kcdp_actual_per_1000"].notna().sum())
-    used = queries.population_used(year, view) if view == queries.era_of(year) else queries.population_used(year, "")
+    used = queries.population_used(year, view, as_34=view != queries.era_of(year))
     parts = []
     for (title, loc, py), n in used.groupby(["source_title", "source_location", "population_year"], dropna=False).size().items():
         link = f"[{fmt.md(title)}]({loc})" if fmt.is_url(loc) else fmt.md(title)

@@ -243,6 +243,8 @@ def origin_map(units: pd.DataFrame, view: str, lang: str) -> go.Figure:
 # Which topic each column of a unit-year table (queries.unit_year and kin) belongs to; shares are handled apart,
 # because a real value's share of a total that holds demo values is itself partly demo.
 def _topic_of(col: str) -> str | None:
+    if col.endswith("_origin"):  # a value's origin (collaborators_district_origin, …) is no value to hide
+        return None
     if col.endswith("_mvnd") or col.endswith("_execution_pct") or "_mvnd_change" in col:
         return "budget"
     if col == "projects" or col.endswith("_projects"):

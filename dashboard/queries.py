@@ -14,7 +14,9 @@ SELECT unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
        kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd, kcdp_actual_mvnd, projects,
        staff_total, staff_grassroots, collaborators_district, collaborators_commune,
        districts_covered, districts_total, communes_covered, communes_total, population, kcdp_actual_per_1000,
-       budget_origin, project_origin, staffing_origin, collaborators_origin
+       budget_origin, project_origin, staffing_origin, collaborators_origin,
+       staff_total_origin, staff_grassroots_origin, collaborators_district_origin, collaborators_commune_origin,
+       districts_covered_origin, communes_covered_origin
 FROM mart_unit_year WHERE year = ? AND era = ? ORDER BY unit_code"""
 
 # A pre-2025 year shown in the 34 units: the 63 aggregated through the crosswalk (never split).
@@ -23,15 +25,19 @@ SELECT v.unit_code, v.name_vi, v.name_ascii, v.vung_id, v.kc_area_id, v.year,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects,
        v.staff_total, v.staff_grassroots, v.collaborators_district, v.collaborators_commune,
        v.districts_covered, v.districts_total, v.communes_covered, v.communes_total,
-       NULL::BIGINT AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units
-       v.budget_origin, v.staffing_origin, v.collaborators_origin
+       v.population, v.kcdp_actual_per_1000,  -- only where every old province's count is sourced (see the column comment)
+       v.budget_origin, v.staffing_origin, v.collaborators_origin,
+       v.staff_total_origin, v.staff_grassroots_origin, v.collaborators_district_origin,
+       v.collaborators_commune_origin, v.districts_covered_origin, v.communes_covered_origin
 FROM mart_unit34_year v WHERE v.year = ? ORDER BY v.unit_code"""
 
 UNIT_SERIES = """
 SELECT year, era, unit_code, name_vi, vung_id, kc_area_id, kcqg_planned_mvnd, kcqg_actual_mvnd, kcdp_planned_mvnd,
        kcdp_actual_mvnd, projects, staff_total, staff_grassroots, collaborators_district, collaborators_commune,
        districts_covered, districts_total, communes_covered, communes_total, population, kcdp_actual_per_1000,
-       budget_origin, project_origin, staffing_origin, collaborators_origin
+       budget_origin, project_origin, staffing_origin, collaborators_origin,
+       staff_total_origin, staff_grassroots_origin, collaborators_district_origin, collaborators_commune_origin,
+       districts_covered_origin, communes_covered_origin
 FROM mart_unit_year WHERE era = ? AND unit_code = ? ORDER BY year"""
 
 # A 2025 unit over every year: before the reform, its member provinces aggregated (v_unit34_year, never split).
@@ -40,8 +46,10 @@ SELECT v.year, '34' AS era, v.unit_code, v.name_vi, v.vung_id, v.kc_area_id,
        v.kcqg_planned_mvnd, v.kcqg_actual_mvnd, v.kcdp_planned_mvnd, v.kcdp_actual_mvnd, v.projects, v.staff_total,
        v.staff_grassroots, v.collaborators_district, v.collaborators_commune, v.districts_covered, v.districts_total,
        v.communes_covered, v.communes_total,
-       NULL::DOUBLE AS population, NULL::DOUBLE AS kcdp_actual_per_1000,  -- no sourced population for the 34 units yet
-       v.budget_origin, NULL::VARCHAR AS project_origin, v.staffing_origin, v.collaborators_origin
+       v.population, v.kcdp_actual_per_1000,  -- 2025 on: the unit's count; before, every old province's or a gap
+       v.budget_origin, NULL::VARCHAR AS project_origin, v.staffing_origin, v.collaborators_origin,
+       v.staff_total_origin, v.staff_grassroots_origin, v.collaborators_district_origin,
+       v.collaborators_commune_origin, v.districts_covered_origin, v.communes_covered_origin
 FROM mart_unit34_year v WHERE v.unit_code = ? ORDER BY v.year"""
 
 GROUP_SERIES = """
@@ -555,9 +563,11 @@ def indicator_panel(col: str, view: str, origin_col: str) -> pd.DataFrame:
             value = metrics.with_change(d, unit_year(y - 1, view), base)
         else:
             value = d[col]
+        from . import realonly  # the value's own origins where it has them (a published district count alone)
+        own = realonly.value_origin(d, col)
         frames.append(pd.DataFrame({"year": y, "unit_code": d["unit_code"], "name_vi": d["name_vi"],
                                     "vung_id": d["vung_id"], "value": pd.to_numeric(value, errors="coerce").astype(float),
-                                    "origin": d[origin_col]}))
+                                    "origin": d[origin_col] if own is None else own}))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["year", "unit_code", "name_vi", "vung_id", "value", "origin"])
     return out[out.groupby("year")["value"].transform(lambda v: v.notna().any())]  # years without the measure: none
@@ -644,10 +654,25 @@ LEFT JOIN source s ON s.source_id = n.source_id
 WHERE v.era = ? AND v.year = ? ORDER BY v.unit_code"""
 
 
+# A pre-2025 year in the 34 units: the old provinces' counts behind each unit's summed population (mart_unit34_year
+# sums them only where every one is sourced; a unit with a gap lists none)
+POPULATION_USED_AS_34 = """
+SELECT v.unit_code, v.name_vi, v.year, v.population, n.year AS population_year, n.source_id,
+       s.title AS source_title, s.publisher, s.location AS source_location
+FROM mart_unit34_year w
+JOIN reform_2025 r ON r.unit_code = w.unit_code
+JOIN mart_unit_year v ON v.era = '63' AND v.unit_code = r.province_code AND v.year = w.year
+JOIN population n ON n.era = v.era AND n.province_code = v.unit_code AND n.confirmed
+    AND n.population = v.population
+LEFT JOIN source s ON s.source_id = n.source_id
+WHERE w.year = ? AND w.population IS NOT NULL ORDER BY v.unit_code"""
+
+
 @st.cache_data(show_spinner=False, ttl=600)
-def population_used(year: int, era: str) -> pd.DataFrame:
-    """The units of `era` with a sourced population behind `year`'s per-capita figures: count, its year, source."""
-    return query(POPULATION_USED, [era, year])
+def population_used(year: int, era: str, as_34: bool = False) -> pd.DataFrame:
+    """The units of `era` with a sourced population behind `year`'s per-capita figures: count, its year, source.
+    `as_34`: a pre-2025 year shown in the 34 units, one row per old province summed into a unit's population."""
+    return query(POPULATION_USED_AS_34, [year]) if as_34 else query(POPULATION_USED, [era, year])
 
 
 # --- programme periods (issue 11): the periods, their targets against the warehouse, the agency of each year

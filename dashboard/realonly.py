@@ -26,7 +26,20 @@ PEER_BUDGET = {  # queries.PEER_METRICS budget metric → the amounts behind it
     "kcdp_execution_pct": [("kcdp", "planned"), ("kcdp", "actual")],
     "total_execution_pct": AMOUNTS,
 }
-_ORIGIN_COLS = ("budget_origin", "project_origin", "staffing_origin", "collaborators_origin", "origin")
+# A staffing or collaborator value → the per-value origins it rests on (v_unit_year's *_origin columns): a published
+# district count (Ninh Bình 2016) stays beside a hidden demo commune count; a total or a rate needs all its parts.
+VALUE_ORIGINS = {
+    "staff_total": ["staff_total_origin"], "size_band": ["staff_total_origin"],
+    "staff_grassroots": ["staff_grassroots_origin"],
+    "grassroots_share_pct": ["staff_total_origin", "staff_grassroots_origin"],
+    "collaborators_district": ["collaborators_district_origin"],
+    "collaborators_commune": ["collaborators_commune_origin"],
+    "collaborators_total": ["collaborators_district_origin", "collaborators_commune_origin"],
+    "districts_covered": ["districts_covered_origin"], "district_coverage_pct": ["districts_covered_origin"],
+    "communes_covered": ["communes_covered_origin"], "commune_coverage_pct": ["communes_covered_origin"],
+}
+_ORIGIN_COLS = ("budget_origin", "project_origin", "staffing_origin", "collaborators_origin", "origin",
+                *sorted({o for origins in VALUE_ORIGINS.values() for o in origins}))
 
 
 def active() -> bool:
@@ -52,6 +65,19 @@ def _real(origins: pd.DataFrame, amounts) -> pd.Series:
     for f, s in amounts:
         keep &= origins[origin_col(f, s)].map(coverage.is_real)
     return keep
+
+
+def value_origin(df: pd.DataFrame, col: str) -> pd.Series | None:
+    """Per row, the origins the value `col` rests on ('demo+published' for a total of a published district count and
+    a demo commune count); None where `col` has no per-value origins in `df` (the row's topic origin then stands)."""
+    cols = VALUE_ORIGINS.get(col)
+    if not cols or not all(c in df for c in cols):
+        return None
+
+    def joined(row) -> str | None:
+        ms = {m for o in row if isinstance(o, str) for m in coverage.members(o)}
+        return "+".join(sorted(ms)) if ms else None  # as the warehouse's origin_set writes it
+    return df[cols].apply(joined, axis=1)
 
 
 def strip_demo(origin) -> str:
@@ -89,8 +115,12 @@ def unit_rows(df: pd.DataFrame, amount_origins: pd.DataFrame) -> pd.DataFrame:
         out["total_execution_pct"] = df["total_execution_pct"].where(_real(o, AMOUNTS))
     if "kcdp_actual_per_1000" in df:  # the population is sourced wherever it is not a gap already
         out["kcdp_actual_per_1000"] = df["kcdp_actual_per_1000"].where(_real(o, [("kcdp", "actual")]))
-    if "collaborators_total" in df and "collaborators_origin" in df:
-        out["collaborators_total"] = df["collaborators_total"].where(df["collaborators_origin"].map(coverage.is_real))
+    for col, origins in VALUE_ORIGINS.items():  # staffing and collaborators per value, as budgets per amount
+        if col in df and all(c in df for c in origins):
+            keep = pd.Series(True, index=df.index)
+            for c in origins:
+                keep &= df[c].map(coverage.is_real)
+            out[col] = df[col].where(keep)
     for f, s in AMOUNTS:
         if "budget_origin" in out:
             out[origin_col(f, s)] = o[origin_col(f, s)]

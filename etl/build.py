@@ -39,12 +39,14 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
     figures = pd.concat([stated, province_figs], ignore_index=True)
     targets = reference.programme_targets(ref, stated, data_dir / "reference")
     ref["admin_count"] = reference.admin_counts(curated, data_dir / "reference")  # the demo's real denominators
-    disputed = published.count_disagreements(curated, stated)
+    disputed = pd.concat([published.count_disagreements(curated, stated),
+                          published.budget_disagreements(curated, stated)], ignore_index=True)
     consistency = pd.concat([consistency, disputed], ignore_index=True)
-    # two sources disagreeing on a count: both kept and listed as a discrepancy; no demo value can meet both
+    # two sources disagreeing on a count or an amount: both kept and listed as a discrepancy; no demo value can meet both
     figures.loc[figures.figure_id.isin(disputed.figure_id), "calibrate"] = "no"
     facts = demo.generate(ref, figures, demo_opts)
-    facts["budget"] = pd.concat([facts["budget"], published.published_facts(curated, ref)], ignore_index=True)
+    facts["budget"] = pd.concat([facts["budget"], published.published_facts(curated, ref, stated)],
+                                ignore_index=True)
     facts["outreach"] = published.published_outreach(curated, ref)  # no demo rows: a gap where no source states one
     facts["project_count"], collab_published = published.published_counts(curated, stated, ref)
     facts["collaborators"] = pd.concat([facts["collaborators"], collab_published], ignore_index=True)

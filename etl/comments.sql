@@ -654,3 +654,23 @@ COMMENT ON COLUMN v_published_value.quote IS 'The sentence the figure comes from
 COMMENT ON COLUMN v_published_value.source_url IS 'Where the source is (a URL).';
 COMMENT ON COLUMN v_published_value.publisher IS 'Who published the source.';
 COMMENT ON COLUMN v_published_value.published IS 'When the source was published (YYYY[-MM[-DD]]).';
+-- Per-value origins (staffing, collaborators): each value judged alone, as budget_current.planned_origin / actual_origin.
+COMMENT ON COLUMN staffing_current.staff_total_origin IS 'Where staff_total alone came from: imported, published or demo.';
+COMMENT ON COLUMN staffing_current.staff_grassroots_origin IS 'Where staff_grassroots alone came from: imported, published or demo.';
+COMMENT ON COLUMN collaborators_current.collaborators_commune_origin IS 'Where collaborators_commune alone came from: imported, published or demo.';
+COMMENT ON COLUMN collaborators_current.districts_covered_origin IS 'Where districts_covered alone came from: imported, published or demo.';
+COMMENT ON COLUMN collaborators_current.communes_covered_origin IS 'Where communes_covered alone came from: imported, published or demo.';
+COMMENT ON COLUMN v_unit_year.staff_total_origin IS 'Where staff_total alone came from (imported, published or demo): "real figures only" hides it unless real.';
+COMMENT ON COLUMN v_unit_year.staff_grassroots_origin IS 'Where staff_grassroots alone came from (imported, published or demo).';
+COMMENT ON COLUMN v_unit_year.collaborators_district_origin IS 'Where collaborators_district alone came from (imported, published or demo): a published district count stays under "real figures only" beside a hidden demo commune count.';
+COMMENT ON COLUMN v_unit_year.collaborators_commune_origin IS 'Where collaborators_commune alone came from (imported, published or demo).';
+COMMENT ON COLUMN v_unit_year.districts_covered_origin IS 'Where districts_covered alone came from (imported, published or demo).';
+COMMENT ON COLUMN v_unit_year.communes_covered_origin IS 'Where communes_covered alone came from (imported, published or demo).';
+COMMENT ON COLUMN v_unit34_year.staff_total_origin IS 'Origins of staff_total summed (joined with +): real only where every part is.';
+COMMENT ON COLUMN v_unit34_year.staff_grassroots_origin IS 'Origins of staff_grassroots summed (joined with +).';
+COMMENT ON COLUMN v_unit34_year.collaborators_district_origin IS 'Origins of collaborators_district summed (joined with +).';
+COMMENT ON COLUMN v_unit34_year.collaborators_commune_origin IS 'Origins of collaborators_commune summed (joined with +).';
+COMMENT ON COLUMN v_unit34_year.districts_covered_origin IS 'Origins of districts_covered summed (joined with +).';
+COMMENT ON COLUMN v_unit34_year.communes_covered_origin IS 'Origins of communes_covered summed (joined with +).';
+COMMENT ON COLUMN v_unit34_year.population IS 'Population of the 34-unit (người). From 2025: the unit''s own confirmed count (v_unit_year''s rule, e.g. the 2025 Resolution''s figure). Before 2025: the sum of its old provinces'' confirmed counts (each the nearest in time to the year), only where every old province of the unit has one and reports that year; else NULL, a gap — never a partial sum, never the 2025 count carried back.';
+COMMENT ON COLUMN v_unit34_year.kcdp_actual_per_1000 IS 'KCĐP actual spending per 1.000 people (triệu đồng / 1.000 người) = kcdp_actual_mvnd × 1000 / population; NULL wherever population is (see population).';

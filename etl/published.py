@@ -19,7 +19,7 @@ from .errors import DataError
 from .inputs import read_csv_rows
 from .paths import DATA
 from .paths import rel as _rel
-from .vocabulary import era_of
+from .vocabulary import FIRST_YEAR, era_of
 
 FIGURE_COLUMNS = ["figure_id", "source_id", "topic", "measure", "scope", "scope_key", "year", "year_to", "period",
                   "agg", "value", "unit", "qualifier", "resolution", "value_text", "formula", "demo_target",
@@ -290,28 +290,84 @@ def load_province(pub_dir: Path = DATA / "published") -> tuple[pd.DataFrame, pd.
     return curated, figs.reset_index(drop=True), sources.reset_index(drop=True)
 
 
-def published_facts(curated: pd.DataFrame, ref: dict) -> pd.DataFrame:
-    """Budget rows of origin 'published': a unit's own KCQG / KCĐP plan or actual in one year, as its source states.
-    A column the source does not state is NULL (the demo, calibrated to agree, fills it in the views)."""
+BUDGET_MEASURE = re.compile(r"^budget\.(kcqg|kcdp)\.(planned|actual)$")
+
+
+def budget_rows(curated: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
+    """Every single-year amount of one province's KCQG or KCĐP, plan or actual, that a source states exactly: the
+    curated rows with use 'fact' and the figures.csv rows of the same kind (a province, one whole year, written
+    exactly, not set aside with calibrate 'no'). 'Hơn 2 tỷ' or a KCQG + KCĐP total is no amount the model holds: those
+    stay calibration targets."""
+    cur = curated[(curated.use == "fact") & curated.measure.str.match(BUDGET_MEASURE.pattern)]
+    keep = ((stated.scope == "province") & (stated.period == "year") & (stated.year == stated.year_to)
+            & (stated.qualifier == "exact") & (stated.calibrate != "no")
+            & stated.measure.str.match(BUDGET_MEASURE.pattern) & (stated.year >= FIRST_YEAR))
+    own = stated[keep.fillna(False).astype(bool)]
+    return pd.concat([
+        pd.DataFrame({"figure_id": cur.pf_id, "source_id": cur.source_id, "measure": cur.measure,
+                      "unit_code": cur.scope_key, "year": cur.year, "value": cur.value}),
+        pd.DataFrame({"figure_id": own.figure_id, "source_id": own.source_id, "measure": own.measure,
+                      "unit_code": own.scope_key, "year": own.year, "value": own.value}),
+    ], ignore_index=True).sort_values("figure_id", kind="stable")
+
+
+def _disagreements(rows: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of rows stating different values for the same unit, year and measure, in source_check's shape (status
+    'discrepancy', `formula` naming the other figure) so the Mâu thuẫn page lists them."""
+    out = []
+    for _, g in rows.groupby(["unit_code", "year", "measure"]):
+        if g.value.astype(float).nunique() < 2:
+            continue
+        for a in g.itertuples():
+            for b in g.itertuples():
+                if a.figure_id != b.figure_id and float(a.value) != float(b.value):
+                    out.append({"figure_id": a.figure_id, "source_id": a.source_id, "stated": float(a.value),
+                                "formula": b.figure_id, "recomputed": float(b.value), "status": "discrepancy"})
+    return pd.DataFrame(out, columns=["figure_id", "source_id", "stated", "formula", "recomputed", "status"])
+
+
+def budget_disagreements(curated: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
+    """Two sources stating different amounts for the same province, year, fund and status: both kept as written,
+    neither is the province's figure (the demo fills the gap, calibrated to neither), each pair listed. Never averaged."""
+    return _disagreements(budget_rows(curated, stated))
+
+
+def _sole_unit(code: str, era: str, ref: dict) -> bool:
+    """A figure about `code` is a unit's own: always before the reform; from 2025 only for a unit that is one
+    pre-reform province's successor alone (a merged province's figure is only part of its unit's)."""
+    if era != "34":
+        return True
+    cross = list(zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code))
+    return code in set(ref["unit_2025"].unit_code) and [u for _, u in cross].count(code) == 1
+
+
+def published_facts(curated: pd.DataFrame, ref: dict, stated: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Budget rows of origin 'published': a unit's own KCQG / KCĐP plan or actual in one year, as a source states it
+    (budget_rows: the curated CSV and figures.csv). A column no source states is NULL (the demo, calibrated to agree,
+    fills it in the views). An amount two sources disagree on is no row (budget_disagreements lists it); two sources
+    stating the same amount give one row, from the first figure. One published row per unit, year and fund holds one
+    source: where a second source states the other status, the build stops rather than drop it silently."""
     cols = ["era", "unit_code", "year", "fund", "planned_mvnd", "actual_mvnd", "origin", "source_id"]
-    facts = curated[(curated.use == "fact") & curated.measure.str.startswith("budget.")]  # counts: published_counts
+    stated = stated if stated is not None else pd.DataFrame(columns=FIGURE_COLUMNS)
+    rows = budget_rows(curated, stated)
+    disputed = set(_disagreements(rows).figure_id)
     out: dict[tuple, dict] = {}
-    for r in facts.itertuples():
+    for r in rows.drop_duplicates(["unit_code", "year", "measure"]).itertuples():
+        if r.figure_id in disputed:
+            continue
         year = int(r.year)
         era = era_of(year)
-        code = r.scope_key
-        if era == "34":
-            units = set(ref["unit_2025"].unit_code)
-            cross = dict(zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code))
-            if code not in units or list(cross.values()).count(code) != 1:
-                continue  # a pre-reform province inside a merged unit: its figure is only part of the unit's
+        if not _sole_unit(r.unit_code, era, ref):
+            continue
         _, fund, status = r.measure.split(".")
-        key = (era, code, year, fund)
-        row = out.setdefault(key, {"era": era, "unit_code": code, "year": year, "fund": fund,
-                                   "planned_mvnd": None, "actual_mvnd": None, "origin": "published",
-                                   "source_id": r.source_id})
+        row = out.setdefault((era, r.unit_code, year, fund), {
+            "era": era, "unit_code": r.unit_code, "year": year, "fund": fund, "planned_mvnd": None,
+            "actual_mvnd": None, "origin": "published", "source_id": r.source_id, "figure_id": r.figure_id})
         if row["source_id"] != r.source_id:
-            continue  # one published row per unit, year and fund; a second source stays a calibration target
+            raise DataError("data/published", f"{r.figure_id} và {row['figure_id']}: hai nguồn nêu kế hoạch và thực "
+                            f"hiện của cùng quỹ {fund} năm {year}; mỗi dòng ngân sách chỉ giữ một nguồn",
+                            f"{r.figure_id} and {row['figure_id']}: two sources state the plan and the actual of the "
+                            f"same fund {fund} in {year}; a budget row holds one source", column="source_id")
         row[f"{status}_mvnd"] = float(r.value)
     df = pd.DataFrame(list(out.values()), columns=cols)
     for c in ("planned_mvnd", "actual_mvnd"):
@@ -381,17 +437,7 @@ def count_disagreements(curated: pd.DataFrame, stated: pd.DataFrame) -> pd.DataF
     """Two sources stating different counts for the same province, year and measure: both are kept as they are
     written, neither is shown as the province's figure, and each pair is listed (source_check's shape, status
     'discrepancy', `formula` naming the other figure) so the Mâu thuẫn page shows it. Never averaged."""
-    rows = _count_rows(curated, stated)
-    out = []
-    for _, g in rows.groupby(["unit_code", "year", "measure"]):
-        if g.value.nunique() < 2:
-            continue
-        for a in g.itertuples():
-            for b in g.itertuples():
-                if a.figure_id != b.figure_id and float(a.value) != float(b.value):
-                    out.append({"figure_id": a.figure_id, "source_id": a.source_id, "stated": float(a.value),
-                                "formula": b.figure_id, "recomputed": float(b.value), "status": "discrepancy"})
-    return pd.DataFrame(out, columns=["figure_id", "source_id", "stated", "formula", "recomputed", "status"])
+    return _disagreements(_count_rows(curated, stated))
 
 
 def published_counts(curated: pd.DataFrame, stated: pd.DataFrame, ref: dict) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -127,7 +127,13 @@ SELECT era, unit_code, year,
     CASE WHEN min(rk) = 0 THEN 'imported' ELSE origin_set([
         arg_min(origin, rk) FILTER (staff_total IS NOT NULL),
         arg_min(origin, rk) FILTER (staff_grassroots IS NOT NULL)]) END AS origin,
-    arg_min(source_id, rk) AS source_id
+    arg_min(source_id, rk) AS source_id,
+    -- each value's own origin, as budget_current's planned_origin / actual_origin: "real figures only" keeps a
+    -- published value beside a demo one
+    CASE WHEN min(rk) = 0 THEN 'imported' ELSE arg_min(origin, rk) FILTER (staff_total IS NOT NULL) END
+        AS staff_total_origin,
+    CASE WHEN min(rk) = 0 THEN 'imported' ELSE arg_min(origin, rk) FILTER (staff_grassroots IS NOT NULL) END
+        AS staff_grassroots_origin
 FROM r WHERE origin = 'imported' OR NOT has_imported
 GROUP BY era, unit_code, year;
 CREATE VIEW collaborators_current AS
@@ -148,9 +154,16 @@ SELECT era, unit_code, year,
         arg_min(origin, rk) FILTER (communes_covered IS NOT NULL),
         arg_min(origin, rk) FILTER (collaborators_commune IS NOT NULL)]) END AS origin,
     arg_min(source_id, rk) AS source_id,
-    -- the origin of the one value a source may state alone, for tables that show it by itself
+    -- each value's own origin (a source may state one alone, e.g. Ninh Bình's district count beside the demo's
+    -- commune count): "real figures only" and the origin marks judge each value, as budgets per amount
     CASE WHEN min(rk) = 0 THEN 'imported'
-         ELSE arg_min(origin, rk) FILTER (collaborators_district IS NOT NULL) END AS collaborators_district_origin
+         ELSE arg_min(origin, rk) FILTER (collaborators_district IS NOT NULL) END AS collaborators_district_origin,
+    CASE WHEN min(rk) = 0 THEN 'imported'
+         ELSE arg_min(origin, rk) FILTER (collaborators_commune IS NOT NULL) END AS collaborators_commune_origin,
+    CASE WHEN min(rk) = 0 THEN 'imported'
+         ELSE arg_min(origin, rk) FILTER (districts_covered IS NOT NULL) END AS districts_covered_origin,
+    CASE WHEN min(rk) = 0 THEN 'imported'
+         ELSE arg_min(origin, rk) FILTER (communes_covered IS NOT NULL) END AS communes_covered_origin
 FROM r WHERE origin = 'imported' OR NOT has_imported
 GROUP BY era, unit_code, year;
 CREATE VIEW project_current AS
@@ -248,7 +261,9 @@ SELECT u.era, u.unit_code, u.name_vi, u.name_ascii, u.slug, b.year,
     c.collaborators_district, c.collaborators_commune, c.districts_covered, c.districts_total,
     c.communes_covered, c.communes_total,
     pop.population, CAST(b.kcdp_actual_mvnd AS DOUBLE) * 1000 / pop.population AS kcdp_actual_per_1000,
-    b.budget_origin, p.project_origin, s.origin AS staffing_origin, c.origin AS collaborators_origin
+    b.budget_origin, p.project_origin, s.origin AS staffing_origin, c.origin AS collaborators_origin,
+    s.staff_total_origin, s.staff_grassroots_origin, c.collaborators_district_origin,
+    c.collaborators_commune_origin, c.districts_covered_origin, c.communes_covered_origin
 FROM b
 JOIN unit u USING (era, unit_code)
 LEFT JOIN p USING (era, unit_code, year)
@@ -312,6 +327,8 @@ FROM v_unit_year GROUP BY year;
 
 -- Across the reform: every year expressed in the 34 units (the 63 aggregated through the crosswalk; never split).
 CREATE VIEW v_unit34_year AS
+WITH members AS (SELECT unit_code, count(*) AS provinces FROM reform_2025 GROUP BY unit_code),
+a AS (
 SELECT coalesce(r.unit_code, v.unit_code) AS unit_code, u.name_vi, v.year,
     count(*) AS reporting_units,
     sum(kcqg_planned_mvnd) AS kcqg_planned_mvnd, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd,
@@ -324,13 +341,26 @@ SELECT coalesce(r.unit_code, v.unit_code) AS unit_code, u.name_vi, v.year,
     origin_set(list(budget_origin)) AS budget_origin,
     origin_set(list(staffing_origin)) AS staffing_origin,
     origin_set(list(collaborators_origin)) AS collaborators_origin,
-    u.name_ascii, vung.group_id AS vung_id, kca.group_id AS kc_area_id  -- the unit's groups among the 34
+    origin_set(list(staff_total_origin)) AS staff_total_origin,
+    origin_set(list(staff_grassroots_origin)) AS staff_grassroots_origin,
+    origin_set(list(collaborators_district_origin)) AS collaborators_district_origin,
+    origin_set(list(collaborators_commune_origin)) AS collaborators_commune_origin,
+    origin_set(list(districts_covered_origin)) AS districts_covered_origin,
+    origin_set(list(communes_covered_origin)) AS communes_covered_origin,
+    u.name_ascii, vung.group_id AS vung_id, kca.group_id AS kc_area_id,  -- the unit's groups among the 34
+    -- from 2025 the unit's own sourced count (v_unit_year's rule); before, the sum of its old provinces' counts only
+    -- where every one of them has a confirmed count: a sum over some of them would understate the people and
+    -- overstate the per-capita figure, so it is a gap instead
+    CASE WHEN bool_and(v.era = '34') THEN sum(v.population)
+         WHEN count(v.population) = any_value(mb.provinces) THEN sum(v.population) END AS population
 FROM v_unit_year v
 LEFT JOIN reform_2025 r ON v.era = '63' AND r.province_code = v.unit_code
 JOIN unit_2025 u ON u.unit_code = coalesce(r.unit_code, v.unit_code)
+LEFT JOIN members mb ON mb.unit_code = u.unit_code
 LEFT JOIN grouping_member vung ON vung.grouping_id = 'vung' AND vung.era = '34' AND vung.member_code = u.unit_code
 LEFT JOIN grouping_member kca ON kca.grouping_id = 'kc_area' AND kca.era = '34' AND kca.member_code = u.unit_code
-GROUP BY ALL;
+GROUP BY ALL)
+SELECT *, CAST(kcdp_actual_mvnd AS DOUBLE) * 1000 / population AS kcdp_actual_per_1000 FROM a;
 
 -- The Compare page's peer series, long: one row per view of the units ('63': the provinces before 2025; '34': the 34
 -- units in every year, earlier years through the crosswalk), grouping (which regions a unit is compared within), unit,

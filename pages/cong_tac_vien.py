@@ -71,7 +71,9 @@ if year == 2022 and "n22_ctv_districts" in pub.index:
     blocks.published_quote(p, lang)
 
 # ---- map and ranking of the chosen measure (falling back where the measure does not exist)
-shown = metric if df[metric].notna().any() else next(m for m in FALLBACK if df[m].notna().any())
+# with real figures only a year may hold one published count alone (Ninh Bình's district collaborators, 2016)
+shown = metric if df[metric].notna().any() else next(
+    (m for m in [*FALLBACK, *METRICS] if df[m].notna().any()), metric)
 if shown != metric:
     st.info(t("metric_fallback", lang, wanted=t(metric, lang), shown=t(shown, lang)))
 kind = METRICS[shown]

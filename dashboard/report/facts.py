@@ -94,15 +94,25 @@ WHERE p.era = ? AND p.year = ? AND list_contains(?, p.unit_code)
 GROUP BY ALL ORDER BY c.sort_order"""
 
 # The scope's spending by year up to the report's year, in the report's era (before 2025 summed into the 34 units).
+# The chart draws actual spending only, so its mark comes from the actual amounts' origins alone: a published
+# actual beside a demo plan draws an unmarked bar.
+_ACTUAL_DEMO = ("bool_or(contains(coalesce(o.kcqg_actual_origin, '') || coalesce(o.kcdp_actual_origin, ''), 'demo')) "
+                "AS demo")
 TREND = {
-    "63": """
-SELECT year, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
-       bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS demo
-FROM v_unit_year WHERE era = '63' AND list_contains(?, unit_code) AND year <= ? GROUP BY year ORDER BY year""",
-    "34": """
-SELECT year, sum(kcqg_actual_mvnd) AS kcqg_actual_mvnd, sum(kcdp_actual_mvnd) AS kcdp_actual_mvnd,
-       bool_or(contains(coalesce(budget_origin, ''), 'demo')) AS demo
-FROM v_unit34_year WHERE list_contains(?, unit_code) AND year <= ? GROUP BY year ORDER BY year""",
+    "63": f"""
+SELECT v.year, sum(v.kcqg_actual_mvnd) AS kcqg_actual_mvnd, sum(v.kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+       {_ACTUAL_DEMO}
+FROM v_unit_year v
+LEFT JOIN (SELECT unit_code, year,
+                  any_value(actual_origin) FILTER (fund = 'kcqg') AS kcqg_actual_origin,
+                  any_value(actual_origin) FILTER (fund = 'kcdp') AS kcdp_actual_origin
+           FROM budget_current WHERE era = '63' GROUP BY ALL) o USING (unit_code, year)
+WHERE v.era = '63' AND list_contains(?, v.unit_code) AND v.year <= ? GROUP BY v.year ORDER BY v.year""",
+    "34": f"""
+SELECT v.year, sum(v.kcqg_actual_mvnd) AS kcqg_actual_mvnd, sum(v.kcdp_actual_mvnd) AS kcdp_actual_mvnd,
+       {_ACTUAL_DEMO}
+FROM v_unit34_year v LEFT JOIN v_amount_origin34 o USING (unit_code, year)
+WHERE list_contains(?, v.unit_code) AND v.year <= ? GROUP BY v.year ORDER BY v.year""",
 }
 
 # Figures a source published about the scope (as a unit, a group or the nation) for the year.
