@@ -40,9 +40,10 @@ st.download_button(t("src_dl_zip", lang), as_zip, file_name="khuyencong-tables.z
                    key="dl-zip", icon=":material/folder_zip:", type="primary")
 # A table on a wide screen; on a phone Streamlit stacks the columns, so there the header row goes and each cell
 # carries its own label (the CSS below), else a row would read "63 / tham chiếu" with nothing saying which is which.
-st.html("<style>.kc-cell-label {display: none;} @media (max-width: 640px) {.st-key-dl-head {display: none;}"
-        " .kc-cell-label {display: inline; color: #666;} [class*=st-key-dl-row-] {border-top: 1px solid #ddd;"
-        " padding-top: .5rem;}}</style>")
+st.html("<style>[class*=st-key-dl-row-] [data-testid=stCaptionContainer] {display: none;}"
+        " @media (max-width: 640px) {.st-key-dl-head {display: none;}"
+        " [class*=st-key-dl-row-] [data-testid=stCaptionContainer] {display: block; margin-bottom: -0.75rem;}"
+        " [class*=st-key-dl-row-] {border-top: 1px solid #ddd; padding-top: .5rem;}}</style>")
 COLS = ("src_col_table", "src_col_description", "src_col_rows", "src_col_origin_kind")
 with st.container(key="dl-head"):
     for col, key in zip(st.columns([2, 3, 1, 2, 1, 1]), COLS):
@@ -50,7 +51,8 @@ with st.container(key="dl-head"):
 
 
 def cell(col, key: str, text: str) -> None:
-    col.markdown(f'<span class="kc-cell-label">{t(key, lang)}: </span>{text}', unsafe_allow_html=True)
+    col.caption(t(key, lang))  # the cell's label, shown only on a phone (CSS above); the text stays escaped markdown
+    col.markdown(text)
 
 
 for name in queries.EXPORTS:

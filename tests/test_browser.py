@@ -207,8 +207,9 @@ def test_downloads_rows_say_what_each_cell_is_on_a_phone(server, browser, con, w
         _settle(page)
         assert page.locator(".st-key-dl-head").is_visible() != phone
         row = page.locator(".st-key-dl-row-budget")
-        labels = [el.inner_text().strip() for el in row.locator(".kc-cell-label").all() if el.is_visible()]
-        assert labels == (["Bảng:", "Mô tả:", "Số dòng:", "Nguồn gốc:"] if phone else [])
+        labels = [el.inner_text().strip() for el in row.locator("[data-testid=stCaptionContainer]").all()
+                  if el.is_visible()]
+        assert labels == (["Bảng", "Mô tả", "Số dòng", "Nguồn gốc"] if phone else [])
         from dashboard import fmt
         assert fmt.number(con.execute("SELECT count(*) FROM budget").fetchone()[0], 0, "vi") in row.inner_text()
     finally:
