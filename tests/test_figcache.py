@@ -89,3 +89,81 @@ def test_a_new_warehouse_file_draws_new_figures(builds, db_path, tmp_path, monke
     os.replace(replaced, served)
     again = specs(run_page("pages/kinh_phi.py"))[0]
     assert builds["choropleth"] == 2 and again == first
+
+
+def _one_cached_chart():
+    """A page with one cached figure drawn from a DataFrame, as the pages draw theirs."""
+    import pandas as pd
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from dashboard import figcache
+
+    @figcache.cached
+    def bars(rows):
+        return go.Figure(go.Bar(x=rows.unit, y=rows.value))
+
+    n = st.session_state.get("n", 63)
+    st.plotly_chart(bars(pd.DataFrame({"unit": [f"u{i}" for i in range(n)], "value": [i * 1.5 for i in range(n)]})),
+                    key="bars")
+
+
+def test_a_rerun_sends_the_cached_figure_without_encoding_or_hashing_it_again(monkeypatch):
+    """A rerun of a page whose figure is cached costs neither plotly's JSON encoder (the spec is kept with the
+    figure) nor pandas' row hashing (the key fingerprints the rows). Also the guard on the one patch figcache makes:
+    if Streamlit stops serialising through plotly.io.to_json(fig.to_dict()), the encoder count rises and this fails."""
+    import pandas as pd
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    import plotly.io._json as plotly_json
+    from streamlit.testing.v1 import AppTest
+
+    calls = Counter()
+    for module, name in [(plotly_json, "to_json_plotly"), (pd.util, "hash_pandas_object")]:
+        def counted(*args, _f=getattr(module, name), _name=name, **kwargs):
+            calls[_name] += 1
+            return _f(*args, **kwargs)
+        monkeypatch.setattr(module, name, counted)
+
+    at = AppTest.from_function(_one_cached_chart)
+    at.run()
+    first = specs(at)
+    encoded = calls["to_json_plotly"]
+    assert encoded >= 1
+    for _ in range(3):
+        at.run()
+    assert specs(at) == first
+    assert calls["to_json_plotly"] == encoded  # the rerun sent the JSON kept from the first
+    assert calls["hash_pandas_object"] == 0
+    # what is sent is what plotly itself makes of the same figure
+    rows = pd.DataFrame({"unit": [f"u{i}" for i in range(63)], "value": [i * 1.5 for i in range(63)]})
+    plain = go.Figure(go.Bar(x=rows.unit, y=rows.value))
+    assert first[0] == json.loads(pio.to_json(plain, validate=False))
+
+    at.session_state["n"] = 34  # other rows: another figure, encoded anew
+    at.run()
+    assert len(specs(at)[0]["data"][0]["x"]) == 34 and calls["to_json_plotly"] > encoded
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.assign(value=d.value.where(d.index != 5, d.value + 1e-9)),  # one value, by a hair
+    lambda d: d.rename(columns={"value": "amount"}),  # the column a builder reads
+    lambda d: d.astype({"value": "float32"}),  # same numbers, another type
+    lambda d: d.assign(unit=d.unit.where(d.index != 0, None)),  # a name missing
+    lambda d: d.assign(unit=d.unit.astype("category").cat.reorder_categories(sorted(d.unit, reverse=True))),  # order
+    lambda d: d.iloc[::-1],  # the same rows in another order
+    lambda d: d.set_index("unit"),
+])
+def test_the_figure_key_tells_apart_rows_that_differ(change):
+    """Equal rows give the same key whichever copy carries them; rows that differ in any way a chart could show
+    give another."""
+    import pandas as pd
+
+    from dashboard.figcache import fingerprint
+
+    rows = pd.DataFrame({"unit": [f"u{i}" for i in range(63)], "value": [i * 1.5 for i in range(63)],
+                         "n": pd.array([i if i % 7 else None for i in range(63)], dtype="Int64"),
+                         "demo": [i % 2 == 0 for i in range(63)]})
+    assert fingerprint(rows) == fingerprint(rows.copy()) == fingerprint(pd.DataFrame(rows.to_dict("list")).astype(
+        {"n": "Int64"}))
+    assert fingerprint(change(rows)) != fingerprint(rows)
