@@ -167,3 +167,47 @@ def test_the_figure_key_tells_apart_rows_that_differ(change):
     assert fingerprint(rows) == fingerprint(rows.copy()) == fingerprint(pd.DataFrame(rows.to_dict("list")).astype(
         {"n": "Int64"}))
     assert fingerprint(change(rows)) != fingerprint(rows)
+
+
+def _title(spec: dict) -> str:
+    return spec["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize("page, module, builder, analysis", [
+    ("pages/tong_quan.py", charts, "grouped_bars", True),  # the regions in the year (the trend spans every year)
+    ("pages/muc_do_day_du.py", None, "origin_map", False),
+    ("pages/trinh_chieu.py", charts, "ranked_bars", False),
+])
+def test_overview_coverage_and_deck_pages_reuse_their_figures_until_what_they_show_changes(page, module, builder,
+                                                                                          analysis, monkeypatch):
+    """Tổng quan, Mức độ đầy đủ and Trình chiếu draw cached figures too: a rerun builds nothing, and another
+    language, another year or (on an analysis page, the only ones with the switch) ?real=1 draws a figure of its
+    own."""
+    import streamlit as st
+
+    from dashboard import coverage
+    module = module or coverage
+    built = Counter()
+    original = getattr(module, builder)
+
+    def counted(*args, **kwargs):
+        built["n"] += 1
+        return original(*args, **kwargs)
+    monkeypatch.setattr(module, builder, counted)
+    st.cache_resource.clear()
+
+    at = run_page(page, year="2024")
+    first = specs(at)
+    once = built["n"]
+    assert once >= 1
+    at.run()
+    assert built["n"] == once and specs(at) == first
+
+    en = specs(run_page(page, year="2024", lang="en"))
+    assert built["n"] > once and _title(en[0]) != _title(first[0])
+    before = built["n"]
+    other_year = specs(run_page(page, year="2017"))
+    assert built["n"] > before and [_title(f) for f in other_year] != [_title(f) for f in first]
+    before = built["n"]
+    run_page(page, year="2024", real="1")
+    assert built["n"] == (before + 1 if analysis else before)  # elsewhere the switch is not drawn: same figure
