@@ -211,3 +211,27 @@ def test_overview_coverage_and_deck_pages_reuse_their_figures_until_what_they_sh
     before = built["n"]
     run_page(page, year="2024", real="1")
     assert built["n"] == (before + 1 if analysis else before)  # elsewhere the switch is not drawn: same figure
+
+
+def test_a_rerun_of_kinh_phi_sums_the_activity_types_once(monkeypatch):
+    """The Budgets page's activity-type chart: its per-type sums are made once per year and fund, not on every
+    rerun, and the rerun draws the same charts."""
+    import streamlit as st
+
+    from dashboard import queries
+    calls = Counter()
+    original = queries.category_shares
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        return original(*args, **kwargs)
+    monkeypatch.setattr(queries, "category_shares", counted)
+    st.cache_data.clear()
+
+    at = run_page("pages/kinh_phi.py", year="2024", fund="kcqg")
+    shown = specs(at)
+    once = calls["n"]
+    assert once == 1
+    at.run()
+    at.run()
+    assert calls["n"] == once and specs(at) == shown
