@@ -2,7 +2,7 @@
 counts and a map for one year, then a grid of every province and year."""
 import streamlit as st
 
-from dashboard import blocks, charts, coverage, filters, fmt, queries
+from dashboard import blocks, charts, coverage, figcache, filters, fmt, queries
 from dashboard.i18n import t
 
 lang = filters.lang()
@@ -13,6 +13,15 @@ topic = filters.url_widget("coverage_topic", list(coverage.TOPICS), "budget", la
                          t("cov_topic", lang), lang, kind="segmented", container=st)
 topic_name = t(f"cov_topic_{topic}", lang)
 view = queries.era_of(year)
+
+
+@figcache.cached  # built once per (rows, view, language, title): see dashboard/figcache.py
+def map_figure(units, view: str, lang: str, title: str):
+    fig = coverage.origin_map(units, view, lang)
+    charts.style(fig, title, t(f"view_{view}", lang), lang, False, source=t("cov_source", lang),
+                 height=760, source_gap=coverage.MAP_LEGEND_GAP)
+    return fig.update_layout(legend=coverage.MAP_LEGEND)
+
 
 # ---- one year: where figures of each origin are, and how many units hold them
 units = coverage.coverage_units(topic, year)
@@ -28,11 +37,7 @@ with right:
                    help=t("cov_units_count", lang, n=fmt.number(row.units, 0, lang), total=fmt.number(total, 0, lang)))
     st.caption(coverage.real_only_note(topic, year, lang))
 with left:
-    fig = coverage.origin_map(units, view, lang)
-    charts.style(fig, t("cov_map_title", lang, topic=topic_name, year=year),
-                 t(f"view_{view}", lang), lang, False, source=t("cov_source", lang),
-                 height=760, source_gap=coverage.MAP_LEGEND_GAP)
-    fig.update_layout(legend=coverage.MAP_LEGEND)
+    fig = map_figure(units, view, lang, t("cov_map_title", lang, topic=topic_name, year=year))
     event = blocks.chart(fig, units[["unit_code", "name_vi", "origin", "rows"]], f"coverage-map-{topic}-{year}", lang,
                      False, key="map", selectable=True)
     blocks.open_profile_on_click(event, lang)

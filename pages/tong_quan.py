@@ -1,7 +1,7 @@
 """Tổng quan / Overview: the selected year at a glance, trends, regions side by side, what changed."""
 import streamlit as st
 
-from dashboard import blocks, charts, filters, fmt, palette, queries
+from dashboard import blocks, charts, figcache, filters, fmt, palette, queries
 from dashboard.i18n import name_col, t
 
 lang = filters.lang()
@@ -52,40 +52,52 @@ if reform_note:
 blocks.kpi(cols[3], t("collaborators_total", lang),
        fmt.number(now[["collaborators_district", "collaborators_commune"]].fillna(0).sum(), 0, lang))
 
+# each figure built once per (rows, titles, language): see dashboard/figcache.py
+FUNDS = ("kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd")
+
+
+@figcache.cached
+def trend_figure(series, lang: str, title: str, demo: bool):
+    fig = charts.trend(series, "year", {c: t(c, lang) for c in FUNDS}, "mvnd", lang,
+                       colors={c: palette.FUND[c[:4]] for c in FUNDS},
+                       dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
+    return charts.style(fig, title, t("unit_mvnd", lang), lang, demo)
+
+
+@figcache.cached
+def regions_figure(ry, lang: str, title: str, demo: bool):
+    fig = charts.grouped_bars(ry, "region", {c: t(c, lang) for c in FUNDS}, "mvnd", lang,
+                              colors={"kcqg_planned_mvnd": palette.FUND_PLANNED["kcqg"], "kcqg_actual_mvnd": palette.FUND["kcqg"],
+                                      "kcdp_planned_mvnd": palette.FUND_PLANNED["kcdp"], "kcdp_actual_mvnd": palette.FUND["kcdp"]},
+                              horizontal=True)
+    return charts.narrow(charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=580))
+
+
+@figcache.cached
+def movers_figure(show, lang: str, title: str, demo: bool):
+    fig = charts.ranked_bars(show, "change_pct", "province", "vung_id", "pct", lang, sign_colors=True)
+    return charts.style(fig, title, "%", lang, demo, height=charts.bar_height(len(show)))
+
+
 left, right = st.columns(2)
 with left:
     series = nation[nation.year >= 2016]
-    fig = charts.trend(series, "year", {c: t(c, lang) for c in ("kcqg_planned_mvnd", "kcqg_actual_mvnd",
-                                                                 "kcdp_planned_mvnd", "kcdp_actual_mvnd")},
-                       "mvnd", lang, colors={c: palette.FUND[c[:4]] for c in ("kcqg_planned_mvnd", "kcqg_actual_mvnd",
-                                                                             "kcdp_planned_mvnd", "kcdp_actual_mvnd")},
-                       dash={"kcqg_actual_mvnd": "dot", "kcdp_actual_mvnd": "dot"})
     title = t("overview_trend_title", lang, first=int(series.year.min()), last=int(series.year.max()))
-    charts.style(fig, title, t("unit_mvnd", lang), lang, bool(series.budget_demo.any()))
+    fig = trend_figure(series, lang, title, bool(series.budget_demo.any()))
     blocks.chart(fig, series[["year", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd"]],
              "nation-trend", lang, bool(series.budget_demo.any()), key="trend")
 with right:
     regions = queries.group_series(grouping)
     ry = regions[regions.year == year].sort_values("sort_order")
     ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 18)))
-    fig = charts.grouped_bars(ry, "region", {"kcqg_planned_mvnd": t("kcqg_planned_mvnd", lang),
-                                             "kcqg_actual_mvnd": t("kcqg_actual_mvnd", lang),
-                                             "kcdp_planned_mvnd": t("kcdp_planned_mvnd", lang),
-                                             "kcdp_actual_mvnd": t("kcdp_actual_mvnd", lang)}, "mvnd", lang,
-                              colors={"kcqg_planned_mvnd": palette.FUND_PLANNED["kcqg"], "kcqg_actual_mvnd": palette.FUND["kcqg"],
-                                      "kcdp_planned_mvnd": palette.FUND_PLANNED["kcdp"], "kcdp_actual_mvnd": palette.FUND["kcdp"]},
-                              horizontal=True)
-    title = t("overview_regions_title", lang, year=year)
-    charts.narrow(charts.style(fig, title, t("unit_mvnd", lang), lang, bool(ry.budget_demo.any()), height=580))
+    fig = regions_figure(ry, lang, t("overview_regions_title", lang, year=year), bool(ry.budget_demo.any()))
     blocks.chart(fig, ry[["region", "kcqg_planned_mvnd", "kcqg_actual_mvnd", "kcdp_planned_mvnd", "kcdp_actual_mvnd",
                       "projects", "staff_total"]], f"regions-{year}", lang, bool(ry.any_demo.any()), key="regions")
 
 st.subheader(t("overview_changes", lang))
 if year - 1 in queries.years():
     show, changes_demo = queries.movers(year)
-    fig = charts.ranked_bars(show, "change_pct", "province", "vung_id", "pct", lang, sign_colors=True)
-    title = t("overview_movers_title", lang, year=year, prev=year - 1)
-    charts.style(fig, title, "%", lang, changes_demo, height=charts.bar_height(len(show)))
+    fig = movers_figure(show, lang, t("overview_movers_title", lang, year=year, prev=year - 1), changes_demo)
     ev = blocks.chart(fig, show[["unit_code", "province", "total_planned_mvnd", "change_pct"]], f"changes-{year}", lang,
                   changes_demo, key="changes", selectable=True)
     blocks.open_profile_on_click(ev, lang)

@@ -1,7 +1,7 @@
 """Trình chiếu / Present: one click builds the conference deck (PowerPoint and PDF) for a region or area and a year."""
 import streamlit as st
 
-from dashboard import blocks, charts, deck, filters, fmt, tools
+from dashboard import blocks, charts, deck, figcache, filters, fmt, tools
 from dashboard.i18n import t
 
 lang = filters.lang()
@@ -48,9 +48,16 @@ except deck.DeckError as e:
     st.stop()
 st.subheader(t("deck_preview", lang, kind=chosen.kind(lang)))
 units, table, table_demo = deck.preview(chosen, int(year), lang)
-fig = charts.ranked_bars(units.assign(province=units["name_vi"]), "total_actual_mvnd", "province", "vung_id", "mvnd", lang)
-charts.style(fig, t("deck_rank_title", lang, kind=chosen.kind(lang), year=year), t("unit_mvnd", lang), lang, table_demo,
-             height=charts.bar_height(len(units)))
+
+
+@figcache.cached  # built once per (rows, title, language): see dashboard/figcache.py
+def ranking_figure(units, lang: str, title: str, demo: bool):
+    fig = charts.ranked_bars(units.assign(province=units["name_vi"]), "total_actual_mvnd", "province", "vung_id", "mvnd",
+                             lang)
+    return charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=charts.bar_height(len(units)))
+
+
+fig = ranking_figure(units, lang, t("deck_rank_title", lang, kind=chosen.kind(lang), year=year), table_demo)
 blocks.chart(fig, units[["unit_code", "name_vi", "total_actual_mvnd"]], f"deck-ranking-{chosen.group_id}-{year}", lang,
          table_demo, key="deck-ranking")
 numeric = table.select_dtypes("number").columns  # on screen in Vietnamese style (1.234,5); downloads stay numbers
