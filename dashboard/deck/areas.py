@@ -5,6 +5,7 @@ import difflib
 from dataclasses import dataclass
 
 from .. import queries
+from ..db import connection
 from ..i18n import name_col, t
 from .errors import DeckError
 
@@ -48,6 +49,7 @@ def area_label(key: str, lang: str) -> str:
 
 def resolve(area: str, year: int) -> Area:
     """The area named by 'group' (unique across groupings) or 'grouping/group', with its members in the year's era."""
+    connection()  # a warehouse file replaced since the last deck drops the cached results first (a page does the same)
     years = queries.years()
     try:
         year = int(year)
