@@ -394,7 +394,8 @@ def sourced_populations(pub_dir: Path = DATA / "published") -> list[dict]:
                     "source_id": f"pop-{snap.stem}", "confirmed": confirmed, "pf_id": r["pop_id"],
                     "value_text": r["value_text"], "qualifier": r["qualifier"], "quote": r["quote"],
                     "url": head.get("URL", ""), "publisher": head.get("Publisher", ""),
-                    "snapshot": _rel(snap), "reliability": r["reliability"], "note": r["note"]})
+                    "snapshot": f"data/published/{snap.relative_to(pub_dir).as_posix()}",  # same wherever data/ is
+                    "reliability": r["reliability"], "note": r["note"]})
     return out
 
 
