@@ -28,6 +28,14 @@ PNG_SIZE = (1920, 1080)
 
 
 SOURCES_PATH = "/nguon-du-lieu"  # the Sources page (app.py): every source line links there
+# Plotly wraps no text and the server does not know the reader's width: titles and source lines are broken at
+# lengths that fit a 390 px phone (about 360 px of plot) at the type sizes PHONE_CSS sets there, and a half-width
+# column on a desktop at full size.
+TITLE_CHARS, SOURCE_CHARS, RANKING_SOURCE_CHARS = 46, 54, 38
+PHONE_CSS = """<style>@media (max-width: 640px) {
+.js-plotly-plot .gtitle { font-size: 14px !important; }
+.js-plotly-plot .annotation-text { font-size: 10px !important; }
+}</style>"""  # a literal (no data reaches st.html); plotly sets sizes inline, which !important outranks
 
 
 def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: str | None = None,
@@ -39,8 +47,13 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
         source_gap += 26  # below the x axis's own title, not over it
     link = f'<a href="{SOURCES_PATH}?lang={lang}" target="_self">{t("source_more", lang)}</a>'
     # the link on its own line: a half-width chart cannot hold both on one
-    lines = textwrap.wrap(f"{t('source_line', lang)}: {src}", 64) + [link]  # 64 characters fit a half-width chart
+    # a ranking's names take about a third of the width left of the plot, where a line anchored at the plot starts
+    ranking = any(tr.type == "bar" and tr.orientation == "h" for tr in fig.data)
+    lines = textwrap.wrap(f"{t('source_line', lang)}: {src}", RANKING_SOURCE_CHARS if ranking else SOURCE_CHARS)
+    lines += [link]
     extra = 14 * max(len(lines) - 2, 0)  # more lines: a deeper bottom margin
+    title = wrap_text(title, TITLE_CHARS)
+    title_extra = 24 * title.count("<br>")  # a wrapped title: a deeper top margin, and as much more height
     annotations = [dict(text="<br>".join(lines), x=0, y=0, xref="paper", yref="paper",
                         xanchor="left", yanchor="top", yshift=-source_gap - 24, showarrow=False, align="left",
                         font=dict(size=11, color="#555"), name="source")]
@@ -50,9 +63,10 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
                                 font=dict(size=12, color=palette.DEMO_TEXT), bgcolor=palette.DEMO_FILL, bordercolor=palette.DEMO_EDGE,
                                 borderwidth=1, borderpad=3, name="demo"))
     fig.update_layout(
-        title=dict(text=f"{title}<br><sup>{unit}</sup>", x=0, xanchor="left", font=dict(size=18)),
-        font=dict(family=FONT, size=13), separators=fmt.plotly_separators(lang), height=height,
-        margin=dict(l=10, r=10, t=110, b=source_gap + 64 + extra), annotations=list(fig.layout.annotations) + annotations,
+        title=dict(text=f"{title}<br><sup>{wrap_text(unit, SOURCE_CHARS)}</sup>", x=0, xanchor="left",
+                   font=dict(size=18)),
+        font=dict(family=FONT, size=13), separators=fmt.plotly_separators(lang), height=height + title_extra,
+        margin=dict(l=10, r=10, t=110 + title_extra, b=source_gap + 64 + extra), annotations=list(fig.layout.annotations) + annotations,
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=12)),
     )
@@ -75,6 +89,11 @@ def _years_on_x(fig: go.Figure) -> bool:
         except (TypeError, ValueError):
             return False
     return False
+
+
+def wrap_text(text: str, width: int) -> str:
+    """`text` (which may hold <br> already) with every line broken at `width` characters."""
+    return "<br>".join(wrap(part, width) for part in str(text).split("<br>"))
 
 
 def wrap(text: str, width: int = 16) -> str:
