@@ -123,9 +123,13 @@ def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: s
     if len(d):  # room beyond the longest bar for its label
         lo, hi = min(0.0, float(d[value].min())), max(0.0, float(d[value].max()))
         pad = 0.14 * ((hi - lo) or 1.0)
-        fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
+        # a negative bar's label ends left of it, where the names are: more room there ("-15,4%" on a phone)
+        fig.update_xaxes(range=[lo - (NEGATIVE_PAD * ((hi - lo) or 1.0) if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
     fig.update_layout(showlegend=False)
     return fig
+
+
+NEGATIVE_PAD = 0.3  # of the value range, left of the most negative bar
 
 
 def bar_labels(values: pd.Series, kind: str, lang: str) -> list[str]:
@@ -148,7 +152,9 @@ def trend(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str
                                  line=dict(color=(colors or {}).get(col), dash=(dash or {}).get(col, "solid"), width=3),
                                  customdata=fmt.hover(df[col], kind, lang),
                                  hovertemplate=f"{label} %{{x}}: %{{customdata}}<extra></extra>"))
-    fig.update_xaxes(dtick=1, tickformat="d")
+    years = sorted({int(v) for v in df[x].dropna()})
+    # every other year past eight: thirteen labels collide on a phone
+    fig.update_xaxes(dtick=1 if len(years) <= 8 else 2, tick0=years[0] if years else None, tickformat="d")
     return fig
 
 
@@ -448,7 +454,8 @@ def legend_right(fig: go.Figure) -> go.Figure:
 def narrow(fig: go.Figure) -> go.Figure:
     """A half-width chart (call after style, with a title wrapped to ~40 characters so it clears the demo badge):
     the title pinned to the top, the legend rows between it and the plot."""
-    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=36)), margin=dict(t=140))
+    lines = (fig.layout.title.text or "").split("<br><sup>")[0].count("<br>")  # the title's lines beyond the first
+    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=36)), margin=dict(t=140 + 24 * lines))
     return fig
 
 

@@ -281,7 +281,8 @@ def ranking_frames(fig: go.Figure, panel: pd.DataFrame, year: int, years: list[i
     if len(values):
         lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
         pad = 0.16 * ((hi - lo) or 1.0)  # room beyond the longest bar of any year for its value label ("13,3%")
-        fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0) or 1], autorange=False)
+        fig.update_xaxes(range=[lo - (charts.NEGATIVE_PAD * ((hi - lo) or 1.0) if lo < 0 else 0),
+                                hi + (pad if hi > 0 else 0) or 1], autorange=False)
     fig.update_yaxes(categoryorder="array", categoryarray=list(fig.data[0].y))
     fig.frames = frames
     return _player(fig, years, year, lang)
