@@ -54,6 +54,10 @@ charts.style(fig, t("deck_rank_title", lang, kind=chosen.kind(lang), year=year),
 blocks.chart(fig, units[["unit_code", "name_vi", "total_actual_mvnd"]], f"deck-ranking-{chosen.group_id}-{year}", lang,
          table_demo, key="deck-ranking")
 numeric = table.select_dtypes("number").columns  # on screen in Vietnamese style (1.234,5); downloads stay numbers
+# on screen the headers leave out "(triệu đồng)", said once above the table: with it, the columns ran past 1440 px
+in_mvnd = f" ({t('unit_mvnd', lang)})"
+st.caption(f"{t('ind_unit', lang)}: {t('unit_mvnd', lang)}")
 blocks.table(table, f"deck-{chosen.group_id}-{year}", lang, table_demo, key="deck-preview",
              shown=table.assign(**{c: [fmt.number(v, 1 if "%" in c else 0, lang) for v in table[c]] for c in numeric}),
-             column_config={c: st.column_config.TextColumn(alignment="right") for c in numeric})
+             column_config={c: st.column_config.TextColumn(c.removesuffix(in_mvnd), alignment="right")
+                            for c in numeric})
