@@ -117,7 +117,7 @@ def test_the_sidebar_names_the_34_units_a_2025_page_draws(server, browser, lang,
         chosen = sidebar.locator("[data-testid=stRadio] label:has(input:checked)")
         assert chosen.count() == 1 and words in chosen.inner_text()
         assert sidebar.locator("[data-testid=stRadio] input:checked").is_disabled()
-        assert "34" in page.locator(".js-plotly-plot .gtitle").first.inner_text()  # the map's subtitle names 34
+        assert "34" in page.locator(".js-plotly-plot .gtitle").first.text_content()  # the map's subtitle names 34
     finally:
         page.close()
 
@@ -129,5 +129,16 @@ def test_the_unit_choice_is_whole_and_free_before_2025(server, browser):
         assert "63 tỉnh, thành phố (trước 1/7/2025)" in radio.inner_text()  # whole, not "…(trước 1/7/202"
         assert not radio.locator("input:checked").is_disabled()
         assert "63" in radio.locator("label:has(input:checked)").inner_text()
+    finally:
+        page.close()
+
+
+def test_the_present_page_table_fits_1440_without_sideways_scrolling(server, browser):
+    page = _open(browser, server, "trinh-chieu", 1440)
+    try:
+        page.wait_for_selector("[data-testid=stDataFrame] .dvn-scroller", timeout=60_000)
+        widths = page.locator("[data-testid=stDataFrame] .dvn-scroller").evaluate_all(
+            "es => es.map(e => [e.scrollWidth, e.clientWidth])")
+        assert widths and all(scroll <= client + 1 for scroll, client in widths)
     finally:
         page.close()
