@@ -109,10 +109,13 @@ def sidebar(*names: str) -> dict[str, Any]:
 def _view_fixed(f: Filter, lg: str) -> str:
     """From 1/7/2025 there are only the 34 units: the selector shows 34, greyed, so the sidebar names what the page
     draws; the reader's choice for earlier years stays in the URL and the session, untouched."""
-    _uses("view")
     st.sidebar.radio(t(f.label_key, lg), ["63", "34"], index=1, format_func=lambda v: f.label(v, lg), disabled=True,
                      key=f"w_view_fixed@{_page_id()}")
-    wanted = st.query_params.get("view") or st.session_state.get("keep_view")
+    raw, opts = st.query_params.get("view"), f.options()
+    if raw is not None and raw not in opts:
+        _notice("view", raw, f.label(f.default(opts), lg))
+    wanted = raw if raw in opts else st.session_state.get("keep_view", f.default(opts))
+    _pin("view", str(wanted))  # the link keeps the reader's choice for the years before
     if wanted == "63":
         st.sidebar.info(t("notice_2025_63", lg))
     return "34"
