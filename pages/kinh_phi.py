@@ -53,9 +53,9 @@ def scatter_figure(df, fund: str, lang: str, title: str, demo: bool):
 
 @figcache.cached
 def categories_figure(cats, fund: str, lang: str, title: str, demo: bool):
-    # names on lines of 26 characters: in one line the longest takes a phone's whole width, and its value with it
+    # names on lines of 22 characters: in one line the longest takes a phone's whole width, and its value with it
     fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id="",
-                                         category=cats["category"].map(lambda n: charts.wrap(n, 26))),
+                                         category=cats["category"].map(lambda n: charts.wrap(n, 22))),
                              "share_pct", "category", "vung_id", "pct", lang)
     fig.update_traces(marker_color=palette.FUND[fund])
     return charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, demo, height=560)

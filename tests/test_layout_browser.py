@@ -53,7 +53,7 @@ def test_download_buttons_show_their_whole_label(server, browser, path):
         page.close()
 
 
-@pytest.mark.parametrize("path", ["kinh-phi?year=2025", "nhan-luc?year=2025", "trinh-chieu",
+@pytest.mark.parametrize("path", ["kinh-phi?year=2025", "kinh-phi?year=2025&lang=en", "nhan-luc?year=2025", "trinh-chieu",
                                   "tong-quan?year=2025&lang=en"])
 def test_chart_titles_and_source_lines_stay_inside_the_chart_on_a_phone(server, browser, path):
     page = _open(browser, server, path, 390, 844)
