@@ -58,7 +58,10 @@ def categories_figure(cats, fund: str, lang: str, title: str, demo: bool):
                                          category=cats["category"].map(lambda n: charts.wrap(n, 22))),
                              "share_pct", "category", "vung_id", "pct", lang)
     fig.update_traces(marker_color=palette.FUND[fund])
-    return charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, demo, height=560)
+    lines = max((str(n).count("<br>") + 1 for n in fig.data[0].y), default=1)
+    # each bar as tall as its name's lines (16 px each, and a gap), so wrapped names never run into each other
+    return charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, demo,
+                        height=max(460, 220 + len(fig.data[0].y) * (16 * lines + 10)))
 
 
 amount = metrics.amount_col(fund, status)
