@@ -28,6 +28,14 @@ PNG_SIZE = (1920, 1080)
 
 
 SOURCES_PATH = "/nguon-du-lieu"  # the Sources page (app.py): every source line links there
+# Plotly wraps no text and the server does not know the reader's width: titles and source lines are broken at
+# lengths that fit a 390 px phone (about 360 px of plot) at the type sizes PHONE_CSS sets there, and a half-width
+# column on a desktop at full size.
+TITLE_CHARS, SOURCE_CHARS, RANKING_SOURCE_CHARS = 46, 48, 34
+PHONE_CSS = """<style>@media (max-width: 640px) {
+.js-plotly-plot .gtitle { font-size: 14px !important; }
+.js-plotly-plot .annotation-text { font-size: 10px !important; }
+}</style>"""  # a literal (no data reaches st.html); plotly sets sizes inline, which !important outranks
 
 
 def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: str | None = None,
@@ -39,8 +47,13 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
         source_gap += 26  # below the x axis's own title, not over it
     link = f'<a href="{SOURCES_PATH}?lang={lang}" target="_self">{t("source_more", lang)}</a>'
     # the link on its own line: a half-width chart cannot hold both on one
-    lines = textwrap.wrap(f"{t('source_line', lang)}: {src}", 64) + [link]  # 64 characters fit a half-width chart
+    # a ranking's names take about a third of the width left of the plot, where a line anchored at the plot starts
+    ranking = any(tr.type == "bar" and tr.orientation == "h" for tr in fig.data)
+    lines = textwrap.wrap(f"{t('source_line', lang)}: {src}", RANKING_SOURCE_CHARS if ranking else SOURCE_CHARS)
+    lines += [link]
     extra = 14 * max(len(lines) - 2, 0)  # more lines: a deeper bottom margin
+    title = wrap_text(title, TITLE_CHARS)
+    title_extra = 24 * title.count("<br>")  # a wrapped title: a deeper top margin, and as much more height
     annotations = [dict(text="<br>".join(lines), x=0, y=0, xref="paper", yref="paper",
                         xanchor="left", yanchor="top", yshift=-source_gap - 24, showarrow=False, align="left",
                         font=dict(size=11, color="#555"), name="source")]
@@ -50,9 +63,10 @@ def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: 
                                 font=dict(size=12, color=palette.DEMO_TEXT), bgcolor=palette.DEMO_FILL, bordercolor=palette.DEMO_EDGE,
                                 borderwidth=1, borderpad=3, name="demo"))
     fig.update_layout(
-        title=dict(text=f"{title}<br><sup>{unit}</sup>", x=0, xanchor="left", font=dict(size=18)),
-        font=dict(family=FONT, size=13), separators=fmt.plotly_separators(lang), height=height,
-        margin=dict(l=10, r=10, t=110, b=source_gap + 64 + extra), annotations=list(fig.layout.annotations) + annotations,
+        title=dict(text=f"{title}<br><sup>{wrap_text(unit, SOURCE_CHARS)}</sup>", x=0, xanchor="left",
+                   font=dict(size=18)),
+        font=dict(family=FONT, size=13), separators=fmt.plotly_separators(lang), height=height + title_extra,
+        margin=dict(l=10, r=10, t=110 + title_extra, b=source_gap + 64 + extra), annotations=list(fig.layout.annotations) + annotations,
         paper_bgcolor="white", plot_bgcolor="white",
         legend=dict(orientation="h", x=0, y=1.0, xanchor="left", yanchor="bottom", font=dict(size=12)),
     )
@@ -75,6 +89,11 @@ def _years_on_x(fig: go.Figure) -> bool:
         except (TypeError, ValueError):
             return False
     return False
+
+
+def wrap_text(text: str, width: int) -> str:
+    """`text` (which may hold <br> already) with every line broken at `width` characters."""
+    return "<br>".join(wrap(part, width) for part in str(text).split("<br>"))
 
 
 def wrap(text: str, width: int = 16) -> str:
@@ -104,9 +123,13 @@ def ranked_bars(df: pd.DataFrame, value: str, name: str, color_key: str, kind: s
     if len(d):  # room beyond the longest bar for its label
         lo, hi = min(0.0, float(d[value].min())), max(0.0, float(d[value].max()))
         pad = 0.14 * ((hi - lo) or 1.0)
-        fig.update_xaxes(range=[lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
+        # a negative bar's label ends left of it, where the names are: more room there ("-15,4%" on a phone)
+        fig.update_xaxes(range=[lo - (NEGATIVE_PAD * ((hi - lo) or 1.0) if lo < 0 else 0), hi + (pad if hi > 0 else 0)])
     fig.update_layout(showlegend=False)
     return fig
+
+
+NEGATIVE_PAD = 0.3  # of the value range, left of the most negative bar
 
 
 def bar_labels(values: pd.Series, kind: str, lang: str) -> list[str]:
@@ -129,7 +152,9 @@ def trend(df: pd.DataFrame, x: str, series: dict[str, str], kind: str, lang: str
                                  line=dict(color=(colors or {}).get(col), dash=(dash or {}).get(col, "solid"), width=3),
                                  customdata=fmt.hover(df[col], kind, lang),
                                  hovertemplate=f"{label} %{{x}}: %{{customdata}}<extra></extra>"))
-    fig.update_xaxes(dtick=1, tickformat="d")
+    years = sorted({int(v) for v in df[x].dropna()})
+    # every other year past eight: thirteen labels collide on a phone
+    fig.update_xaxes(dtick=1 if len(years) <= 8 else 2, tick0=years[0] if years else None, tickformat="d")
     return fig
 
 
@@ -429,7 +454,8 @@ def legend_right(fig: go.Figure) -> go.Figure:
 def narrow(fig: go.Figure) -> go.Figure:
     """A half-width chart (call after style, with a title wrapped to ~40 characters so it clears the demo badge):
     the title pinned to the top, the legend rows between it and the plot."""
-    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=36)), margin=dict(t=140))
+    lines = (fig.layout.title.text or "").split("<br><sup>")[0].count("<br>")  # the title's lines beyond the first
+    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=36)), margin=dict(t=140 + 24 * lines))
     return fig
 
 

@@ -52,7 +52,7 @@ class Filter:
     options: Callable[[], list]
     default: Callable[[list], Any]
     label: Callable[[Any, str], str]
-    kind: str = "select"  # select | segmented
+    kind: str = "select"  # select | segmented | radio
 
 
 def _group_label(grouping: str) -> Callable[[Any, str], str]:
@@ -67,7 +67,9 @@ def _group_label(grouping: str) -> Callable[[Any, str], str]:
 
 FILTERS: dict[str, Filter] = {
     "year": Filter("year", "year", lambda: queries.years(), lambda o: queries.default_year(), lambda v, lg: str(v)),
-    "view": Filter("view", "view", lambda: ["63", "34"], lambda o: "63", lambda v, lg: t(f"view_{v}", lg)),
+    # radio: the two long options wrap in the sidebar ("63 tỉnh, thành phố (trước 1/7/202…" in a select box)
+    "view": Filter("view", "view", lambda: ["63", "34"], lambda o: "63", lambda v, lg: t(f"view_{v}", lg),
+                   kind="radio"),
     "fund": Filter("fund", "fund", lambda: list(metrics.FUNDS), lambda o: "total", lambda v, lg: t(f"fund_{v}", lg)),
     "status": Filter("status", "status", lambda: list(metrics.STATUSES), lambda o: "planned",
                      lambda v, lg: t(f"status_{v}", lg), kind="segmented"),
@@ -91,17 +93,32 @@ def sidebar(*names: str) -> dict[str, Any]:
             continue
         f = FILTERS[name]
         opts = f.options()
+        if name == "view" and "year" in values and queries.era_of(values["year"]) == "34":
+            values[name] = _view_fixed(f, lg)
+            continue
         values[name] = url_widget(name, opts, f.default(opts), f.label, t(f.label_key, lg), lg, f.kind)
     if "year" in values and queries.year_state(values["year"]) != "actual":
         st.sidebar.warning(t(f"year_{queries.year_state(values['year'])}", lg, year=values["year"]))
     if "year" in values:
         real_only_note(values["year"], lg)
         plans_only_note(values["year"], lg)
-    if "view" in values and "year" in values and values["view"] == "63" and queries.era_of(values["year"]) == "34":
-        st.sidebar.info(t("notice_2025_63", lg))
-        values["view"] = "34"
     st.sidebar.caption(t("share_link", lg))
     return values
+
+
+def _view_fixed(f: Filter, lg: str) -> str:
+    """From 1/7/2025 there are only the 34 units: the selector shows 34, greyed, so the sidebar names what the page
+    draws; the reader's choice for earlier years stays in the URL and the session, untouched."""
+    st.sidebar.radio(t(f.label_key, lg), ["63", "34"], index=1, format_func=lambda v: f.label(v, lg), disabled=True,
+                     key=f"w_view_fixed@{_page_id()}")
+    raw, opts = st.query_params.get("view"), f.options()
+    if raw is not None and raw not in opts:
+        _notice("view", raw, f.label(f.default(opts), lg))
+    wanted = raw if raw in opts else st.session_state.get("keep_view", f.default(opts))
+    _pin("view", str(wanted))  # the link keeps the reader's choice for the years before
+    if wanted == "63":
+        st.sidebar.info(t("notice_2025_63", lg))
+    return "34"
 
 
 def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], str], title: str, lg: str,
@@ -130,7 +147,9 @@ def url_widget(name: str, opts: list, default: Any, label: Callable[[Any, str], 
     def show(x) -> str:
         return label(x, lg)
 
-    if kind == "segmented":
+    if kind == "radio":
+        value = box.radio(title, opts, key=key, format_func=show, on_change=to_url)
+    elif kind == "segmented":
         value = box.segmented_control(title, opts, key=key, format_func=show, on_change=to_url, required=True)
     else:
         value = box.selectbox(title, opts, key=key, format_func=show, on_change=to_url)

@@ -280,7 +280,9 @@ def ranking_frames(fig: go.Figure, panel: pd.DataFrame, year: int, years: list[i
     values = panel["value"].dropna()
     if len(values):
         lo, hi = min(0.0, float(values.min())), max(0.0, float(values.max()))
-        fig.update_xaxes(range=[lo * 1.05, hi * 1.05 or 1], autorange=False)
+        pad = 0.16 * ((hi - lo) or 1.0)  # room beyond the longest bar of any year for its value label ("13,3%")
+        fig.update_xaxes(range=[lo - (charts.NEGATIVE_PAD * ((hi - lo) or 1.0) if lo < 0 else 0),
+                                hi + (pad if hi > 0 else 0) or 1], autorange=False)
     fig.update_yaxes(categoryorder="array", categoryarray=list(fig.data[0].y))
     fig.frames = frames
     return _player(fig, years, year, lang)
@@ -386,11 +388,11 @@ def _table_tab(*, df, col, year, view, kind, lang, demo, title, unit, grouping, 
     raw = raw[["rank", "unit_code", "name_vi", "vung_id", "year", col, f"{col}_{prev_year or 'previous'}", "change",
                "origin"]]
     raw = raw.rename(columns={"change": f"change_{'pp' if kind == 'pct' else 'pct'}"})
-    c1, c2, _ = st.columns([1, 1, 3])
+    row = st.container(horizontal=True, wrap=True, gap="small", key="table-downloads")
     stem = exports.file_stem(f"{name}table-{col}-{year}-{view}", demo)
-    c1.download_button(t("download_csv", lang), lambda: exports.csv_bytes(raw, demo), file_name=f"{stem}.csv",
+    row.download_button(t("download_csv", lang), lambda: exports.csv_bytes(raw, demo), file_name=f"{stem}.csv",
                        mime="text/csv", key="table-csv", icon=":material/download:")
-    c2.download_button(t("download_xlsx", lang), lambda: exports.xlsx_bytes(raw, demo), file_name=f"{stem}.xlsx",
+    row.download_button(t("download_xlsx", lang), lambda: exports.xlsx_bytes(raw, demo), file_name=f"{stem}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="table-xlsx",
                        icon=":material/table:")
 
@@ -402,16 +404,17 @@ def chart(fig: go.Figure, still: go.Figure, data: pd.DataFrame, name: str, lang:
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=charts.PLOTLY_CONFIG)
     stem = exports.file_stem(name, demo)
     no_png = tools.missing_tools("chromium")
-    c1, c2, c3, c4 = st.columns(4)
-    c1.download_button(t("download_csv", lang), lambda: exports.csv_bytes(data, demo), file_name=f"{stem}.csv",
+    # a wrapping row of buttons as wide as their labels: four equal columns of a 2/5-width column cut "Tải CSV"
+    row = st.container(horizontal=True, wrap=True, gap="small", key=f"{key}-downloads")
+    row.download_button(t("download_csv", lang), lambda: exports.csv_bytes(data, demo), file_name=f"{stem}.csv",
                        mime="text/csv", key=f"{key}-csv", icon=":material/download:")
-    c2.download_button(t("download_png", lang), lambda: charts.to_png(still), file_name=f"{stem}.png",
+    row.download_button(t("download_png", lang), lambda: charts.to_png(still), file_name=f"{stem}.png",
                        mime="image/png", key=f"{key}-png", icon=":material/image:", disabled=bool(no_png),
                        help=tools.advice(no_png, lang) if no_png else t("download_png_help", lang))
-    c3.download_button(t("download_svg", lang), lambda: to_svg(still), file_name=f"{stem}.svg",
+    row.download_button(t("download_svg", lang), lambda: to_svg(still), file_name=f"{stem}.svg",
                        mime="image/svg+xml", key=f"{key}-svg", icon=":material/polyline:", disabled=bool(no_png),
                        help=tools.advice(no_png, lang) if no_png else t("download_svg_help", lang))
-    c4.download_button(t("download_html", lang), lambda: to_html(fig, lang), file_name=f"{stem}.html",
+    row.download_button(t("download_html", lang), lambda: to_html(fig, lang), file_name=f"{stem}.html",
                        mime="text/html", key=f"{key}-html", icon=":material/code:", help=t("download_html_help", lang))
     if no_png:
         st.caption(tools.png_unavailable_note(lang))

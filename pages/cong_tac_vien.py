@@ -95,8 +95,11 @@ if len(none):
 @figcache.cached
 def budget_figure(df, shown: str, kind: str, lang: str, region_names: dict, title: str, unit: str, demo: bool):
     fig = charts.metric_vs_budget(df, shown, kind, t(shown, lang), lang, region_names)
-    charts.style(fig, title, unit, lang, demo, height=600, source_gap=150)
-    fig.update_layout(legend=dict(y=-0.16, yanchor="top"))
+    charts.style(fig, title, unit, lang, demo, height=640, source_gap=170)
+    # the regions in rows under the x axis's title (62 px below the plot), not over it; the source line and demo mark
+    # sit below the six rows
+    m = fig.layout.margin
+    fig.update_layout(legend=dict(y=-62 / (fig.layout.height - m.t - m.b), yanchor="top"))
     return fig.update_xaxes(tickformat=",d")
 
 

@@ -41,23 +41,27 @@ indicator.show(df, col, year=year, view=view, kind=kind, lang=lang, demo=demo,
 @figcache.cached
 def treemap_figure(df, amount: str, lang: str, region_names: dict, title: str, demo: bool):
     fig = charts.region_treemap(df, amount, lang, region_names)
-    # half width: two lines, not cut
-    return charts.style(fig, charts.wrap(title, 48), t("unit_mvnd", lang), lang, demo, height=560)
+    return charts.style(fig, title, t("unit_mvnd", lang), lang, demo, height=560)
 
 
 @figcache.cached
 def scatter_figure(df, fund: str, lang: str, title: str, demo: bool):
     fig = charts.planned_vs_actual(df, fund, lang)
-    return charts.legend_inside(charts.style(fig, charts.wrap(title, 48), t("unit_mvnd", lang), lang, demo,
+    return charts.legend_inside(charts.style(fig, title, t("unit_mvnd", lang), lang, demo,
                                              height=560))
 
 
 @figcache.cached
 def categories_figure(cats, fund: str, lang: str, title: str, demo: bool):
-    fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id=""), "share_pct", "category", "vung_id",
-                             "pct", lang)
+    # names on lines of 22 characters: in one line the longest takes a phone's whole width, and its value with it
+    fig = charts.ranked_bars(cats.assign(unit_code=cats.category_id, vung_id="",
+                                         category=cats["category"].map(lambda n: charts.wrap(n, 22))),
+                             "share_pct", "category", "vung_id", "pct", lang)
     fig.update_traces(marker_color=palette.FUND[fund])
-    return charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, demo, height=460)
+    lines = max((str(n).count("<br>") + 1 for n in fig.data[0].y), default=1)
+    # each bar as tall as its name's lines (16 px each, and a gap), so wrapped names never run into each other
+    return charts.style(fig, title, "% · " + t("unit_mvnd", lang), lang, demo,
+                        height=max(460, 220 + len(fig.data[0].y) * (16 * lines + 10)))
 
 
 amount = metrics.amount_col(fund, status)

@@ -78,10 +78,9 @@ def bands_figure(bands, lang: str, title: str, demo: bool):
 def regions_figure(ry, lang: str, title: str, unit: str, demo: bool):
     fig = charts.grouped_bars(ry, "region", {"staff_total": t("staff_total", lang),
                                              "staff_grassroots": t("staff_grassroots", lang)}, "count", lang,
-                              colors=palette.SERIES)
-    charts.style(fig, title, unit, lang, demo, source_gap=95, height=460)
-    fig.update_xaxes(tickangle=0, tickfont=dict(size=11))
-    return fig.update_yaxes(tickformat=",d")
+                              colors=palette.SERIES, horizontal=True)  # region names across: no collision on a phone
+    charts.narrow(charts.style(fig, title, unit, lang, demo, height=520))  # the legend rows under the title
+    return fig.update_xaxes(tickformat=",d")
 
 
 @figcache.cached
@@ -112,7 +111,7 @@ with left:
                      w_lt10=w["band_lt10"]) + " " + blocks.quote_text(pub.loc["n22_units_ge30"], lang))
 with right:
     ry = queries.groups_in_year(grouping, year)
-    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 12)))
+    ry = ry.assign(region=ry[name_col(lang)].map(lambda n: charts.wrap(n, 18)))
     rdemo = bool(demo_years.get(year, True))
     fig = regions_figure(ry, lang, t("staff_regions_title", lang, year=year),
                          f"{t('unit_people', lang)} · {filters.FILTERS['grouping'].label(grouping, lang)}", rdemo)

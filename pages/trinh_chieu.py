@@ -1,7 +1,7 @@
 """Trình chiếu / Present: one click builds the conference deck (PowerPoint and PDF) for a region or area and a year."""
 import streamlit as st
 
-from dashboard import blocks, charts, deck, figcache, filters, fmt, tools
+from dashboard import blocks, charts, deck, exports, figcache, filters, fmt, tools
 from dashboard.i18n import t
 
 lang = filters.lang()
@@ -61,6 +61,19 @@ fig = ranking_figure(units, lang, t("deck_rank_title", lang, kind=chosen.kind(la
 blocks.chart(fig, units[["unit_code", "name_vi", "total_actual_mvnd"]], f"deck-ranking-{chosen.group_id}-{year}", lang,
          table_demo, key="deck-ranking")
 numeric = table.select_dtypes("number").columns  # on screen in Vietnamese style (1.234,5); downloads stay numbers
-blocks.table(table, f"deck-{chosen.group_id}-{year}", lang, table_demo, key="deck-preview",
-             shown=table.assign(**{c: [fmt.number(v, 1 if "%" in c else 0, lang) for v in table[c]] for c in numeric}),
-             column_config={c: st.column_config.TextColumn(alignment="right") for c in numeric})
+# A static table: its headers wrap, so the twelve columns fit 1440 px (the grid ran 1.354 px wide and scrolled
+# sideways); "(triệu đồng)" is said once above it rather than in five headers.
+in_mvnd = f" ({t('unit_mvnd', lang)})"
+shown = table.assign(**{c: [fmt.number(v, 1 if "%" in c else 0, lang) for v in table[c]] for c in numeric})
+shown = shown.rename(columns=lambda c: c.removesuffix(in_mvnd))
+blocks.demo_badge(table_demo, lang)
+st.caption(f"{t('ind_unit', lang)}: {t('unit_mvnd', lang)}")
+st.table(shown.style.set_properties(subset=[c.removesuffix(in_mvnd) for c in numeric], **{"text-align": "right"}),
+         hide_index=True)
+stem = exports.file_stem(f"deck-{chosen.group_id}-{year}", table_demo)
+row = st.container(horizontal=True, gap="small")
+row.download_button(t("download_csv", lang), lambda: exports.csv_bytes(table, table_demo), file_name=f"{stem}.csv",
+                    mime="text/csv", key="deck-preview-csv", icon=":material/download:")
+row.download_button(t("download_xlsx", lang), lambda: exports.xlsx_bytes(table, table_demo),
+                    file_name=f"{stem}.xlsx", key="deck-preview-xlsx", icon=":material/table:",
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
