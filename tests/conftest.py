@@ -115,8 +115,8 @@ def server(db_path):
         yield base
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")  # not session: Playwright's sync API holds an event loop that would make any later
+def browser():                   # test's asyncio.run() fail (test_deploy's load client)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
