@@ -228,6 +228,10 @@ class Params:
             "DECK_PUBLISHED": [[y, g, self.members.get((g, self.era(y)), [])]
                                for y in self.years for g in self.groups],
             "DECK_AREA_TOTALS": [[g, grp, y] for y in self.years for g, grp in self.group_pairs],
+            "DECK_AREA_TOTALS_AS_34": [[y, self.codes["34"][i % 30:i % 30 + 5]] for i, y in enumerate(y63)],
+            "DECK_ORIGINS": [[self.era(y), y, self.members.get((g, self.era(y)), [])]
+                             for y in self.years for g in self.groups],
+            "OUTREACH_FOR": [[e, c, e, c] for e in ("63", "34") for c in self.codes[e]],
             "PEER_SERIES[63]": [[g, self.codes["63"][i:i + 5]] for i, g in enumerate(["vung", "kc_area"] * 6)],
             "PEER_SERIES[34]": [[g, self.codes["34"][i:i + 5]] for i, g in enumerate(["vung", "kc_area"] * 6)],
         }.get(name)

@@ -425,10 +425,10 @@ _DECK_DERIVED = """SELECT *,
             ELSE coalesce(collaborators_district, 0) + coalesce(collaborators_commune, 0) END AS collaborators_total"""
 DECK_AREA_TOTALS = _DECK_DERIVED + f"""
 FROM (SELECT {_DECK_COLUMNS} FROM mart_group_year WHERE grouping_id = ? AND group_id = ? AND year = ?)"""
-DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + """
-FROM (SELECT count(*) AS units, sum(COLUMNS(* EXCLUDE (unit_code, name_vi, name_ascii, vung_id, kc_area_id, year,
-                                                       reporting_units, budget_origin, staffing_origin,
-                                                       collaborators_origin)))
+_DECK_SUMMED = ", ".join(f"'{c.strip()}'" for c in _DECK_COLUMNS.split(",") if c.strip() != "units")
+# the deck's columns by name (the view also holds names, origins and per-capita figures, which do not add up)
+DECK_AREA_TOTALS_AS_34 = _DECK_DERIVED + f"""
+FROM (SELECT count(*) AS units, sum(COLUMNS(lambda c: c IN ({_DECK_SUMMED})))
       FROM mart_unit34_year WHERE year = ? AND list_contains(?, unit_code))"""
 DECK_NATION_TOTALS = _DECK_DERIVED + f"""
 FROM (SELECT {_DECK_COLUMNS} FROM mart_nation_year WHERE year = ?)"""
