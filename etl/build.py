@@ -30,7 +30,9 @@ def build(db_path: Path = DEFAULT_DB, data_dir: Path = DATA, demo_opts: demo.Dem
         return _build(Path(db_path), Path(data_dir), demo_opts, log)
 
 
-def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, log) -> dict:
+def gather(data_dir: Path, demo_opts: demo.DemoOptions | None = None) -> dict:
+    """What the build stores, before it is stored: the reference tables, the published figures and their sources,
+    and the facts (demo rows, with the published rows beside them). The docs' build figures are checked on it."""
     ref = reference.load(data_dir / "reference")
     stated, sources = published.load(data_dir / "published")
     consistency = published.source_consistency(stated)
@@ -50,6 +52,14 @@ def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, lo
     facts["outreach"] = published.published_outreach(curated, ref)  # no demo rows: a gap where no source states one
     facts["project_count"], collab_published = published.published_counts(curated, stated, ref)
     facts["collaborators"] = pd.concat([facts["collaborators"], collab_published], ignore_index=True)
+    return {"ref": ref, "sources": sources, "province_sources": province_sources, "figures": figures,
+            "targets": targets, "curated": curated, "consistency": consistency, "facts": facts}
+
+
+def _build(db_path: Path, data_dir: Path, demo_opts: demo.DemoOptions | None, log) -> dict:
+    g = gather(data_dir, demo_opts)
+    ref, sources, province_sources, figures = g["ref"], g["sources"], g["province_sources"], g["figures"]
+    targets, curated, consistency, facts = g["targets"], g["curated"], g["consistency"], g["facts"]
     imported = archive.replay(data_dir / "imports", ref)  # real reports loaded earlier, kept across rebuilds
 
     tmp = warehouse.new_temporary(db_path)
