@@ -262,9 +262,11 @@ def execution_figure(d: pd.DataFrame, code: str, labels: dict, lang: str, title:
 
 @figcache.cached
 def mix_figure(mix: pd.DataFrame, categories: dict, lang: str, title: str, demo: bool) -> go.Figure:
-    fig = charts.stacked_bars(mix, "year", "category_id", "projects",
-                              {k: charts.wrap(v, 34) for k, v in categories.items()}, "count", lang)
-    charts.style(fig, title, t("projects", lang), lang, demo, height=500)
+    names = {k: charts.wrap(v, 34) for k, v in categories.items()}
+    fig = charts.stacked_bars(mix, "year", "category_id", "projects", names, "count", lang)
+    # tall enough for the legend beside it: every activity type, each on as many lines as its wrapped name
+    lines = sum(n.count("<br>") + 1 for n in names.values())
+    charts.style(fig, title, t("projects", lang), lang, demo, height=max(500, 220 + 20 * lines + 6 * len(names)))
     return charts.legend_right(fig)
 
 
