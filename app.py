@@ -4,7 +4,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from dashboard import blocks, charts, filters, routes
+from dashboard import blocks, filters, routes
 from dashboard.db import DatabaseUnavailable
 from dashboard.i18n import t
 
@@ -68,7 +68,10 @@ with st.sidebar:
 # KPI labels wrap instead of ending in "…": the execution rate at their end was cut at 1440 px and on phones
 st.html("<style>[data-testid=stMetricLabel] * {white-space: normal !important; overflow: visible !important;"
         " text-overflow: clip !important;}</style>")
-st.html(charts.PHONE_CSS)  # chart titles and source lines at a size a phone's width holds
+# chart titles and source lines at a size a phone's width holds (charts.TITLE_CHARS, SOURCE_CHARS are set for it);
+# plotly sets sizes inline, which !important outranks
+st.html("<style>@media (max-width: 640px) {.js-plotly-plot .gtitle {font-size: 14px !important;}"
+        " .js-plotly-plot .annotation-text {font-size: 10px !important;}}</style>")
 try:
     navigation.run()
 except DatabaseUnavailable as e:  # the file went bad between the page's check and one of its queries

@@ -29,13 +29,9 @@ PNG_SIZE = (1920, 1080)
 
 SOURCES_PATH = "/nguon-du-lieu"  # the Sources page (app.py): every source line links there
 # Plotly wraps no text and the server does not know the reader's width: titles and source lines are broken at
-# lengths that fit a 390 px phone (about 360 px of plot) at the type sizes PHONE_CSS sets there, and a half-width
-# column on a desktop at full size.
+# lengths that fit a 390 px phone (about 360 px of plot) at the type sizes app.py's phone CSS sets there, and a
+# half-width column on a desktop at full size.
 TITLE_CHARS, SOURCE_CHARS, RANKING_SOURCE_CHARS = 46, 48, 34
-PHONE_CSS = """<style>@media (max-width: 640px) {
-.js-plotly-plot .gtitle { font-size: 14px !important; }
-.js-plotly-plot .annotation-text { font-size: 10px !important; }
-}</style>"""  # a literal (no data reaches st.html); plotly sets sizes inline, which !important outranks
 
 
 def style(fig: go.Figure, title: str, unit: str, lang: str, demo: bool, source: str | None = None,
