@@ -141,6 +141,7 @@ def _budgets(ref, targets, years, rng) -> pd.DataFrame:
         cons += _unfunded(ref, targets, y, prior, cons)
         plan_prior[y], plan_cons[y] = prior, cons
     _carry_local_calibration(plan_prior, plan_cons, years)
+    _carry_across_reform(plan_prior, plan_cons, years, ref)
     rows = []
     for y in years:
         era, codes = era_of(y), _codes(ref, era_of(y))
@@ -214,6 +215,29 @@ def _carry_local_calibration(priors: dict[int, dict], cons: dict[int, list], yea
             else:
                 f = by_year[(before or after)[-1 if before else 0]]
             priors[y][k] *= f
+
+
+def _carry_across_reform(priors: dict[int, dict], cons: dict[int, list], years: list[int], ref) -> None:
+    """The 34 units start where their provinces ended: a new unit's prior is scaled by how far its old provinces'
+    calibrated plans of the last pre-reform year sat from their priors. Without it a unit whose provinces a
+    regional figure held low in 2024 (Khánh Hòa + Ninh Thuận: 1,35 % of the nation's KCĐP) went back to its prior in
+    2025 (5,1 %), and the Overview's biggest movers (+350 %) were a headline no source states. Units whose provinces
+    all had a zero plan (a year without KCQG) keep their prior: a zero is not a level."""
+    before = [y for y in years if era_of(y) == "63"]
+    after = [y for y in years if era_of(y) == "34"]
+    if not before or not after:
+        return
+    last = before[-1]
+    solved = _calibrate_year(priors[last], cons[last], last)
+    members: dict[str, list[str]] = {}
+    for p, u in zip(ref["reform_2025"].province_code, ref["reform_2025"].unit_code):
+        members.setdefault(u, []).append(p)
+    for y in after:
+        for (u, fund, status) in priors[y]:
+            keys = [(p, fund, status) for p in members.get(u, []) if solved.get((p, fund, status), 0) > 0]
+            prior = sum(priors[last][k] for k in keys)
+            if keys and prior > 0:
+                priors[y][(u, fund, status)] *= min(max(sum(solved[k] for k in keys) / prior, 0.25), 4.0)
 
 
 def _extrapolate(y: int) -> tuple[float, float]:
