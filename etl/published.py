@@ -303,6 +303,11 @@ def budget_rows(curated: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
             & (stated.qualifier == "exact") & (stated.calibrate != "no")
             & stated.measure.str.match(BUDGET_MEASURE.pattern) & (stated.year >= FIRST_YEAR))
     own = stated[keep.fillna(False).astype(bool)]
+    return _stated_rows(cur, own)
+
+
+def _stated_rows(cur: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    """Curated rows (`cur`) and figures.csv rows (`own`) in one shape: figure, source, measure, unit, year, value."""
     return pd.concat([
         pd.DataFrame({"figure_id": cur.pf_id, "source_id": cur.source_id, "measure": cur.measure,
                       "unit_code": cur.scope_key, "year": cur.year, "value": cur.value}),
@@ -425,12 +430,7 @@ def _count_rows(curated: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
     cur = curated[(curated.use == "fact") & curated.measure.isin(set(COUNT_MEASURES) | set(COLLAB_COLUMNS))]
     own = stated[(stated.scope == "province") & (stated.period == "year") & (stated.qualifier == "exact")
                  & (stated.calibrate == "target") & stated.measure.isin(set(COUNT_MEASURES) | set(COLLAB_COLUMNS))]
-    return pd.concat([
-        pd.DataFrame({"figure_id": cur.pf_id, "source_id": cur.source_id, "measure": cur.measure,
-                      "unit_code": cur.scope_key, "year": cur.year, "value": cur.value}),
-        pd.DataFrame({"figure_id": own.figure_id, "source_id": own.source_id, "measure": own.measure,
-                      "unit_code": own.scope_key, "year": own.year, "value": own.value}),
-    ], ignore_index=True).sort_values("figure_id", kind="stable")
+    return _stated_rows(cur, own)
 
 
 def count_disagreements(curated: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame:
